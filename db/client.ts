@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database, { type RunResult } from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import * as schema from './schema/index.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+export type Sqlite = Database.Database;
+/** The database or a transaction on it: what a unit of work that may join a transaction takes. */
+export type Executor = BaseSQLiteDatabase<'sync', RunResult, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Db;
+  sqlite: Sqlite;
+  close(): void;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+
+const REQUIRED_PRAGMAS = [
+  ['journal_mode', 'wal'],
+  ['synchronous', 2], // FULL: an acknowledged payment survives power loss
+  ['foreign_keys', 1],
+  ['busy_timeout', 5000],
+] as const;
+
+/** Opens SQLite with the PRAGMAs of DESIGN.md, verifies them, and applies pending migrations. */
+export function openDatabase(path: string, options: { migrate?: boolean } = {}): DatabaseHandle {
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  try {
+    for (const [name, value] of REQUIRED_PRAGMAS) sqlite.pragma(`${name} = ${value}`);
+    for (const [name, expected] of REQUIRED_PRAGMAS) {
+      const actual = sqlite.pragma(name, { simple: true });
+      // An in-memory database has no WAL; every other setting must hold.
+      if (inMemory && name === 'journal_mode') continue;
+      if (actual !== expected) throw new Error(`PRAGMA ${name} is ${String(actual)}, expected ${expected}`);
+    }
+    const db = drizzle(sqlite, { schema });
+    if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    return { db, sqlite, close: () => sqlite.close() };
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}
+
+/** True when the database answers and every committed migration has been applied. */
+export function isReady(sqlite: Sqlite, expectedMigrations: number): boolean {
+  try {
+    const row = sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
+    return row.n >= expectedMigrations;
+  } catch {
+    return false;
+  }
+}

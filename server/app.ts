@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { trpcServer } from '@hono/trpc-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { isReady, MIGRATIONS_FOLDER } from '../db/client.js';
+import { crossOriginGuard } from './auth/cross-origin.js';
+import { createHonoContext } from './context.js';
+import type { Deps } from './deps.js';
+import { corsAllowlist } from './http/cors.js';
+import { errorBody } from './http/error-response.js';
+import { Metrics } from './http/metrics.js';
+import { type RequestVariables, requestLog } from './http/request-log.js';
+import { secureHeaders } from './http/secure-headers.js';
+import { urlGuard } from './http/url-guard.js';
+import { appRouter } from './routers/_app.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BATCH_SIZE = 20;
+
+const committedMigrations = (
+  JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
+).entries.length;
+
+/** Builds the HTTP application; no listening, so tests drive it with app.request(). */
+export function createApp(deps: Deps) {
+  const { config, logger } = deps;
+  const metrics = new Metrics();
+  const app = new Hono<{ Variables: RequestVariables }>();
+
+  app.use(requestLog(logger, metrics));
+  app.use(secureHeaders(config));
+  app.use(urlGuard);
+  app.use(corsAllowlist(config.TRUSTED_ORIGINS));
+  app.use(crossOriginGuard(config));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json(errorBody('PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'Request body over 1 MiB'), 413),
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', (c) =>
+    isReady(deps.sqlite, committedMigrations) ? c.json({ ok: true }) : c.json({ ok: false }, 503),
+  );
+  app.get('/metrics', (c) => {
+    if (config.METRICS_TOKEN && c.req.header('authorization') !== `Bearer ${config.METRICS_TOKEN}`) {
+      return c.json(errorBody('UNAUTHORIZED', 'UNAUTHENTICATED', 'Metrics token required'), 401);
+    }
+    return c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' });
+  });
+
+  app.use('/trpc/*', async (c, next) => {
+    await next();
+    // Answers depend on the session cookie: never let a shared cache keep them.
+    c.res.headers.set('Cache-Control', 'no-store');
+  });
+  app.use(
+    '/trpc/*',
+    trpcServer({
+      router: appRouter,
+      endpoint: '/trpc',
+      maxBatchSize: MAX_BATCH_SIZE,
+      createContext: createHonoContext(deps),
+      onError({ error, path, ctx }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          logger.error(
+            { requestId: ctx?.requestId, procedure: path, err: error.cause ?? error },
+            'procedure failed',
+          );
+        }
+      },
+    }),
+  );
+
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', 'NOT_FOUND', 'Not found'), 404));
+  app.onError((error, c) => {
+    logger.error({ requestId: c.get('requestId'), err: error }, 'request failed');
+    return c.json(errorBody('INTERNAL_SERVER_ERROR', 'INTERNAL', 'Internal server error'), 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,108 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { and, eq, lt, ne } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { session, user } from '../../db/schema/index.js';
+
+export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+const RENEW_WHEN_LEFT_MS = SESSION_LIFETIME_MS / 2;
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  expiresAt: number;
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: 'customer' | 'admin';
+  emailVerified: boolean;
+  createdAt: number;
+}
+
+export interface ValidatedSession {
+  session: SessionRecord;
+  user: SessionUser;
+  /** True when the expiry moved forward and the cookie must be sent again. */
+  renewed: boolean;
+}
+
+/** A fresh random token for the cookie: 20 bytes (160 bits), base32. */
+export function generateSessionToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+/** The id stored for a token: its SHA-256, so a leaked table yields no usable cookie. */
+export function sessionIdFromToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export function createSession(
+  db: Executor,
+  userId: string,
+  now: number,
+): { token: string; session: SessionRecord } {
+  const token = generateSessionToken();
+  const record = { id: sessionIdFromToken(token), userId, expiresAt: now + SESSION_LIFETIME_MS };
+  db.insert(session)
+    .values({ ...record, createdAt: now })
+    .run();
+  return { token, session: record };
+}
+
+const TOKEN_SHAPE = /^[a-z2-7]{32}$/;
+
+/** Looks a cookie token up; deletes it when expired and extends it past half of its life. */
+export function validateSessionToken(db: Executor, token: string, now: number): ValidatedSession | null {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const id = sessionIdFromToken(token);
+  const row = db
+    .select({
+      session: { id: session.id, userId: session.userId, expiresAt: session.expiresAt },
+      user: {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        emailVerified: user.emailVerified,
+        createdAt: user.createdAt,
+      },
+    })
+    .from(session)
+    .innerJoin(user, eq(user.id, session.userId))
+    .where(eq(session.id, id))
+    .get();
+  if (!row) return null;
+  if (now >= row.session.expiresAt) {
+    db.delete(session).where(eq(session.id, id)).run();
+    return null;
+  }
+  let renewed = false;
+  if (now >= row.session.expiresAt - RENEW_WHEN_LEFT_MS) {
+    row.session.expiresAt = now + SESSION_LIFETIME_MS;
+    db.update(session).set({ expiresAt: row.session.expiresAt }).where(eq(session.id, id)).run();
+    renewed = true;
+  }
+  return { ...row, renewed };
+}
+
+export function invalidateSession(db: Executor, sessionId: string): void {
+  db.delete(session).where(eq(session.id, sessionId)).run();
+}
+
+/** Ends every session of a user, except one when given (the caller's own). */
+export function invalidateUserSessions(db: Executor, userId: string, exceptSessionId?: string): void {
+  const where = exceptSessionId
+    ? and(eq(session.userId, userId), ne(session.id, exceptSessionId))
+    : eq(session.userId, userId);
+  db.delete(session).where(where).run();
+}
+
+/** Removes expired sessions; returns how many. */
+export function deleteExpiredSessions(db: Executor, now: number): number {
+  return db.delete(session).where(lt(session.expiresAt, now)).run().changes;
+}

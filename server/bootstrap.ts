@@ -1,0 +1,11 @@
+import type { Deps } from './deps.js';
+import { ensureAdmin } from './services/auth.js';
+
+/** Start-up work on the database: the configured admin exists. */
+export async function bootstrap(deps: Deps): Promise<void> {
+  const { config, db, clock, logger } = deps;
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    await ensureAdmin(db, config.ADMIN_EMAIL, config.ADMIN_PASSWORD, clock.now());
+    logger.info({ admin: config.ADMIN_EMAIL }, 'admin account ensured');
+  }
+}

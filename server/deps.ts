@@ -1,0 +1,13 @@
+import type { Logger } from 'pino';
+import type { Db, Sqlite } from '../db/client.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+
+/** What the app is built from; tests build their own (in-memory database, manual clock). */
+export interface Deps {
+  db: Db;
+  sqlite: Sqlite;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+}

@@ -1,0 +1,35 @@
+import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
+import type { ErrorReason } from '../shared/reasons.js';
+
+/** A business failure: a tRPC code plus the stable `reason` clients switch on. */
+export class AppError extends TRPCError {
+  readonly reason: ErrorReason;
+  constructor(code: TRPC_ERROR_CODE_KEY, reason: ErrorReason, message: string) {
+    super({ code, message });
+    this.reason = reason;
+  }
+}
+
+/** The reason an error carries when no business rule named one. */
+export const DEFAULT_REASONS: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorReason>> = {
+  PARSE_ERROR: 'MALFORMED_REQUEST',
+  BAD_REQUEST: 'MALFORMED_REQUEST',
+  UNAUTHORIZED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_SUPPORTED',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL',
+};
+
+/** True for a unique-constraint violation from SQLite (a race lost to another writer). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  );
+}

@@ -1,0 +1,48 @@
+/** Every `error.data.reason` the API answers with; stable across versions. */
+export const ERROR_REASONS = [
+  // transport and access
+  'INVALID_INPUT',
+  'MALFORMED_REQUEST',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'METHOD_NOT_SUPPORTED',
+  'CROSS_ORIGIN',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'INTERNAL',
+  // accounts
+  'EMAIL_TAKEN',
+  'INVALID_CREDENTIALS',
+  'INVALID_TOKEN',
+  // catalogue and inventory
+  'CATEGORY_NOT_EMPTY',
+  'SLUG_TAKEN',
+  'SKU_TAKEN',
+  'INSUFFICIENT_STOCK',
+  // cart, discounts and checkout
+  'VARIANT_NOT_FOUND',
+  'OUT_OF_STOCK',
+  'DISCOUNT_NOT_FOUND',
+  'DISCOUNT_EXPIRED',
+  'DISCOUNT_MIN_SUBTOTAL',
+  'DISCOUNT_EXHAUSTED',
+  'CART_EMPTY',
+  'SHIPPING_UNAVAILABLE',
+  'PRICE_CHANGED',
+  'IDEMPOTENCY_KEY_REUSED',
+  // orders and reviews
+  'INVALID_TRANSITION',
+  'NOT_PURCHASED',
+  'ALREADY_REVIEWED',
+] as const;
+
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+/** Order statuses, in life-cycle order. */
+export const ORDER_STATUSES = ['pending_payment', 'paid', 'fulfilled', 'delivered', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const USER_ROLES = ['customer', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** Lower-cased, trimmed email address, as accounts store it. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'Enter a valid email address' }).max(254));
+
+export const passwordSchema = z
+  .string()
+  .min(8, 'Use at least 8 characters')
+  .max(128, 'Use at most 128 characters');
+
+export const signUpInput = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  name: z.string().trim().min(1, 'Enter your name').max(100),
+});
+
+export const signInInput = z.strictObject({
+  email: emailSchema,
+  // NOTE: no length rule beyond the hashing cap, so a wrong guess and a malformed one look alike.
+  password: z.string().min(1).max(128),
+});
+
+export const changePasswordInput = z.strictObject({
+  currentPassword: z.string().min(1).max(128),
+  newPassword: passwordSchema,
+});
