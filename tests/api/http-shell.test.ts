@@ -1,0 +1,198 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { user } from '../../db/schema/index.js';
+import { MAX_BODY_BYTES } from '../../server/app.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
+import { errorOf } from '../helpers/errors.js';
+
+let t: TestApp;
+afterEach(() => t.close());
+
+type ErrorBody = { error: { message: string; code: number; data: Record<string, unknown> } };
+
+const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
+  rawRequest(t, path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+async function expectError(response: Response, status: number, reason: string) {
+  expect(response.status).toBe(status);
+  const text = await response.text();
+  expect(text).not.toMatch(/stack|at .*\.ts|sqlite|SqliteError/i);
+  const body = JSON.parse(text) as ErrorBody | ErrorBody[];
+  const first = Array.isArray(body) ? body[0] : body;
+  expect(first?.error.data).toMatchObject({ httpStatus: status, reason });
+  return first as ErrorBody;
+}
+
+describe('request bodies and URLs', () => {
+  it('answers 413 to a body over 1 MiB, declared or streamed, and creates nothing', async () => {
+    t = createTestApp();
+    const big = JSON.stringify({ ...newAccount(), name: 'x'.repeat(MAX_BODY_BYTES) });
+    await expectError(await post('/trpc/auth.signUp', big), 413, 'PAYLOAD_TOO_LARGE');
+
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > MAX_BODY_BYTES + chunk.length) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const streamed = await rawRequest(t, '/trpc/auth.signUp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    await expectError(streamed, 413, 'PAYLOAD_TOO_LARGE');
+    expect(t.deps.db.select().from(user).all()).toHaveLength(0);
+  });
+
+  it('accepts a body just under the limit', async () => {
+    t = createTestApp();
+    const response = await post(
+      '/trpc/auth.signUp',
+      JSON.stringify({ ...newAccount(), pad: 'x'.repeat(MAX_BODY_BYTES - 200) }),
+    );
+    await expectError(response, 400, 'INVALID_INPUT');
+  });
+
+  it.each([
+    ['broken JSON body', () => post('/trpc/auth.signUp', '{"email": ')],
+    ['a JSON string where an object belongs', () => post('/trpc/auth.signUp', '"hello"')],
+    ['broken JSON in ?input', () => rawRequest(t, '/trpc/store.info?input=%7Bbad')],
+    ['broken percent-encoding in ?input', () => rawRequest(t, '/trpc/store.info?input=%E0%A4%A')],
+    ['broken percent-encoding in the path', () => rawRequest(t, '/trpc/store.%E0%A4%A')],
+    ['a batch whose input is not an object', () => post('/trpc/auth.signUp,auth.signUp?batch=1', '[1,2]')],
+  ])('answers 400 to %s', async (_name, send) => {
+    t = createTestApp();
+    const response = await send();
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).not.toMatch(/stack|SyntaxError|position \d/i);
+    expect(t.deps.db.select().from(user).all()).toHaveLength(0);
+  });
+
+  it('caps batches at 20 calls', async () => {
+    t = createTestApp();
+    const paths = (n: number) => Array.from({ length: n }, () => 'store.info').join(',');
+    expect((await rawRequest(t, `/trpc/${paths(20)}?batch=1`)).status).toBe(200);
+    await expectError(await rawRequest(t, `/trpc/${paths(21)}?batch=1`), 400, 'MALFORMED_REQUEST');
+  });
+
+  it('answers unknown procedures and routes with 404 in the same shape', async () => {
+    t = createTestApp();
+    await expectError(await rawRequest(t, '/trpc/nope.nothing'), 404, 'NOT_FOUND');
+    await expectError(await rawRequest(t, '/no/such/route'), 404, 'NOT_FOUND');
+  });
+});
+
+describe('errors never leak internals', () => {
+  it('answers a driver failure with a generic 500, whatever NODE_ENV is, and logs it with the request id', async () => {
+    for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'production' }]) {
+      t = createTestApp(env);
+      const client = createTestClient(t);
+      await client.auth.signUp.mutate(newAccount());
+      t.deps.sqlite.close(); // every query now throws a driver error
+      const response = await rawRequest(t, '/trpc/auth.me', { headers: { cookie: client.jar.header() } });
+      const body = await expectError(response, 500, 'INTERNAL');
+      expect(body.error.message).toBe('Internal server error');
+      expect(JSON.stringify(body)).not.toMatch(/database|connection|open/i);
+      const logged = t.logs.find((line) => line.msg === 'procedure failed');
+      expect(logged?.requestId).toBe(response.headers.get('x-request-id'));
+    }
+  });
+
+  it('reports not ready when the database does not answer', async () => {
+    t = createTestApp();
+    expect((await rawRequest(t, '/readyz')).status).toBe(200);
+    expect(await (await rawRequest(t, '/healthz')).json()).toEqual({ ok: true });
+    t.deps.sqlite.close();
+    expect((await rawRequest(t, '/readyz')).status).toBe(503);
+    expect((await rawRequest(t, '/healthz')).status).toBe(200);
+  });
+
+  it('formats typed-client errors with code, httpStatus and reason', async () => {
+    t = createTestApp();
+    const error = await errorOf(
+      createTestClient(t).auth.changePassword.mutate({ currentPassword: 'a', newPassword: 'abcdefgh' }),
+    );
+    expect(error.data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401, reason: 'UNAUTHENTICATED' });
+    expect(error.data).not.toHaveProperty('stack');
+  });
+});
+
+describe('headers', () => {
+  it('puts security headers on every response, errors included', async () => {
+    t = createTestApp();
+    const responses = [
+      await rawRequest(t, '/healthz'),
+      await rawRequest(t, '/trpc/store.info'),
+      await rawRequest(t, '/missing'),
+      await post('/trpc/auth.signUp', '{bad'),
+      await post('/trpc/auth.signUp', '{}', { origin: 'https://evil.example' }),
+      await post('/trpc/auth.signUp', 'x'.repeat(MAX_BODY_BYTES + 1)),
+    ];
+    for (const response of responses) {
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('strict-transport-security')).toBeNull();
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('adds HSTS for a year in production', async () => {
+    t = createTestApp({ NODE_ENV: 'production' });
+    expect((await rawRequest(t, '/healthz')).headers.get('strict-transport-security')).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
+  });
+
+  it('marks tRPC answers no-store', async () => {
+    t = createTestApp();
+    expect((await rawRequest(t, '/trpc/auth.me')).headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('keeps a sane incoming request id and replaces a strange one', async () => {
+    t = createTestApp();
+    const kept = await rawRequest(t, '/healthz', { headers: { 'x-request-id': 'edge-1234' } });
+    expect(kept.headers.get('x-request-id')).toBe('edge-1234');
+    const replaced = await rawRequest(t, '/healthz', { headers: { 'x-request-id': 'bad id with junk' } });
+    expect(replaced.headers.get('x-request-id')).not.toContain('junk');
+  });
+});
+
+describe('logging and metrics', () => {
+  it('writes one line per request with method, procedure, status, duration and request id, and no secrets', async () => {
+    t = createTestApp();
+    const account = newAccount();
+    const client = createTestClient(t);
+    await client.auth.signUp.mutate(account);
+    await client.auth.signIn.mutate({ email: account.email, password: account.password });
+    await client.auth.me.query();
+    await errorOf(client.auth.signIn.mutate({ email: account.email, password: 'a wrong password' }));
+
+    const requests = t.logs.filter((line) => line.method);
+    expect(requests).toHaveLength(4);
+    expect(requests[0]).toMatchObject({ method: 'POST', procedure: 'auth.signUp', status: 200 });
+    expect(requests[3]).toMatchObject({ procedure: 'auth.signIn', status: 401 });
+    for (const line of requests) {
+      expect(typeof line.durationMs).toBe('number');
+      expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const everything = JSON.stringify(t.logs);
+    const token = client.jar.cookies.get('session') ?? 'missing';
+    for (const secret of [account.password, 'a wrong password', token, 'argon2'])
+      expect(everything).not.toContain(secret);
+  });
+
+  it('serves Prometheus metrics, behind METRICS_TOKEN when set', async () => {
+    t = createTestApp({ METRICS_TOKEN: 'a-long-metrics-token' });
+    await rawRequest(t, '/healthz');
+    expect((await rawRequest(t, '/metrics')).status).toBe(401);
+    const ok = await rawRequest(t, '/metrics', { headers: { authorization: 'Bearer a-long-metrics-token' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('backroom_http_requests_total{method="GET",status="200"} 1');
+  });
+});

@@ -1,0 +1,77 @@
+import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
+import type { AppRouter } from '../../shared/index.js';
+import type { TestApp } from './app.js';
+
+export const ORIGIN = 'http://localhost';
+
+/** Cookies as a browser keeps them: set by Set-Cookie, dropped at Max-Age=0. */
+export class CookieJar {
+  readonly cookies = new Map<string, string>();
+  /** Every Set-Cookie header received, raw, for attribute checks. */
+  readonly received: string[] = [];
+
+  store(response: Response): void {
+    for (const header of response.headers.getSetCookie()) {
+      this.received.push(header);
+      const [pair = '', ...attributes] = header.split(';').map((s) => s.trim());
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const expired = attributes.some((a) => a.toLowerCase() === 'max-age=0');
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(eq + 1));
+    }
+  }
+
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+export interface ClientOptions {
+  jar?: CookieJar;
+  /** Client address as the socket would show it. */
+  ip?: string;
+  headers?: Record<string, string>;
+  batch?: boolean;
+}
+
+/** A typed tRPC client whose requests go through app.request(), with its own cookie jar. */
+export function createTestClient(testApp: TestApp, options: ClientOptions = {}) {
+  const jar = options.jar ?? new CookieJar();
+  const fetchThroughApp = async (url: URL | RequestInfo, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    for (const [k, v] of Object.entries(options.headers ?? {})) headers.set(k, v);
+    if (jar.cookies.size > 0) headers.set('cookie', jar.header());
+    const env = { incoming: { socket: { remoteAddress: options.ip ?? '203.0.113.7' } } };
+    const response = await testApp.app.request(String(url), { ...init, headers }, env);
+    jar.store(response);
+    return response;
+  };
+  const linkOptions = { url: `${ORIGIN}/trpc`, fetch: fetchThroughApp };
+  const link =
+    options.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxItems: 20 });
+  const client = createTRPCClient<AppRouter>({ links: [link] });
+  // The client is a proxy that treats every key as a procedure path, so `jar` is answered here.
+  return new Proxy(client, {
+    get: (target, key) => (key === 'jar' ? jar : Reflect.get(target, key)),
+  }) as typeof client & { jar: CookieJar };
+}
+
+export type TestClient = ReturnType<typeof createTestClient>;
+
+/** A raw request through the app, as a browser or attacker would send it. */
+export function rawRequest(testApp: TestApp, path: string, init: RequestInit = {}, ip = '203.0.113.7') {
+  return testApp.app.request(`${ORIGIN}${path}`, init, { incoming: { socket: { remoteAddress: ip } } });
+}
+
+let counter = 0;
+/** A fresh, valid sign-up input. */
+export function newAccount(overrides: Partial<{ email: string; password: string; name: string }> = {}) {
+  counter += 1;
+  return {
+    email: `user${counter}-${Date.now()}@example.com`,
+    password: 'correct horse battery',
+    name: `User ${counter}`,
+    ...overrides,
+  };
+}
