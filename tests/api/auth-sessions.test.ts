@@ -86,8 +86,8 @@ describe('accounts and sessions', () => {
       createTestClient(t).auth.signUp.mutate(account),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const rejected = results.find((r) => r.status === 'rejected');
-    expect((rejected?.reason as TRPCClientError<never>).data).toMatchObject({ reason: 'EMAIL_TAKEN' });
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((rejected.reason as TRPCClientError<never>).data).toMatchObject({ reason: 'EMAIL_TAKEN' });
   });
 
   it('answers validation failures with field errors and writes nothing', async () => {

@@ -8,7 +8,7 @@ afterEach(() => t.close());
 
 const TRUSTED = 'https://shop.example';
 
-function signUp(headers: Record<string, string>, body: BodyInit = JSON.stringify(newAccount())) {
+function signUp(headers: Record<string, string>, body: RequestInit['body'] = JSON.stringify(newAccount())) {
   return rawRequest(t, '/trpc/auth.signUp', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -10,7 +10,7 @@ afterEach(() => t.close());
 
 type ErrorBody = { error: { message: string; code: number; data: Record<string, unknown> } };
 
-const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
+const post = (path: string, body: RequestInit['body'], headers: Record<string, string> = {}) =>
   rawRequest(t, path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 async function expectError(response: Response, status: number, reason: string) {
@@ -89,7 +89,10 @@ describe('request bodies and URLs', () => {
 
 describe('errors never leak internals', () => {
   it('answers a driver failure with a generic 500, whatever NODE_ENV is, and logs it with the request id', async () => {
-    for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'production' }]) {
+    for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'production' }] as Record<
+      string,
+      string
+    >[]) {
       t = createTestApp(env);
       const client = createTestClient(t);
       await client.auth.signUp.mutate(newAccount());

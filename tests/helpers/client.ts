@@ -38,7 +38,7 @@ export interface ClientOptions {
 /** A typed tRPC client whose requests go through app.request(), with its own cookie jar. */
 export function createTestClient(testApp: TestApp, options: ClientOptions = {}) {
   const jar = options.jar ?? new CookieJar();
-  const fetchThroughApp = async (url: URL | RequestInfo, init?: RequestInit) => {
+  const fetchThroughApp = async (url: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const headers = new Headers(init?.headers);
     for (const [k, v] of Object.entries(options.headers ?? {})) headers.set(k, v);
     if (jar.cookies.size > 0) headers.set('cookie', jar.header());

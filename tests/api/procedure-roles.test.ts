@@ -1,0 +1,96 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { user } from '../../db/schema/index.js';
+import { createInnerContext } from '../../server/context.js';
+import { ensureAdmin } from '../../server/services/auth.js';
+import {
+  adminProcedure,
+  createCallerFactory,
+  customerProcedure,
+  publicProcedure,
+  router,
+} from '../../server/trpc.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestClient, newAccount } from '../helpers/client.js';
+
+// A stand-in area built from the real procedure builders, as later areas will be.
+const areaRouter = router({
+  open: publicProcedure.query(() => 'anyone'),
+  mine: customerProcedure.query(({ ctx }) => ctx.user.email),
+  manage: adminProcedure.query(({ ctx }) => `admin ${ctx.user.email}`),
+});
+const createCaller = createCallerFactory(areaRouter);
+
+let t: TestApp;
+afterEach(() => t.close());
+
+function callerWithCookie(sessionToken: string | null) {
+  return createCaller(
+    createInnerContext(t.deps, {
+      sessionToken,
+      clientIp: '127.0.0.1',
+      requestId: 'test',
+      resHeaders: new Headers(),
+    }),
+  );
+}
+
+async function signedUpToken(email?: string) {
+  const client = createTestClient(t);
+  const account = newAccount(email ? { email } : {});
+  await client.auth.signUp.mutate(account);
+  return { token: client.jar.cookies.get('session') ?? null, account };
+}
+
+describe('procedure roles', () => {
+  it('answers UNAUTHORIZED to signed-out callers of customer and admin procedures', async () => {
+    t = createTestApp();
+    const anonymous = callerWithCookie(null);
+    expect(await anonymous.open()).toBe('anyone');
+    await expect(anonymous.mine()).rejects.toMatchObject({ code: 'UNAUTHORIZED', reason: 'UNAUTHENTICATED' });
+    await expect(anonymous.manage()).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      reason: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('answers FORBIDDEN to customers calling admin procedures', async () => {
+    t = createTestApp();
+    const { token, account } = await signedUpToken();
+    const customer = callerWithCookie(token);
+    expect(await customer.mine()).toBe(account.email);
+    await expect(customer.manage()).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'FORBIDDEN' });
+  });
+
+  it('lets admins through, and the role is read from the database on every request', async () => {
+    t = createTestApp();
+    const { token, account } = await signedUpToken();
+    t.deps.db.update(user).set({ role: 'admin' }).where(eq(user.email, account.email)).run();
+    expect(await callerWithCookie(token).manage()).toBe(`admin ${account.email}`);
+    t.deps.db.update(user).set({ role: 'customer' }).where(eq(user.email, account.email)).run();
+    await expect(callerWithCookie(token).manage()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('admin bootstrap', () => {
+  it('creates the configured admin once and promotes an existing account without touching its password', async () => {
+    t = createTestApp();
+    await ensureAdmin(t.deps.db, 'Boss@Example.com', 'first-password', t.clock.now());
+    await ensureAdmin(t.deps.db, 'boss@example.com', 'ignored-password', t.clock.now());
+    const admins = t.deps.db.select().from(user).where(eq(user.role, 'admin')).all();
+    expect(admins.map((a) => a.email)).toEqual(['boss@example.com']);
+    const { user: signedIn } = await createTestClient(t).auth.signIn.mutate({
+      email: 'boss@example.com',
+      password: 'first-password',
+    });
+    expect(signedIn.role).toBe('admin');
+
+    const { account } = await signedUpToken('promote@example.com');
+    await ensureAdmin(t.deps.db, 'promote@example.com', 'other-password', t.clock.now());
+    const { user: promoted } = await createTestClient(t).auth.signIn.mutate({
+      email: account.email,
+      password: account.password,
+    });
+    expect(promoted.role).toBe('admin');
+  });
+});

@@ -1,0 +1,110 @@
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { describe, expect, it } from 'vitest';
+import type { AppRouter } from '../../shared/index.js';
+import { CookieJar } from '../helpers/client.js';
+import { runUntilExit, startServer, tempDir } from '../helpers/server-process.js';
+
+/** A typed client over real HTTP with its own cookie jar, as a browser would hold it. */
+function httpClient(url: string, jar = new CookieJar()) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${url}/trpc`,
+        fetch: async (input, init) => {
+          const headers = new Headers(init?.headers);
+          if (jar.cookies.size > 0) headers.set('cookie', jar.header());
+          const response = await fetch(input, { ...init, headers });
+          jar.store(response);
+          return response;
+        },
+      }),
+    ],
+  });
+}
+
+/** A POST whose body is sent in two halves, so it is in flight for as long as the test wants. */
+function halfSentPost(url: string, body: string) {
+  const request = httpRequest(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  });
+  const half = Math.floor(body.length / 2);
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request.on('response', (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    request.on('error', reject);
+  });
+  request.write(body.slice(0, half));
+  const headersSent = new Promise<void>((resolve) =>
+    request.on('socket', (socket) => socket.on('connect', () => setTimeout(resolve, 100))),
+  );
+  return {
+    headersSent,
+    finish: () => {
+      request.end(body.slice(half));
+      return response;
+    },
+  };
+}
+
+describe('the real server process', () => {
+  it('serves sign-up over HTTP on a file database, finishes in-flight work on SIGTERM, exits 0, and restarts clean', async () => {
+    const databasePath = join(tempDir(), 'shop.db');
+    const env = {
+      DATABASE_PATH: databasePath,
+      ADMIN_EMAIL: 'owner@example.com',
+      ADMIN_PASSWORD: 'owner-password',
+    };
+    const server = await startServer(env);
+    const account = { email: 'buyer@example.com', password: 'buyer-password', name: 'Buyer' };
+
+    const client = httpClient(server.url);
+    const { user } = await client.auth.signUp.mutate(account);
+    expect(user.email).toBe(account.email);
+    expect((await client.auth.me.query())?.id).toBe(user.id);
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ ok: true });
+
+    // A sign-in is in flight when SIGTERM arrives (half its body sent): it must still complete.
+    const body = JSON.stringify({ email: account.email, password: account.password });
+    const inFlight = halfSentPost(`${server.url}/trpc/auth.signIn`, body);
+    await inFlight.headersSent;
+    const exited = server.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    const answer = await inFlight.finish();
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).result.data.user.id).toBe(user.id);
+    expect(await exited).toBe(0);
+    expect(server.output()).toContain('"msg":"stopped"');
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+
+    const again = await startServer(env);
+    try {
+      const { user: back } = await httpClient(again.url).auth.signIn.mutate({
+        email: account.email,
+        password: account.password,
+      });
+      expect(back.id).toBe(user.id);
+      const { user: admin } = await httpClient(again.url).auth.signIn.mutate({
+        email: 'owner@example.com',
+        password: 'owner-password',
+      });
+      expect(admin.role).toBe('admin');
+    } finally {
+      expect(await again.stop('SIGINT')).toBe(0);
+    }
+  }, 60_000);
+
+  it('refuses to start on a bad setting, exits 1 and names the variable', async () => {
+    const { code, output } = await runUntilExit({ DATABASE_PATH: ':memory:', PORT: 'not-a-port' });
+    expect(code).toBe(1);
+    expect(output).toContain('PORT: expected a port number');
+    expect(output).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  }, 30_000);
+});

@@ -1,0 +1,45 @@
+/**
+ * Type-level contract test, checked by `npm run typecheck` (never executed): a front-end that
+ * imports AppRouter gets its inputs checked and its outputs typed as they arrive on the wire.
+ */
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import type { AppRouter, RouterInputs, RouterOutputs } from '../../shared/index.js';
+
+const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: 'http://localhost:3000/trpc' })] });
+
+export async function contract() {
+  const { user } = await client.auth.signUp.mutate({
+    email: 'a@example.com',
+    password: 'secret-pass',
+    name: 'A',
+  });
+  // Timestamps arrive as strings, not Dates (no transformer).
+  const created: string = user.createdAt;
+  const role: 'customer' | 'admin' = user.role;
+
+  // @ts-expect-error: email must be a string
+  await client.auth.signUp.mutate({ email: 1, password: 'secret-pass', name: 'A' });
+  // @ts-expect-error: name is required
+  await client.auth.signUp.mutate({ email: 'a@example.com', password: 'secret-pass' });
+  // @ts-expect-error: unknown keys such as role are not part of the input
+  await client.auth.signUp.mutate({
+    email: 'a@example.com',
+    password: 'secret-pass',
+    name: 'A',
+    role: 'admin',
+  });
+  // @ts-expect-error: signIn is a mutation, not a query
+  await client.auth.signIn.query({ email: 'a@example.com', password: 'x' });
+  // @ts-expect-error: no such procedure
+  await client.auth.deleteEveryone.mutate();
+  // @ts-expect-error: createdAt is a string, not a Date
+  const asDate: Date = user.createdAt;
+
+  const me = await client.auth.me.query();
+  // @ts-expect-error: me may be null
+  me.email;
+
+  const input: RouterInputs['auth']['changePassword'] = { currentPassword: 'a', newPassword: 'b' };
+  const info: RouterOutputs['store']['info'] = await client.store.info.query();
+  return { created, role, asDate, input, info };
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATABASE_PATH: './data/backroom.db',
+      STORE_CURRENCY: 'USD',
+      SEED_DEMO: true,
+      PAYMENT_PROVIDER: 'manual',
+      STRIPE_API_URL: 'https://api.stripe.com',
+      ORDER_PAYMENT_TIMEOUT_MINUTES: 30,
+      TRUST_PROXY: false,
+      TRUSTED_ORIGINS: [],
+    });
+  });
+
+  it('normalises trusted origins', () => {
+    const config = loadConfig({ TRUSTED_ORIGINS: 'https://shop.example, http://localhost:5173/' });
+    expect(config.TRUSTED_ORIGINS).toEqual(['https://shop.example', 'http://localhost:5173']);
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['TRUSTED_ORIGINS', { TRUSTED_ORIGINS: 'https://ok.example,javascript:alert(1)' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'https://shop.example/api' }],
+    ['STORE_CURRENCY', { STORE_CURRENCY: 'dollars' }],
+    ['SEED_DEMO', { SEED_DEMO: 'yes please' }],
+    ['PAYMENT_PROVIDER', { PAYMENT_PROVIDER: 'paypal' }],
+    ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com' }],
+    ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'short' }],
+    ['STRIPE_SECRET_KEY', { PAYMENT_PROVIDER: 'stripe', STRIPE_WEBHOOK_SECRET: 'whsec_x' }],
+    ['SMTP_URL', { SMTP_URL: 'http://mail.example' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+  ])('refuses a bad %s with a message naming it', (name, env) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n(.*\\n)*  ${name}: `));
+  });
+});
