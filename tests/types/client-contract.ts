@@ -21,13 +21,9 @@ export async function contract() {
   await client.auth.signUp.mutate({ email: 1, password: 'secret-pass', name: 'A' });
   // @ts-expect-error: name is required
   await client.auth.signUp.mutate({ email: 'a@example.com', password: 'secret-pass' });
+  const withRole = { email: 'a@example.com', password: 'secret-pass', name: 'A', role: 'admin' as const };
   // @ts-expect-error: unknown keys such as role are not part of the input
-  await client.auth.signUp.mutate({
-    email: 'a@example.com',
-    password: 'secret-pass',
-    name: 'A',
-    role: 'admin',
-  });
+  await client.auth.signUp.mutate({ ...withRole, role: 'admin' });
   // @ts-expect-error: signIn is a mutation, not a query
   await client.auth.signIn.query({ email: 'a@example.com', password: 'x' });
   // @ts-expect-error: no such procedure
