@@ -1,0 +1,18 @@
+import Database from 'better-sqlite3';
+
+/** Online backup of a live database file into `target`, then an integrity check of the copy. */
+export async function backupDatabase(source: string, target: string): Promise<{ pages: number; integrity: string }> {
+  const live = new Database(source, { fileMustExist: true });
+  try {
+    live.pragma('busy_timeout = 5000');
+    const { totalPages } = await live.backup(target);
+    const copy = new Database(target, { readonly: true });
+    try {
+      return { pages: totalPages, integrity: String(copy.pragma('integrity_check', { simple: true })) };
+    } finally {
+      copy.close();
+    }
+  } finally {
+    live.close();
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * `npm run db:backup -- FILE`: copies DATABASE_PATH to FILE with SQLite's online backup API,
+ * page by page, so the shop keeps serving (and writing) while it runs.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig } from '../server/config.js';
+import { backupDatabase } from './backup-database.js';
+
+const target = process.argv[2];
+if (!target) {
+  console.error('usage: npm run db:backup -- FILE');
+  process.exit(2);
+}
+const config = loadConfig();
+if (!existsSync(config.DATABASE_PATH)) {
+  console.error(`no database at ${config.DATABASE_PATH}`);
+  process.exit(1);
+}
+if (resolve(target) === resolve(config.DATABASE_PATH)) {
+  console.error('the backup file must differ from DATABASE_PATH');
+  process.exit(2);
+}
+const { pages, integrity } = await backupDatabase(config.DATABASE_PATH, target);
+console.log(`backed up ${config.DATABASE_PATH} to ${target}: ${pages} pages, integrity ${integrity}`);
+if (integrity !== 'ok') process.exit(1);
