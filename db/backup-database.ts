@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
 
 /** Online backup of a live database file into `target`, then an integrity check of the copy. */
-export async function backupDatabase(source: string, target: string): Promise<{ pages: number; integrity: string }> {
+export async function backupDatabase(
+  source: string,
+  target: string,
+): Promise<{ pages: number; integrity: string }> {
   const live = new Database(source, { fileMustExist: true });
   try {
     live.pragma('busy_timeout = 5000');
