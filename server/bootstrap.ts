@@ -1,11 +1,16 @@
+import { catalogIsEmpty, seedDemoCatalog } from '../db/seed/demo.js';
 import type { Deps } from './deps.js';
 import { ensureAdmin } from './services/auth.js';
 
-/** Start-up work on the database: the configured admin exists. */
+/** Start-up work on the database: the configured admin exists; an empty shop gets the demo store. */
 export async function bootstrap(deps: Deps): Promise<void> {
   const { config, db, clock, logger } = deps;
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await ensureAdmin(db, config.ADMIN_EMAIL, config.ADMIN_PASSWORD, clock.now());
     logger.info({ admin: config.ADMIN_EMAIL }, 'admin account ensured');
+  }
+  if (config.SEED_DEMO && catalogIsEmpty(db)) {
+    const seeded = seedDemoCatalog(db, clock.now());
+    logger.info(seeded, 'demo store created');
   }
 }

@@ -7,4 +7,4 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type User = RouterOutputs['auth']['signUp']['user'];
 
 export * from './reasons.js';
-export * from './schemas.js';
+export * from './schemas/index.js';

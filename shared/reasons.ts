@@ -2,6 +2,7 @@
 export const ERROR_REASONS = [
   // transport and access
   'INVALID_INPUT',
+  'INVALID_CURSOR',
   'MALFORMED_REQUEST',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
@@ -18,6 +19,7 @@ export const ERROR_REASONS = [
   'INVALID_TOKEN',
   // catalogue and inventory
   'CATEGORY_NOT_EMPTY',
+  'INVALID_PARENT',
   'SLUG_TAKEN',
   'SKU_TAKEN',
   'INSUFFICIENT_STOCK',

@@ -1,4 +1,4 @@
-import { changePasswordInput, signInInput, signUpInput } from '../../shared/schemas.js';
+import { changePasswordInput, signInInput, signUpInput } from '../../shared/schemas/index.js';
 import * as auth from '../services/auth.js';
 import { customerProcedure, publicProcedure, router } from '../trpc.js';
 

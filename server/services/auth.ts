@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { user } from '../../db/schema/index.js';
-import type { changePasswordInput, signInInput, signUpInput } from '../../shared/schemas.js';
+import type { changePasswordInput, signInInput, signUpInput } from '../../shared/schemas/index.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { consumeAttempt, type LimitRule, refundAttempt } from '../auth/rate-limit.js';
 import { invalidateUserSessions, type SessionUser } from '../auth/sessions.js';

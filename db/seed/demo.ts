@@ -1,0 +1,84 @@
+import { count } from 'drizzle-orm';
+import { createCategory, createProduct } from '../../server/services/catalog-admin.js';
+import type { Executor } from '../client.js';
+import { category, product } from '../schema/index.js';
+import { DEMO_CATALOG, DESCRIPTION_TAILS } from './demo-data.js';
+
+const HOUR = 60 * 60 * 1000;
+
+function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+function skuFor(productSlug: string, variantName: string, index: number): string {
+  const initials = productSlug
+    .split('-')
+    .map((w) => w[0])
+    .join('')
+    .toUpperCase();
+  const code = slugify(variantName).replaceAll('-', '').slice(0, 6).toUpperCase() || 'STD';
+  return `${initials}-${code}-${index + 1}`;
+}
+
+/** True when the catalogue has no category and no product yet. */
+export function catalogIsEmpty(db: Executor): boolean {
+  const categories = db.select({ n: count() }).from(category).get()?.n ?? 0;
+  const products = db.select({ n: count() }).from(product).get()?.n ?? 0;
+  return categories === 0 && products === 0;
+}
+
+/**
+ * Creates the demo store through the same services the admin API uses, so every product has its
+ * ledger rows and search entry. Stock is deterministic, with a few variants sold out.
+ */
+export function seedDemoCatalog(db: Executor, now: number): { categories: number; products: number } {
+  let products = 0;
+  let categories = 0;
+  let tick = 0;
+  db.transaction((tx) => {
+    for (const parent of DEMO_CATALOG) {
+      const top = createCategory(tx, { slug: parent.slug, name: parent.name }, now);
+      categories += 1;
+      for (const child of parent.children) {
+        const sub = createCategory(tx, { slug: child.slug, name: child.name, parentId: top.id }, now);
+        categories += 1;
+        for (const item of child.products) {
+          tick += 1;
+          const slug = slugify(item.name);
+          createProduct(
+            tx,
+            {
+              slug,
+              name: item.name,
+              description: `${item.blurb} ${DESCRIPTION_TAILS[tick % DESCRIPTION_TAILS.length]}`,
+              categoryId: sub.id,
+              images: [
+                `https://picsum.photos/seed/${slug}/800/800`,
+                `https://picsum.photos/seed/${slug}-2/800/800`,
+              ],
+              status: 'active',
+              variants: item.variants.map((name, i) => ({
+                sku: skuFor(slug, name, i),
+                name,
+                price: item.price + i * (item.step ?? 0),
+                ...(item.compareAt !== undefined && {
+                  compareAtPrice: item.compareAt + i * (item.step ?? 0),
+                }),
+                stock: (tick * 7 + i * 13) % 11 === 0 ? 0 : ((tick * 31 + i * 17) % 40) + 3,
+                weightGrams: 200 + ((tick * 97) % 1800),
+              })),
+            },
+            null,
+            now - (60 - tick) * HOUR,
+          );
+          products += 1;
+        }
+      }
+    }
+  });
+  return { categories, products };
+}

@@ -1,0 +1,128 @@
+import { and, desc, eq, gte, lt, lte, ne, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { inventoryMovement, product, variant } from '../../db/schema/index.js';
+import { decodeCursor, encodeCursor } from '../domain/cursor.js';
+import { AppError } from '../errors.js';
+
+export type MovementReason = 'initial' | 'adjustment' | 'order' | 'cancellation' | 'expiry';
+
+export interface StockChange {
+  variantId: string;
+  delta: number;
+  reason: MovementReason;
+  note?: string | null;
+  actorId?: string | null;
+  orderId?: string | null;
+  now: number;
+}
+
+/**
+ * The one way stock changes: a conditional UPDATE that never goes below zero, and its ledger row.
+ * Call it inside the transaction of the change it belongs to. Returns the new stock, or null when
+ * the variant has too little stock (nothing is changed then).
+ */
+export function changeStock(tx: Executor, change: StockChange): number | null {
+  const updated = tx
+    .update(variant)
+    .set({ stock: sql`${variant.stock} + ${change.delta}`, updatedAt: change.now })
+    .where(and(eq(variant.id, change.variantId), gte(variant.stock, -change.delta)))
+    .returning({ stock: variant.stock })
+    .get();
+  if (!updated) return null;
+  tx.insert(inventoryMovement)
+    .values({
+      variantId: change.variantId,
+      delta: change.delta,
+      stockAfter: updated.stock,
+      reason: change.reason,
+      note: change.note ?? null,
+      actorId: change.actorId ?? null,
+      orderId: change.orderId ?? null,
+      createdAt: change.now,
+    })
+    .run();
+  return updated.stock;
+}
+
+/** An admin's stock correction. NOT_FOUND VARIANT_NOT_FOUND; CONFLICT INSUFFICIENT_STOCK below zero. */
+export function adjustStock(
+  db: Executor,
+  input: { variantId: string; delta: number; reason: string },
+  actorId: string,
+  now: number,
+) {
+  return db.transaction(
+    (tx) => {
+      const stock = changeStock(tx, {
+        variantId: input.variantId,
+        delta: input.delta,
+        reason: 'adjustment',
+        note: input.reason,
+        actorId,
+        now,
+      });
+      if (stock !== null) return { variantId: input.variantId, stock };
+      const exists = tx.select({ id: variant.id }).from(variant).where(eq(variant.id, input.variantId)).get();
+      if (!exists) throw new AppError('NOT_FOUND', 'VARIANT_NOT_FOUND', 'No such variant');
+      throw new AppError('CONFLICT', 'INSUFFICIENT_STOCK', 'Stock cannot go below zero');
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Variants of products that are not archived with stock at or under the threshold, lowest first. */
+export function lowStock(db: Executor, input: { threshold: number; limit: number }) {
+  return db
+    .select({
+      variantId: variant.id,
+      productId: product.id,
+      productSlug: product.slug,
+      productName: product.name,
+      sku: variant.sku,
+      name: variant.name,
+      stock: variant.stock,
+    })
+    .from(variant)
+    .innerJoin(product, eq(product.id, variant.productId))
+    .where(and(lte(variant.stock, input.threshold), ne(product.status, 'archived')))
+    .orderBy(variant.stock, variant.sku)
+    .limit(input.limit)
+    .all();
+}
+
+/** A variant's ledger, newest first. */
+export function ledger(
+  db: Executor,
+  input: { variantId: string; limit: number; cursor?: string | undefined },
+) {
+  const conditions = [eq(inventoryMovement.variantId, input.variantId)];
+  if (input.cursor !== undefined) {
+    const keys = decodeCursor(input.cursor, 'ledger', ['number']);
+    if (!keys)
+      throw new AppError('BAD_REQUEST', 'INVALID_CURSOR', 'This cursor does not belong to this list');
+    conditions.push(lt(inventoryMovement.id, keys[0] as number));
+  }
+  const rows = db
+    .select()
+    .from(inventoryMovement)
+    .where(and(...conditions))
+    .orderBy(desc(inventoryMovement.id))
+    .limit(input.limit + 1)
+    .all();
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: String(r.id),
+      variantId: r.variantId,
+      delta: r.delta,
+      stockAfter: r.stockAfter,
+      reason: r.reason,
+      note: r.note,
+      actorId: r.actorId,
+      orderId: r.orderId,
+      createdAt: new Date(r.createdAt).toISOString(),
+    })),
+    nextCursor: rows.length > input.limit && last ? encodeCursor('ledger', [last.id]) : null,
+  };
+}
