@@ -8,7 +8,10 @@ export async function backupDatabase(
   const live = new Database(source, { fileMustExist: true });
   try {
     live.pragma('busy_timeout = 5000');
-    const { totalPages } = await live.backup(target);
+    // NOTE: copy every remaining page in one step. Stepping (100 pages at a time) restarts whenever
+    // another connection writes, so under steady load it might never finish; in WAL mode one step
+    // reads a consistent snapshot without blocking writers.
+    const { totalPages } = await live.backup(target, { progress: () => 0x7fffffff });
     const copy = new Database(target, { readonly: true });
     try {
       return { pages: totalPages, integrity: String(copy.pragma('integrity_check', { simple: true })) };

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { ProductSort } from '../../shared/schemas/index.js';
-import { type CursorKeys, decodeCursor, encodeCursor } from '../domain/cursor.js';
+import { type CursorKeys, decodeCursor } from '../domain/cursor.js';
 import { AppError } from '../errors.js';
 
 /** A row of the card query: what a ProductCard needs plus the keys of every sort. */
