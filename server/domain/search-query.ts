@@ -7,6 +7,8 @@
 export function toFtsQuery(text: string): string | null {
   const words = text
     .normalize('NFKC')
+    // NOTE: control characters go first; a NUL would end the query string inside SQLite.
+    .replace(/\p{Cc}/gu, ' ')
     .split(/\s+/u)
     .filter((word) => /[\p{L}\p{N}]/u.test(word));
   if (words.length === 0) return null;

@@ -101,6 +101,19 @@ describe('the real server process', () => {
     }
   }, 60_000);
 
+  it('serves the demo store on a fresh database by default', async () => {
+    const server = await startServer({ DATABASE_PATH: join(tempDir(), 'fresh.db'), SEED_DEMO: 'true' });
+    try {
+      const client = httpClient(server.url);
+      const page = await client.catalog.products.query({ limit: 5 });
+      expect(page.items).toHaveLength(5);
+      expect(page.nextCursor).not.toBeNull();
+      expect((await client.catalog.categories.query()).length).toBeGreaterThanOrEqual(8);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 60_000);
+
   it('refuses to start on a bad setting, exits 1 and names the variable', async () => {
     const { code, output } = await runUntilExit({ DATABASE_PATH: ':memory:', PORT: 'not-a-port' });
     expect(code).toBe(1);

@@ -35,7 +35,17 @@ export async function contract() {
   // @ts-expect-error: me may be null
   me.email;
 
+  const page = await client.catalog.products.query({ q: 'mug', sort: 'price_asc', limit: 10 });
+  const price: number = page.items[0]?.price ?? 0;
+  const next: string | null = page.nextCursor;
+  // @ts-expect-error: sort is one of the documented values
+  await client.catalog.products.query({ sort: 'cheapest' });
+  // @ts-expect-error: prices are numbers of minor units
+  await client.catalog.products.query({ minPrice: '10' });
+  // @ts-expect-error: stock is changed through admin.inventory.adjust, not variants.update
+  await client.admin.variants.update.mutate({ id: 'v', stock: 5 });
+
   const input: RouterInputs['auth']['changePassword'] = { currentPassword: 'a', newPassword: 'b' };
   const info: RouterOutputs['store']['info'] = await client.store.info.query();
-  return { created, role, asDate, input, info };
+  return { created, role, asDate, input, info, price, next };
 }

@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DatabaseHandle, openDatabase } from '../../db/client.js';
+import * as schema from '../../db/schema/index.js';
+import { generateCatalog } from '../../db/seed/generate.js';
+import {
+  findProduct,
+  listCategories,
+  listProducts,
+  listProductsForAdmin,
+} from '../../server/services/catalog.js';
+import { ledger, lowStock } from '../../server/services/inventory.js';
+import { tempDir } from '../helpers/server-process.js';
+
+const run = promisify(execFile);
+const PRODUCTS = 100_000;
+
+let database: DatabaseHandle;
+const recorded: { sql: string; params: unknown[] }[] = [];
+/** The same file through a Drizzle instance that records every query the services send. */
+let recordingDb: ReturnType<typeof drizzle<typeof schema>>;
+
+beforeAll(() => {
+  database = openDatabase(join(tempDir(), 'large.db'));
+  generateCatalog(database.sqlite, { products: PRODUCTS, now: Date.UTC(2026, 0, 1) });
+  recordingDb = drizzle(database.sqlite, {
+    schema,
+    logger: { logQuery: (sql, params) => recorded.push({ sql, params }) },
+  });
+}, 180_000);
+afterAll(() => database.close());
+
+const FULL_SCAN = /^SCAN (product|p|variant|v|inventory_movement)\b(?!.*\bUSING\b)/;
+
+describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
+  it('is consistent after generation: prices, stock, ledger and search agree', () => {
+    const one = (query: string) => database.sqlite.prepare(query).pluck().get();
+    expect(one('SELECT count(*) FROM product')).toBe(PRODUCTS);
+    expect(
+      one(
+        'SELECT count(*) FROM product p WHERE min_price <> (SELECT min(price) FROM variant WHERE product_id = p.id)',
+      ),
+    ).toBe(0);
+    expect(
+      one(
+        'SELECT count(*) FROM product p WHERE stock_total <> (SELECT sum(stock) FROM variant WHERE product_id = p.id)',
+      ),
+    ).toBe(0);
+    expect(
+      one(
+        `SELECT count(*) FROM variant v WHERE stock <> (SELECT coalesce(sum(delta), 0) FROM inventory_movement WHERE variant_id = v.id)`,
+      ),
+    ).toBe(0);
+    const sku = one('SELECT sku FROM variant ORDER BY sku DESC LIMIT 1') as string;
+    const found = listProductsForAdmin(database.db, { q: sku, limit: 5 }, 'USD');
+    expect(found.items).toHaveLength(1);
+    expect(database.sqlite.pragma('foreign_key_check')).toEqual([]);
+  });
+
+  it('serves every catalogue query shape from an index (EXPLAIN QUERY PLAN)', () => {
+    const leaf = database.sqlite
+      .prepare('SELECT slug FROM category WHERE parent_id IS NOT NULL LIMIT 1')
+      .pluck()
+      .get() as string;
+    const parent = database.sqlite
+      .prepare('SELECT slug FROM category WHERE parent_id IS NULL LIMIT 1')
+      .pluck()
+      .get() as string;
+    const anyProduct = database.sqlite
+      .prepare("SELECT slug, id FROM product WHERE status = 'active' LIMIT 1")
+      .get() as { slug: string; id: string };
+    const anyVariant = database.sqlite.prepare('SELECT id FROM variant LIMIT 1').pluck().get() as string;
+
+    recorded.length = 0;
+    const db = recordingDb;
+    const sorts = ['newest', 'price_asc', 'price_desc', 'rating', 'relevance'] as const;
+    for (const sort of sorts) {
+      const first = listProducts(db, { sort, limit: 20 }, 'USD');
+      listProducts(db, { sort, limit: 20, cursor: first.nextCursor ?? undefined }, 'USD');
+      listProducts(db, { sort, limit: 20, category: leaf }, 'USD');
+      listProducts(db, { sort, limit: 20, category: parent, inStock: true }, 'USD');
+      listProducts(db, { sort, limit: 20, minPrice: 1000, maxPrice: 5000 }, 'USD');
+      const searched = listProducts(db, { sort, limit: 20, q: 'canvas back' }, 'USD');
+      listProducts(
+        db,
+        { sort, limit: 20, q: 'canvas back', cursor: searched.nextCursor ?? undefined },
+        'USD',
+      );
+    }
+    listProductsForAdmin(db, { limit: 20 }, 'USD');
+    listProductsForAdmin(db, { limit: 20, status: 'draft' }, 'USD');
+    listProductsForAdmin(db, { limit: 20, q: 'leather' }, 'USD');
+    findProduct(db, { slug: anyProduct.slug }, { activeOnly: true });
+    findProduct(db, { id: anyProduct.id }, { activeOnly: false });
+    listCategories(db);
+    lowStock(db, { threshold: 5, limit: 100 });
+    ledger(db, { variantId: anyVariant, limit: 20 });
+
+    expect(recorded.length).toBeGreaterThan(40);
+    const scans: string[] = [];
+    for (const { sql, params } of recorded) {
+      const plan = database.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as unknown[])) as {
+        detail: string;
+      }[];
+      for (const { detail } of plan)
+        if (FULL_SCAN.test(detail)) scans.push(`${detail}  ←  ${sql.slice(0, 120)}`);
+    }
+    expect(scans).toEqual([]);
+  }, 60_000);
+
+  it('pages the whole generated catalogue by price without repeats or gaps', () => {
+    const active = database.sqlite
+      .prepare("SELECT count(*) FROM product WHERE status = 'active'")
+      .pluck()
+      .get();
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = listProducts(
+        database.db,
+        { sort: 'price_asc', limit: 100, ...(cursor && { cursor }) },
+        'USD',
+      );
+      for (const item of page.items) seen.add(item.id);
+      cursor = page.nextCursor ?? undefined;
+      pages += 1;
+    } while (cursor && pages < 2000);
+    expect(seen.size).toBe(active);
+  }, 60_000);
+});
+
+describe('npm run db:seed', () => {
+  it('generates a catalogue with --products, with a progress line', async () => {
+    const path = join(tempDir(), 'seeded.db');
+    const { stdout, stderr } = await run('npm', ['run', '--silent', 'db:seed', '--', '--products', '3000'], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: { ...process.env, DATABASE_PATH: path },
+    });
+    expect(stdout).toMatch(/generated 3000 products, \d+ variants/);
+    expect(stderr).toContain('3000/3000 products');
+    const check = openDatabase(path);
+    expect(check.sqlite.prepare('SELECT count(*) FROM product').pluck().get()).toBe(3000);
+    check.close();
+  }, 60_000);
+});
