@@ -3,7 +3,8 @@
  * imports AppRouter gets its inputs checked and its outputs typed as they arrive on the wire.
  */
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import type { AppRouter, RouterInputs, RouterOutputs } from '../../shared/index.js';
+// Imported by package name, as a front-end that depends on this package does.
+import type { AppRouter, RouterInputs, RouterOutputs } from 'backroom/shared';
 
 const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: 'http://localhost:3000/trpc' })] });
 
