@@ -1,4 +1,4 @@
-import { catalogIsEmpty, seedDemoCatalog } from '../db/seed/demo.js';
+import { catalogIsEmpty, seedDemoStore } from '../db/seed/demo.js';
 import type { Deps } from './deps.js';
 import { ensureAdmin } from './services/auth.js';
 
@@ -10,7 +10,7 @@ export async function bootstrap(deps: Deps): Promise<void> {
     logger.info({ admin: config.ADMIN_EMAIL }, 'admin account ensured');
   }
   if (config.SEED_DEMO && catalogIsEmpty(db)) {
-    const seeded = seedDemoCatalog(db, clock.now());
+    const seeded = seedDemoStore(db, clock.now());
     logger.info(seeded, 'demo store created');
   }
 }

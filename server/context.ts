@@ -1,6 +1,6 @@
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch';
 import type { Context as HonoContext } from 'hono';
-import { readCookie, serializeCookie, sessionCookieName } from './auth/cookies.js';
+import { cartCookieName, readCookie, serializeCookie, sessionCookieName } from './auth/cookies.js';
 import {
   createSession,
   invalidateSession,
@@ -13,6 +13,8 @@ import type { Deps } from './deps.js';
 export interface RequestFacts {
   /** The session cookie's value, if the request carried one. */
   sessionToken: string | null;
+  /** The guest cart cookie's value, if the request carried one. */
+  cartToken: string | null;
   clientIp: string;
   requestId: string;
   /** Headers added to the answer (Set-Cookie). */
@@ -27,20 +29,31 @@ export interface SessionHandle {
   end(): void;
 }
 
-function sessionHandle(deps: Deps, facts: RequestFacts): SessionHandle {
-  const { db, config, clock } = deps;
-  const cookieName = sessionCookieName(config);
-  const setCookie = (token: string, maxAgeMs: number) =>
+/** The guest cart cookie: set when a guest cart is created, cleared when it is merged away. */
+export interface GuestCartCookie {
+  token(): string | null;
+  set(token: string, maxAgeMs: number): void;
+  clear(): void;
+}
+
+function cookieWriter(deps: Deps, facts: RequestFacts) {
+  return (name: string, value: string, maxAgeMs: number) =>
     facts.resHeaders.append(
       'Set-Cookie',
-      serializeCookie(config, cookieName, token, { maxAgeSeconds: maxAgeMs / 1000 }),
+      serializeCookie(deps.config, name, value, { maxAgeSeconds: maxAgeMs / 1000 }),
     );
+}
+
+function sessionHandle(deps: Deps, facts: RequestFacts): SessionHandle {
+  const { db, config, clock } = deps;
+  const name = sessionCookieName(config);
+  const setCookie = cookieWriter(deps, facts);
   let cached: ValidatedSession | null | undefined;
 
   const current = () => {
     if (cached === undefined) {
       cached = facts.sessionToken ? validateSessionToken(db, facts.sessionToken, clock.now()) : null;
-      if (cached?.renewed && facts.sessionToken) setCookie(facts.sessionToken, SESSION_LIFETIME_MS);
+      if (cached?.renewed && facts.sessionToken) setCookie(name, facts.sessionToken, SESSION_LIFETIME_MS);
     }
     return cached;
   };
@@ -51,21 +64,38 @@ function sessionHandle(deps: Deps, facts: RequestFacts): SessionHandle {
   };
   const end = () => {
     endCurrent();
-    if (facts.sessionToken !== null) setCookie('', 0);
+    if (facts.sessionToken !== null) setCookie(name, '', 0);
   };
   const start = (userId: string) => {
     endCurrent();
     const now = clock.now();
     const { token } = createSession(db, userId, now);
-    setCookie(token, SESSION_LIFETIME_MS);
+    setCookie(name, token, SESSION_LIFETIME_MS);
     cached = validateSessionToken(db, token, now);
   };
   return { current, start, end };
 }
 
+function guestCartCookie(deps: Deps, facts: RequestFacts): GuestCartCookie {
+  const name = cartCookieName(deps.config);
+  const setCookie = cookieWriter(deps, facts);
+  let token = facts.cartToken;
+  return {
+    token: () => token,
+    set: (value, maxAgeMs) => {
+      token = value;
+      setCookie(name, value, maxAgeMs);
+    },
+    clear: () => {
+      if (token !== null) setCookie(name, '', 0);
+      token = null;
+    },
+  };
+}
+
 /** Transport-free context: what procedures see. Tests call this directly with createCaller. */
 export function createInnerContext(deps: Deps, facts: RequestFacts) {
-  return { ...deps, ...facts, session: sessionHandle(deps, facts) };
+  return { ...deps, ...facts, session: sessionHandle(deps, facts), guestCart: guestCartCookie(deps, facts) };
 }
 
 export type Context = ReturnType<typeof createInnerContext>;
@@ -82,12 +112,16 @@ export function clientIpOf(c: HonoContext, trustProxy: boolean): string {
 
 /** The thin Hono adapter around createInnerContext. */
 export function createHonoContext(deps: Deps) {
-  const cookieName = sessionCookieName(deps.config);
-  return (opts: FetchCreateContextFnOptions, c: HonoContext) =>
-    createInnerContext(deps, {
-      sessionToken: readCookie(opts.req.headers.get('cookie'), cookieName),
+  const sessionCookie = sessionCookieName(deps.config);
+  const cartCookie = cartCookieName(deps.config);
+  return (opts: FetchCreateContextFnOptions, c: HonoContext) => {
+    const cookies = opts.req.headers.get('cookie');
+    return createInnerContext(deps, {
+      sessionToken: readCookie(cookies, sessionCookie),
+      cartToken: readCookie(cookies, cartCookie),
       clientIp: clientIpOf(c, deps.config.TRUST_PROXY),
       requestId: (c.get('requestId') as string | undefined) ?? 'none',
       resHeaders: opts.resHeaders,
     });
+  };
 }

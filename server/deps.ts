@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db, Sqlite } from '../db/client.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import type { PaymentProvider } from './integrations/payments/index.js';
 
 /** What the app is built from; tests build their own (in-memory database, manual clock). */
 export interface Deps {
@@ -10,4 +11,5 @@ export interface Deps {
   config: Config;
   logger: Logger;
   clock: Clock;
+  payments: PaymentProvider;
 }

@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createPaymentProvider } from './integrations/payments/index.js';
 import { startJobs } from './jobs/index.js';
 import { createLogger } from './logger.js';
 
@@ -21,7 +22,14 @@ function loadConfigOrExit() {
 const config = loadConfigOrExit();
 const logger = createLogger(config);
 const database = openDatabase(config.DATABASE_PATH);
-const deps = { db: database.db, sqlite: database.sqlite, config, logger, clock: systemClock };
+const deps = {
+  db: database.db,
+  sqlite: database.sqlite,
+  config,
+  logger,
+  clock: systemClock,
+  payments: createPaymentProvider(config),
+};
 await bootstrap(deps);
 
 const app = createApp(deps);
@@ -35,9 +43,9 @@ function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
-  jobs.stop();
   // Stop accepting; connections close as their last response is sent.
-  server.close(() => {
+  server.close(async () => {
+    await jobs.stop();
     database.close();
     logger.info('stopped');
     logger.flush();

@@ -25,8 +25,10 @@ export const ERROR_REASONS = [
   'INSUFFICIENT_STOCK',
   // cart, discounts and checkout
   'VARIANT_NOT_FOUND',
+  'QUANTITY_LIMIT',
   'OUT_OF_STOCK',
   'DISCOUNT_NOT_FOUND',
+  'DISCOUNT_CODE_TAKEN',
   'DISCOUNT_EXPIRED',
   'DISCOUNT_MIN_SUBTOTAL',
   'DISCOUNT_EXHAUSTED',
@@ -38,6 +40,8 @@ export const ERROR_REASONS = [
   'INVALID_TRANSITION',
   'NOT_PURCHASED',
   'ALREADY_REVIEWED',
+  // admin
+  'LAST_ADMIN',
 ] as const;
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

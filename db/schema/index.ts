@@ -1,2 +1,3 @@
 export * from './auth.js';
 export * from './catalog.js';
+export * from './commerce.js';

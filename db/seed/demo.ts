@@ -1,5 +1,7 @@
 import { count } from 'drizzle-orm';
 import { createCategory, createProduct } from '../../server/services/catalog-admin.js';
+import { createDiscount } from '../../server/services/discounts.js';
+import { createShippingOption, setTaxRate } from '../../server/services/shipping.js';
 import type { Executor } from '../client.js';
 import { category, product } from '../schema/index.js';
 import { DEMO_CATALOG, DESCRIPTION_TAILS } from './demo-data.js';
@@ -33,9 +35,10 @@ export function catalogIsEmpty(db: Executor): boolean {
 
 /**
  * Creates the demo store through the same services the admin API uses, so every product has its
- * ledger rows and search entry. Stock is deterministic, with a few variants sold out.
+ * ledger rows and search entry: the catalogue (stock is deterministic, a few variants sold out),
+ * three shipping options, an 8% US tax rate and the code WELCOME10 (10% off, once per customer).
  */
-export function seedDemoCatalog(db: Executor, now: number): { categories: number; products: number } {
+export function seedDemoStore(db: Executor, now: number): { categories: number; products: number } {
   let products = 0;
   let categories = 0;
   let tick = 0;
@@ -79,6 +82,30 @@ export function seedDemoCatalog(db: Executor, now: number): { categories: number
         }
       }
     }
+    createShippingOption(
+      tx,
+      {
+        name: 'Standard',
+        countries: ['US', 'CA'],
+        price: 599,
+        freeOverSubtotal: 7500,
+        minDays: 3,
+        maxDays: 7,
+      },
+      now,
+    );
+    createShippingOption(
+      tx,
+      { name: 'Express', countries: ['US'], price: 1999, minDays: 1, maxDays: 2 },
+      now,
+    );
+    createShippingOption(
+      tx,
+      { name: 'International', countries: [], price: 2499, minDays: 7, maxDays: 21 },
+      now,
+    );
+    setTaxRate(tx, { country: 'US', rateBps: 800 }, now);
+    createDiscount(tx, { code: 'WELCOME10', kind: 'percent', value: 10, oncePerCustomer: true }, now);
   });
   return { categories, products };
 }

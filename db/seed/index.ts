@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../client.js';
-import { catalogIsEmpty, seedDemoCatalog } from './demo.js';
+import { catalogIsEmpty, seedDemoStore } from './demo.js';
 import { generateCatalog } from './generate.js';
 
 const { values } = parseArgs({ options: { products: { type: 'string' } } });
@@ -35,7 +35,7 @@ try {
       `generated ${result.products} products, ${result.variants} variants in ${seconds} s into ${config.DATABASE_PATH}`,
     );
   } else if (catalogIsEmpty(database.db)) {
-    const result = seedDemoCatalog(database.db, Date.now());
+    const result = seedDemoStore(database.db, Date.now());
     console.log(
       `demo store: ${result.categories} categories, ${result.products} products in ${config.DATABASE_PATH}`,
     );

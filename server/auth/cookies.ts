@@ -9,6 +9,11 @@ export function sessionCookieName(config: Config): string {
   return config.NODE_ENV === 'production' ? '__Host-session' : 'session';
 }
 
+/** The guest cart cookie's name, prefixed like the session's. */
+export function cartCookieName(config: Config): string {
+  return config.NODE_ENV === 'production' ? '__Host-cart' : 'cart';
+}
+
 /** A Set-Cookie value with the attributes API.md fixes: HttpOnly, SameSite=Lax, Path=/, Secure in production. */
 export function serializeCookie(
   config: Config,

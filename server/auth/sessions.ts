@@ -1,8 +1,7 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { session, user } from '../../db/schema/index.js';
+import { generateToken, hashToken, isTokenShaped } from './tokens.js';
 
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 const RENEW_WHEN_LEFT_MS = SESSION_LIFETIME_MS / 2;
@@ -29,24 +28,15 @@ export interface ValidatedSession {
   renewed: boolean;
 }
 
-/** A fresh random token for the cookie: 20 bytes (160 bits), base32. */
-export function generateSessionToken(): string {
-  const bytes = new Uint8Array(20);
-  crypto.getRandomValues(bytes);
-  return encodeBase32LowerCaseNoPadding(bytes);
-}
-
-/** The id stored for a token: its SHA-256, so a leaked table yields no usable cookie. */
-export function sessionIdFromToken(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
-}
+/** The id stored for a session token. */
+export const sessionIdFromToken = hashToken;
 
 export function createSession(
   db: Executor,
   userId: string,
   now: number,
 ): { token: string; session: SessionRecord } {
-  const token = generateSessionToken();
+  const token = generateToken();
   const record = { id: sessionIdFromToken(token), userId, expiresAt: now + SESSION_LIFETIME_MS };
   db.insert(session)
     .values({ ...record, createdAt: now })
@@ -54,11 +44,9 @@ export function createSession(
   return { token, session: record };
 }
 
-const TOKEN_SHAPE = /^[a-z2-7]{32}$/;
-
 /** Looks a cookie token up; deletes it when expired and extends it past half of its life. */
 export function validateSessionToken(db: Executor, token: string, now: number): ValidatedSession | null {
-  if (!TOKEN_SHAPE.test(token)) return null;
+  if (!isTokenShaped(token)) return null;
   const id = sessionIdFromToken(token);
   const row = db
     .select({

@@ -1,25 +1,54 @@
 import type { Deps } from '../deps.js';
+import { expireUnpaidOrders } from '../services/orders.js';
 import { cleanUpExpired } from './session-cleanup.js';
 
 export interface Jobs {
-  stop(): void;
+  stop(): Promise<void>;
 }
 
-const HOUR = 60 * 60 * 1000;
+const MINUTE = 60_000;
 
-/** Starts the in-process jobs; a job that fails is logged and tried again on its next tick. */
+/**
+ * Starts the in-process jobs. A job never overlaps itself; one that fails is logged and tried
+ * again on its next tick. `stop` waits for a running job to finish.
+ */
 export function startJobs(deps: Deps): Jobs {
-  const run = (name: string, job: () => unknown) => () => {
-    try {
-      const result = job();
-      deps.logger.debug({ job: name, result }, 'job ran');
-    } catch (err) {
-      deps.logger.error({ job: name, err }, 'job failed');
-    }
+  const running = new Set<Promise<unknown>>();
+  const schedule = (name: string, everyMs: number, job: () => unknown) => {
+    let busy = false;
+    const tick = () => {
+      if (busy) return;
+      busy = true;
+      const run = Promise.resolve()
+        .then(job)
+        .then(
+          (result) => deps.logger.debug({ job: name, result }, 'job ran'),
+          (err) => deps.logger.error({ job: name, err }, 'job failed'),
+        )
+        .finally(() => {
+          busy = false;
+          running.delete(run);
+        });
+      running.add(run);
+    };
+    tick();
+    const timer = setInterval(tick, everyMs);
+    timer.unref();
+    return timer;
   };
-  const cleanup = run('cleanup', () => cleanUpExpired(deps));
-  cleanup();
-  const timers = [setInterval(cleanup, HOUR)];
-  for (const timer of timers) timer.unref();
-  return { stop: () => timers.forEach(clearInterval) };
+  const timers = [
+    schedule('cleanup', 60 * MINUTE, () => cleanUpExpired(deps)),
+    schedule('order-expiry', MINUTE, () =>
+      expireUnpaidOrders(deps, {
+        now: deps.clock.now(),
+        timeoutMinutes: deps.config.ORDER_PAYMENT_TIMEOUT_MINUTES,
+      }),
+    ),
+  ];
+  return {
+    stop: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(running);
+    },
+  };
 }

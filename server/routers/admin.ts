@@ -5,10 +5,24 @@ import {
   adminProductsRouter,
   adminVariantsRouter,
 } from './admin-catalog.js';
+import {
+  adminDiscountsRouter,
+  adminOrdersRouter,
+  adminReportsRouter,
+  adminShippingRouter,
+  adminTaxRouter,
+  adminUsersRouter,
+} from './admin-commerce.js';
 
 export const adminRouter = router({
   categories: adminCategoriesRouter,
   products: adminProductsRouter,
   variants: adminVariantsRouter,
   inventory: adminInventoryRouter,
+  discounts: adminDiscountsRouter,
+  shipping: adminShippingRouter,
+  tax: adminTaxRouter,
+  orders: adminOrdersRouter,
+  users: adminUsersRouter,
+  reports: adminReportsRouter,
 });

@@ -28,6 +28,7 @@ function callerWithCookie(sessionToken: string | null) {
   return createCaller(
     createInnerContext(t.deps, {
       sessionToken,
+      cartToken: null,
       clientIp: '127.0.0.1',
       requestId: 'test',
       resHeaders: new Headers(),

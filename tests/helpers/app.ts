@@ -5,6 +5,7 @@ import { createApp } from '../../server/app.js';
 import { manualClock } from '../../server/clock.js';
 import { testConfig } from '../../server/config.js';
 import type { Deps } from '../../server/deps.js';
+import { manualPayments } from '../../server/integrations/payments/manual.js';
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
@@ -28,6 +29,13 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
   });
   const logger = pino({ level: 'info' }, sink);
   const clock = manualClock(Date.UTC(2026, 5, 1));
-  const deps: Deps = { db: database.db, sqlite: database.sqlite, config, logger, clock };
+  const deps: Deps = {
+    db: database.db,
+    sqlite: database.sqlite,
+    config,
+    logger,
+    clock,
+    payments: manualPayments,
+  };
   return { app: createApp(deps), deps, clock, logs, close: () => database.close() };
 }

@@ -1,0 +1,17 @@
+import type { OrderStatus } from '../../shared/reasons.js';
+
+/** The order life cycle of API.md: every allowed move; anything else is INVALID_TRANSITION. */
+export const ORDER_MOVES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  pending_payment: ['paid', 'cancelled'],
+  paid: ['fulfilled', 'cancelled'],
+  fulfilled: ['delivered'],
+  delivered: [],
+  cancelled: [],
+};
+
+export function canMove(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_MOVES[from].includes(to);
+}
+
+/** Statuses that count as sold: the order was paid and not cancelled. */
+export const SOLD_STATUSES: readonly OrderStatus[] = ['paid', 'fulfilled', 'delivered'];

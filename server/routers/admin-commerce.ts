@@ -1,0 +1,109 @@
+import { sql } from 'drizzle-orm';
+import { customerOrder } from '../../db/schema/index.js';
+import {
+  adminCancelInput,
+  discountCreateInput,
+  fulfillInput,
+  idInput,
+  orderListAdminInput,
+  salesReportInput,
+  setRoleInput,
+  shippingCreateInput,
+  shippingUpdateInput,
+  taxSetInput,
+  userListInput,
+} from '../../shared/schemas/index.js';
+import { escapeLike } from '../domain/search-query.js';
+import * as discounts from '../services/discounts.js';
+import { listOrderSummaries, loadOrder } from '../services/order-view.js';
+import * as orders from '../services/orders.js';
+import { salesReport } from '../services/reports.js';
+import * as shipping from '../services/shipping.js';
+import * as users from '../services/users.js';
+import { adminProcedure, router } from '../trpc.js';
+
+export const adminDiscountsRouter = router({
+  create: adminProcedure
+    .input(discountCreateInput)
+    .mutation(({ ctx, input }) => discounts.createDiscount(ctx.db, input, ctx.clock.now())),
+  list: adminProcedure.query(({ ctx }) => discounts.listDiscounts(ctx.db)),
+  deactivate: adminProcedure
+    .input(idInput)
+    .mutation(({ ctx, input }) => discounts.deactivateDiscount(ctx.db, input.id)),
+});
+
+export const adminShippingRouter = router({
+  create: adminProcedure
+    .input(shippingCreateInput)
+    .mutation(({ ctx, input }) => shipping.createShippingOption(ctx.db, input, ctx.clock.now())),
+  list: adminProcedure.query(({ ctx }) => shipping.listShippingOptions(ctx.db)),
+  update: adminProcedure
+    .input(shippingUpdateInput)
+    .mutation(({ ctx, input }) => shipping.updateShippingOption(ctx.db, input)),
+  delete: adminProcedure
+    .input(idInput)
+    .mutation(({ ctx, input }) => shipping.deleteShippingOption(ctx.db, input.id)),
+});
+
+export const adminTaxRouter = router({
+  set: adminProcedure
+    .input(taxSetInput)
+    .mutation(({ ctx, input }) => shipping.setTaxRate(ctx.db, input, ctx.clock.now())),
+  list: adminProcedure.query(({ ctx }) => shipping.listTaxRates(ctx.db)),
+});
+
+/** `q`: an order number, or part of the customer's email (LIKE, escaped). */
+function orderSearch(q: string | undefined) {
+  if (!q) return undefined;
+  const number = /^#?(\d{1,12})$/.exec(q)?.[1];
+  if (number) return sql`${customerOrder.number} = ${Number(number)}`;
+  return sql`${customerOrder.email} LIKE ${`%${escapeLike(q.toLowerCase())}%`} ESCAPE '\\'`;
+}
+
+export const adminOrdersRouter = router({
+  list: adminProcedure
+    .input(orderListAdminInput)
+    .query(({ ctx, input }) =>
+      listOrderSummaries(
+        ctx.db,
+        { ...(input.status && { status: input.status }), ...(input.q && { search: orderSearch(input.q) }) },
+        input,
+      ),
+    ),
+  get: adminProcedure.input(idInput).query(({ ctx, input }) => loadOrder(ctx.db, input.id)),
+  markPaid: adminProcedure
+    .input(idInput)
+    .mutation(({ ctx, input }) =>
+      orders.markPaid(ctx.db, input.id, { actorId: ctx.user.id, now: ctx.clock.now() }),
+    ),
+  fulfill: adminProcedure
+    .input(fulfillInput)
+    .mutation(({ ctx, input }) =>
+      orders.fulfill(ctx.db, input.id, input.trackingNumber, { actorId: ctx.user.id, now: ctx.clock.now() }),
+    ),
+  markDelivered: adminProcedure
+    .input(idInput)
+    .mutation(({ ctx, input }) =>
+      orders.markDelivered(ctx.db, input.id, { actorId: ctx.user.id, now: ctx.clock.now() }),
+    ),
+  cancel: adminProcedure.input(adminCancelInput).mutation(({ ctx, input }) =>
+    orders.cancelOrder({ db: ctx.db, payments: ctx.payments }, input.id, {
+      actorId: ctx.user.id,
+      now: ctx.clock.now(),
+      note: input.note ?? 'Cancelled by the shop',
+    }),
+  ),
+});
+
+export const adminUsersRouter = router({
+  list: adminProcedure.input(userListInput).query(({ ctx, input }) => users.listUsers(ctx.db, input)),
+  setRole: adminProcedure
+    .input(setRoleInput)
+    .mutation(({ ctx, input }) => users.setRole(ctx.db, input, ctx.clock.now())),
+});
+
+export const adminReportsRouter = router({
+  sales: adminProcedure
+    .input(salesReportInput)
+    .query(({ ctx, input }) => salesReport(ctx.db, input, ctx.config.STORE_CURRENCY)),
+});

@@ -1,0 +1,36 @@
+import { placeOrderInput, quoteInput, shippingOptionsInput } from '../../shared/schemas/index.js';
+import * as checkout from '../services/checkout.js';
+import { customerProcedure, router } from '../trpc.js';
+
+export const checkoutRouter = router({
+  shippingOptions: customerProcedure.input(shippingOptionsInput).query(({ ctx, input }) =>
+    checkout.shippingOptionsFor(ctx.db, {
+      userId: ctx.user.id,
+      country: input.country,
+      now: ctx.clock.now(),
+    }),
+  ),
+
+  quote: customerProcedure.input(quoteInput).query(({ ctx, input }) =>
+    checkout.quote(
+      ctx.db,
+      {
+        userId: ctx.user.id,
+        address: input.shippingAddress,
+        shippingOptionId: input.shippingOptionId,
+        now: ctx.clock.now(),
+      },
+      ctx.config.STORE_CURRENCY,
+    ),
+  ),
+
+  placeOrder: customerProcedure
+    .input(placeOrderInput)
+    .mutation(({ ctx, input }) =>
+      checkout.placeOrder(
+        { db: ctx.db, payments: ctx.payments, currency: ctx.config.STORE_CURRENCY, now: ctx.clock.now() },
+        ctx.user,
+        input,
+      ),
+    ),
+});

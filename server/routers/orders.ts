@@ -1,0 +1,26 @@
+import { idInput, pageInput } from '../../shared/schemas/index.js';
+import { listOrderSummaries, loadOrder } from '../services/order-view.js';
+import { cancelOrder } from '../services/orders.js';
+import { customerProcedure, router } from '../trpc.js';
+
+/** The signed-in customer's own orders; anyone else's answer NOT_FOUND, like a missing id. */
+export const ordersRouter = router({
+  list: customerProcedure.input(pageInput).query(({ ctx, input }) => {
+    const page = listOrderSummaries(ctx.db, { userId: ctx.user.id }, input);
+    return { ...page, items: page.items.map(({ email: _email, ...summary }) => summary) };
+  }),
+
+  get: customerProcedure
+    .input(idInput)
+    .query(({ ctx, input }) => loadOrder(ctx.db, input.id, { userId: ctx.user.id })),
+
+  cancel: customerProcedure.input(idInput).mutation(({ ctx, input }) =>
+    cancelOrder({ db: ctx.db, payments: ctx.payments }, input.id, {
+      actorId: ctx.user.id,
+      ownerId: ctx.user.id,
+      now: ctx.clock.now(),
+      note: 'Cancelled by the customer',
+      allowedFrom: ['pending_payment', 'paid'],
+    }),
+  ),
+});

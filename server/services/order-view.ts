@@ -1,0 +1,129 @@
+import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { customerOrder, orderEvent, orderLine, payment } from '../../db/schema/index.js';
+import type { OrderStatus } from '../../shared/reasons.js';
+import { decodeCursor, encodeCursor } from '../domain/cursor.js';
+import { AppError } from '../errors.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface AddressJson {
+  name: string;
+  line1: string;
+  line2?: string | undefined;
+  city: string;
+  region?: string | undefined;
+  postalCode: string;
+  country: string;
+  phone?: string | undefined;
+}
+
+export function paymentView(row: typeof payment.$inferSelect) {
+  return {
+    id: row.id,
+    provider: row.provider,
+    status: row.status,
+    amount: row.amount,
+    currency: row.currency,
+    clientSecret: row.clientSecret,
+  };
+}
+
+export type Payment = ReturnType<typeof paymentView>;
+
+/** API.md's Order. With `userId`, only that user's order is found (others look missing). */
+export function loadOrder(db: Executor, id: string, scope: { userId?: string } = {}) {
+  const where = scope.userId
+    ? and(eq(customerOrder.id, id), eq(customerOrder.userId, scope.userId))
+    : eq(customerOrder.id, id);
+  const row = db.select().from(customerOrder).where(where).get();
+  if (!row) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such order');
+  const lines = db
+    .select({
+      variantId: orderLine.variantId,
+      productId: orderLine.productId,
+      productName: orderLine.productName,
+      variantName: orderLine.variantName,
+      sku: orderLine.sku,
+      unitPrice: orderLine.unitPrice,
+      quantity: orderLine.quantity,
+      lineTotal: orderLine.lineTotal,
+    })
+    .from(orderLine)
+    .where(eq(orderLine.orderId, id))
+    .orderBy(asc(orderLine.id))
+    .all();
+  const history = db
+    .select({ status: orderEvent.status, createdAt: orderEvent.createdAt, note: orderEvent.note })
+    .from(orderEvent)
+    .where(eq(orderEvent.orderId, id))
+    .orderBy(asc(orderEvent.id))
+    .all();
+  const paymentRow = db.select().from(payment).where(eq(payment.orderId, id)).get();
+  // The payment row is written in the order's own transaction, so it is always there.
+  if (!paymentRow) throw new Error(`order ${id} has no payment row`);
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status,
+    email: row.email,
+    items: lines,
+    currency: row.currency,
+    subtotal: row.subtotal,
+    discount: row.discountCode ? { code: row.discountCode, amount: row.discountAmount } : null,
+    shipping: { optionId: row.shippingOptionId, name: row.shippingName, price: row.shippingPrice },
+    tax: row.tax,
+    total: row.total,
+    shippingAddress: JSON.parse(row.shippingAddress) as AddressJson,
+    payment: paymentView(paymentRow),
+    trackingNumber: row.trackingNumber,
+    history: history.map((h) => ({ status: h.status, at: iso(h.createdAt), note: h.note })),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+export type Order = ReturnType<typeof loadOrder>;
+
+/** A page of order summaries, newest first, keyset on (createdAt, id). */
+export function listOrderSummaries(
+  db: Executor,
+  filter: { userId?: string; status?: OrderStatus; search?: ReturnType<typeof sql> },
+  page: { limit: number; cursor?: string | undefined },
+) {
+  const conditions = [];
+  if (filter.userId) conditions.push(eq(customerOrder.userId, filter.userId));
+  if (filter.status) conditions.push(eq(customerOrder.status, filter.status));
+  if (filter.search) conditions.push(filter.search);
+  if (page.cursor !== undefined) {
+    const keys = decodeCursor(page.cursor, 'orders', ['number', 'string']);
+    if (!keys)
+      throw new AppError('BAD_REQUEST', 'INVALID_CURSOR', 'This cursor does not belong to this list');
+    const [at, id] = keys as [number, string];
+    conditions.push(
+      or(lt(customerOrder.createdAt, at), and(eq(customerOrder.createdAt, at), lt(customerOrder.id, id))),
+    );
+  }
+  const rows = db
+    .select({
+      id: customerOrder.id,
+      number: customerOrder.number,
+      status: customerOrder.status,
+      total: customerOrder.total,
+      currency: customerOrder.currency,
+      email: customerOrder.email,
+      createdAt: customerOrder.createdAt,
+      itemCount: sql<number>`(SELECT coalesce(sum(${orderLine.quantity}), 0) FROM ${orderLine} WHERE ${orderLine.orderId} = ${customerOrder.id})`,
+    })
+    .from(customerOrder)
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(customerOrder.createdAt), desc(customerOrder.id))
+    .limit(page.limit + 1)
+    .all();
+  const items = rows.slice(0, page.limit);
+  const last = items.at(-1);
+  return {
+    items: items.map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
+    nextCursor: rows.length > page.limit && last ? encodeCursor('orders', [last.createdAt, last.id]) : null,
+  };
+}

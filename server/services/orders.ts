@@ -1,0 +1,217 @@
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import {
+  customerOrder,
+  discount,
+  discountRedemption,
+  orderEvent,
+  orderLine,
+  payment,
+} from '../../db/schema/index.js';
+import type { OrderStatus } from '../../shared/reasons.js';
+import { canMove } from '../domain/order-status.js';
+import { AppError } from '../errors.js';
+import type { PaymentProvider } from '../integrations/payments/index.js';
+import { changeStock } from './inventory.js';
+import { loadOrder, type Order } from './order-view.js';
+
+export interface MoveFacts {
+  actorId: string | null;
+  note?: string | null | undefined;
+  now: number;
+  /** Only this user's order may move (customers); admins and jobs pass none. */
+  ownerId?: string | undefined;
+  /** Statuses this caller may move from (e.g. customers cancel only pending or paid orders). */
+  allowedFrom?: readonly OrderStatus[];
+}
+
+const invalid = (from: OrderStatus, to: OrderStatus) =>
+  new AppError(
+    'CONFLICT',
+    'INVALID_TRANSITION',
+    `An order that is ${from.replace('_', ' ')} cannot become ${to.replace('_', ' ')}`,
+  );
+
+/**
+ * Moves an order along its life cycle in one IMMEDIATE transaction and records the history entry.
+ * `work` does what the move means (restock, mark the payment) inside the same transaction.
+ */
+function move(
+  db: Executor,
+  orderId: string,
+  to: OrderStatus,
+  facts: MoveFacts,
+  work?: (tx: Executor, from: OrderStatus) => void,
+): void {
+  db.transaction(
+    (tx) => {
+      const scope = facts.ownerId
+        ? and(eq(customerOrder.id, orderId), eq(customerOrder.userId, facts.ownerId))
+        : eq(customerOrder.id, orderId);
+      const row = tx.select({ status: customerOrder.status }).from(customerOrder).where(scope).get();
+      if (!row) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such order');
+      if (!canMove(row.status, to) || (facts.allowedFrom && !facts.allowedFrom.includes(row.status))) {
+        throw invalid(row.status, to);
+      }
+      tx.update(customerOrder)
+        .set({ status: to, updatedAt: facts.now })
+        .where(and(eq(customerOrder.id, orderId), eq(customerOrder.status, row.status)))
+        .run();
+      tx.insert(orderEvent)
+        .values({
+          orderId,
+          status: to,
+          note: facts.note ?? null,
+          actorId: facts.actorId,
+          createdAt: facts.now,
+        })
+        .run();
+      work?.(tx, row.status);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Marks a manual payment received: pending_payment → paid. */
+export function markPaid(db: Executor, orderId: string, facts: MoveFacts): Order {
+  move(db, orderId, 'paid', facts, (tx) => {
+    const updated = tx
+      .update(payment)
+      .set({ status: 'succeeded', updatedAt: facts.now })
+      .where(and(eq(payment.orderId, orderId), eq(payment.provider, 'manual'), eq(payment.status, 'pending')))
+      .run();
+    if (updated.changes !== 1) {
+      throw new AppError(
+        'CONFLICT',
+        'INVALID_TRANSITION',
+        'Only a pending manual payment can be marked paid by hand',
+      );
+    }
+  });
+  return loadOrder(db, orderId);
+}
+
+export function fulfill(
+  db: Executor,
+  orderId: string,
+  trackingNumber: string | undefined,
+  facts: MoveFacts,
+): Order {
+  move(db, orderId, 'fulfilled', facts, (tx) => {
+    if (trackingNumber !== undefined) {
+      tx.update(customerOrder).set({ trackingNumber }).where(eq(customerOrder.id, orderId)).run();
+    }
+  });
+  return loadOrder(db, orderId);
+}
+
+export function markDelivered(db: Executor, orderId: string, facts: MoveFacts): Order {
+  move(db, orderId, 'delivered', facts);
+  return loadOrder(db, orderId);
+}
+
+/**
+ * Cancels an order: every unit goes back to stock through the ledger, the discount use is given
+ * back, and the payment is refunded when it had succeeded (voided when still pending).
+ */
+export async function cancelOrder(
+  deps: { db: Executor; payments: PaymentProvider },
+  orderId: string,
+  facts: MoveFacts & { reason?: 'cancellation' | 'expiry' },
+): Promise<Order> {
+  const { db } = deps;
+  let refund: { externalId: string | null; amount: number; currency: string } | null = null;
+  move(db, orderId, 'cancelled', facts, (tx) => {
+    const lines = tx
+      .select({ variantId: orderLine.variantId, quantity: orderLine.quantity })
+      .from(orderLine)
+      .where(eq(orderLine.orderId, orderId))
+      .all();
+    for (const line of lines) {
+      changeStock(tx, {
+        variantId: line.variantId,
+        delta: line.quantity,
+        reason: facts.reason ?? 'cancellation',
+        actorId: facts.actorId,
+        orderId,
+        now: facts.now,
+      });
+    }
+    const redemption = tx
+      .delete(discountRedemption)
+      .where(eq(discountRedemption.orderId, orderId))
+      .returning({ discountId: discountRedemption.discountId })
+      .get();
+    if (redemption) {
+      tx.update(discount)
+        .set({ redemptions: sql`max(${discount.redemptions} - 1, 0)` })
+        .where(eq(discount.id, redemption.discountId))
+        .run();
+    }
+    const paid = tx.select().from(payment).where(eq(payment.orderId, orderId)).get();
+    if (paid?.status === 'succeeded') {
+      refund = { externalId: paid.externalId, amount: paid.amount, currency: paid.currency };
+      // NOTE: recorded as refunded in the same transaction; the provider call follows it. If the
+      // process dies in between, the refund must be re-sent (the outbox of the integrations issue).
+      tx.update(payment)
+        .set({ status: 'refunded', updatedAt: facts.now })
+        .where(eq(payment.id, paid.id))
+        .run();
+    } else if (paid?.status === 'pending') {
+      tx.update(payment).set({ status: 'failed', updatedAt: facts.now }).where(eq(payment.id, paid.id)).run();
+    }
+  });
+  const owed = refund as { externalId: string | null; amount: number; currency: string } | null;
+  if (owed) await deps.payments.refund({ orderId, ...owed });
+  return loadOrder(db, orderId);
+}
+
+/** Cancels orders left unpaid longer than the timeout; returns how many. */
+export async function expireUnpaidOrders(
+  deps: { db: Executor; payments: PaymentProvider },
+  facts: { now: number; timeoutMinutes: number },
+): Promise<number> {
+  const cutoff = facts.now - facts.timeoutMinutes * 60_000;
+  const stale = deps.db
+    .select({ id: customerOrder.id })
+    .from(customerOrder)
+    .where(and(eq(customerOrder.status, 'pending_payment'), lt(customerOrder.createdAt, cutoff)))
+    .limit(500)
+    .all();
+  let expired = 0;
+  for (const { id } of stale) {
+    try {
+      await cancelOrder(deps, id, {
+        actorId: null,
+        now: facts.now,
+        note: 'Payment not received in time',
+        reason: 'expiry',
+        allowedFrom: ['pending_payment'],
+      });
+      expired += 1;
+    } catch (error) {
+      // Paid meanwhile: the move is refused and the order stays as it is.
+      if (!(error instanceof AppError && error.reason === 'INVALID_TRANSITION')) throw error;
+    }
+  }
+  return expired;
+}
+
+/** True when the user bought the product in an order that was paid (and not cancelled). */
+export function hasBought(db: Executor, userId: string, productId: string): boolean {
+  return (
+    db
+      .select({ id: customerOrder.id })
+      .from(orderLine)
+      .innerJoin(customerOrder, eq(customerOrder.id, orderLine.orderId))
+      .where(
+        and(
+          eq(orderLine.productId, productId),
+          eq(customerOrder.userId, userId),
+          inArray(customerOrder.status, ['paid', 'fulfilled', 'delivered']),
+        ),
+      )
+      .limit(1)
+      .get() !== undefined
+  );
+}
