@@ -91,7 +91,7 @@ export function cartLines(db: Executor, cartId: string): CartLineRow[] {
     .innerJoin(variant, eq(variant.id, cartItem.variantId))
     .innerJoin(product, eq(product.id, variant.productId))
     .where(eq(cartItem.cartId, cartId))
-    .orderBy(cartItem.addedAt, variant.sku)
+    .orderBy(cartItem.addedAt, sql`${cartItem}.rowid`)
     .all();
 }
 

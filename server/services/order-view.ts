@@ -113,7 +113,8 @@ export function listOrderSummaries(
       currency: customerOrder.currency,
       email: customerOrder.email,
       createdAt: customerOrder.createdAt,
-      itemCount: sql<number>`(SELECT coalesce(sum(${orderLine.quantity}), 0) FROM ${orderLine} WHERE ${orderLine.orderId} = ${customerOrder.id})`,
+      // Spelled out: Drizzle drops table names in one-table selects, which would bind "id" to order_line.
+      itemCount: sql<number>`(SELECT coalesce(sum(l.quantity), 0) FROM order_line l WHERE l.order_id = customer_order.id)`,
     })
     .from(customerOrder)
     .where(conditions.length > 0 ? and(...conditions) : undefined)

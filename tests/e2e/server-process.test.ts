@@ -1,28 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import type { AppRouter } from '../../shared/index.js';
-import { CookieJar } from '../helpers/client.js';
+import { httpClient } from '../helpers/http-client.js';
 import { runUntilExit, startServer, tempDir } from '../helpers/server-process.js';
-
-/** A typed client over real HTTP with its own cookie jar, as a browser would hold it. */
-function httpClient(url: string, jar = new CookieJar()) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: `${url}/trpc`,
-        fetch: async (input, init) => {
-          const headers = new Headers(init?.headers);
-          if (jar.cookies.size > 0) headers.set('cookie', jar.header());
-          const response = await fetch(input, { ...init, headers });
-          jar.store(response);
-          return response;
-        },
-      }),
-    ],
-  });
-}
 
 /** A POST whose body is sent in two halves, so it is in flight for as long as the test wants. */
 function halfSentPost(url: string, body: string) {

@@ -1,0 +1,224 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { customerOrder, discount, inventoryMovement, variant } from '../../db/schema/index.js';
+import { expireUnpaidOrders } from '../../server/services/orders.js';
+import type { ORDER_STATUSES } from '../../shared/index.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { errorOf } from '../helpers/errors.js';
+import { customer, placeOrder, type Shop, setupShop } from '../helpers/shop.js';
+
+type Status = (typeof ORDER_STATUSES)[number];
+let t: TestApp;
+let shop: Shop;
+
+beforeEach(async () => {
+  t = createTestApp();
+  shop = await setupShop(t);
+});
+afterEach(() => t.close());
+
+const stockOf = (id: string) =>
+  t.deps.db.select({ stock: variant.stock }).from(variant).where(eq(variant.id, id)).get()?.stock;
+
+/** Drives a fresh order to a status through the admin API. */
+async function orderIn(status: Status) {
+  const { client } = await customer(t);
+  const { order } = await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
+  const admin = shop.admin.admin.orders;
+  if (status === 'cancelled') await admin.cancel.mutate({ id: order.id });
+  if (['paid', 'fulfilled', 'delivered'].includes(status)) await admin.markPaid.mutate({ id: order.id });
+  if (['fulfilled', 'delivered'].includes(status)) await admin.fulfill.mutate({ id: order.id });
+  if (status === 'delivered') await admin.markDelivered.mutate({ id: order.id });
+  return { id: order.id, client };
+}
+
+const MOVES: Record<Status, (id: string) => Promise<unknown>> = {
+  pending_payment: async () => {
+    throw new Error('no move leads back to pending_payment');
+  },
+  paid: (id) => shop.admin.admin.orders.markPaid.mutate({ id }),
+  fulfilled: (id) => shop.admin.admin.orders.fulfill.mutate({ id, trackingNumber: 'TRACK-1' }),
+  delivered: (id) => shop.admin.admin.orders.markDelivered.mutate({ id }),
+  cancelled: (id) => shop.admin.admin.orders.cancel.mutate({ id, note: 'test' }),
+};
+
+const ALLOWED: [Status, Status][] = [
+  ['pending_payment', 'paid'],
+  ['pending_payment', 'cancelled'],
+  ['paid', 'fulfilled'],
+  ['paid', 'cancelled'],
+  ['fulfilled', 'delivered'],
+];
+const STATUSES: Status[] = ['pending_payment', 'paid', 'fulfilled', 'delivered', 'cancelled'];
+const REFUSED = STATUSES.flatMap((from) =>
+  STATUSES.filter((to) => to !== 'pending_payment' && !ALLOWED.some(([f, x]) => f === from && x === to)).map(
+    (to) => [from, to] as [Status, Status],
+  ),
+);
+
+describe('order state machine', () => {
+  it.each(ALLOWED)('moves %s → %s and records it in the history', async (from, to) => {
+    const { id } = await orderIn(from);
+    const moved = (await MOVES[to](id)) as { status: Status; history: { status: Status }[] };
+    expect(moved.status).toBe(to);
+    expect(moved.history.at(-1)?.status).toBe(to);
+  });
+
+  it.each(REFUSED)('refuses %s → %s with INVALID_TRANSITION and changes nothing', async (from, to) => {
+    const { id } = await orderIn(from);
+    const before = await shop.admin.admin.orders.get.query({ id });
+    const error = await errorOf(MOVES[to](id));
+    expect(error.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409, reason: 'INVALID_TRANSITION' });
+    expect(await shop.admin.admin.orders.get.query({ id })).toEqual(before);
+  });
+});
+
+describe('orders for customers', () => {
+  it('lists only the customer’s own orders, newest first, paged', async () => {
+    const { client } = await customer(t);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }])).order.id);
+      t.clock.advance(1000);
+    }
+    await orderIn('paid'); // someone else's
+    const first = await client.orders.list.query({ limit: 2 });
+    const second = await client.orders.list.query({ limit: 2, cursor: first.nextCursor ?? '' });
+    const third = await client.orders.list.query({ limit: 2, cursor: second.nextCursor ?? '' });
+    expect([...first.items, ...second.items, ...third.items].map((o) => o.id)).toEqual([...ids].reverse());
+    expect(third.nextCursor).toBeNull();
+    expect(first.items[0]).toEqual({
+      id: ids[4],
+      number: expect.any(Number),
+      status: 'pending_payment',
+      total: expect.any(Number),
+      currency: 'USD',
+      itemCount: 1,
+      createdAt: expect.any(String),
+    });
+  });
+
+  it('answers NOT_FOUND for another customer’s order, exactly as for a missing one', async () => {
+    const { id } = await orderIn('paid');
+    const { client: stranger } = await customer(t);
+    const theirs = await errorOf(stranger.orders.get.query({ id }));
+    const missing = await errorOf(stranger.orders.get.query({ id: 'no-such-order' }));
+    expect(theirs).toEqual(missing);
+    expect(theirs.data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
+    const cancel = await errorOf(stranger.orders.cancel.mutate({ id }));
+    expect(cancel.data.code).toBe('NOT_FOUND');
+    expect((await shop.admin.admin.orders.get.query({ id })).status).toBe('paid');
+  });
+
+  it('lets customers cancel pending or paid orders only', async () => {
+    for (const status of ['pending_payment', 'paid'] as const) {
+      const { id, client } = await orderIn(status);
+      expect((await client.orders.cancel.mutate({ id })).status).toBe('cancelled');
+    }
+    for (const status of ['fulfilled', 'delivered', 'cancelled'] as const) {
+      const { id, client } = await orderIn(status);
+      expect((await errorOf(client.orders.cancel.mutate({ id }))).data.reason).toBe('INVALID_TRANSITION');
+    }
+  });
+
+  it('answers UNAUTHORIZED for order and checkout procedures when signed out', async () => {
+    const { id } = await orderIn('pending_payment');
+    const { createTestClient } = await import('../helpers/client.js');
+    const anonymous = createTestClient(t);
+    for (const call of [
+      () => anonymous.orders.list.query(),
+      () => anonymous.orders.get.query({ id }),
+      () => anonymous.orders.cancel.mutate({ id }),
+      () => anonymous.checkout.shippingOptions.query({ country: 'US' }),
+      () => anonymous.reviews.create.mutate({ productId: shop.mug.id, rating: 5, title: 't', body: 'b' }),
+    ]) {
+      expect((await errorOf(call())).data.code).toBe('UNAUTHORIZED');
+    }
+  });
+});
+
+describe('cancellation', () => {
+  it('returns stock through the ledger, gives the discount use back and refunds a paid order', async () => {
+    const code = await shop.admin.admin.discounts.create.mutate({
+      code: 'ONCE',
+      kind: 'fixed',
+      value: 500,
+      maxRedemptions: 1,
+    });
+    const { client } = await customer(t);
+    await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
+    await client.cart.applyDiscount.mutate({ code: 'ONCE' });
+    const { order } = await placeOrder(client, shop, []);
+    expect(stockOf(shop.white)).toBe(8);
+    const redemptions = () =>
+      t.deps.db.select().from(discount).where(eq(discount.id, code.id)).get()?.redemptions;
+    expect(redemptions()).toBe(1);
+
+    await shop.admin.admin.orders.markPaid.mutate({ id: order.id });
+    const cancelled = await client.orders.cancel.mutate({ id: order.id });
+    expect(cancelled).toMatchObject({ status: 'cancelled', payment: { status: 'refunded' } });
+    expect(stockOf(shop.white)).toBe(10);
+    expect(redemptions()).toBe(0);
+    const movements = t.deps.db
+      .select({
+        delta: inventoryMovement.delta,
+        reason: inventoryMovement.reason,
+        orderId: inventoryMovement.orderId,
+      })
+      .from(inventoryMovement)
+      .where(eq(inventoryMovement.orderId, order.id))
+      .all();
+    expect(movements).toEqual([
+      { delta: -2, reason: 'order', orderId: order.id },
+      { delta: 2, reason: 'cancellation', orderId: order.id },
+    ]);
+
+    // The code can be used again.
+    const { client: next } = await customer(t);
+    await next.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
+    expect((await next.cart.applyDiscount.mutate({ code: 'ONCE' })).discount?.amount).toBe(500);
+  });
+
+  it('voids the pending payment of an unpaid order it cancels', async () => {
+    const { id } = await orderIn('pending_payment');
+    const cancelled = await shop.admin.admin.orders.cancel.mutate({ id, note: 'customer called' });
+    expect(cancelled.payment.status).toBe('failed');
+    expect(cancelled.history.at(-1)).toMatchObject({ status: 'cancelled', note: 'customer called' });
+  });
+});
+
+describe('unpaid order expiry', () => {
+  it('cancels orders unpaid past ORDER_PAYMENT_TIMEOUT_MINUTES and releases their stock, leaving paid ones', async () => {
+    const timeoutMinutes = t.deps.config.ORDER_PAYMENT_TIMEOUT_MINUTES;
+    const stale = await orderIn('pending_payment');
+    const paid = await orderIn('paid');
+    t.clock.advance(10 * 60_000);
+    const fresh = await orderIn('pending_payment');
+    expect(stockOf(shop.white)).toBe(7);
+
+    t.clock.advance((timeoutMinutes - 10) * 60_000 + 1);
+    const expired = await expireUnpaidOrders(t.deps, { now: t.clock.now(), timeoutMinutes });
+    expect(expired).toBe(1);
+    const status = (id: string) =>
+      t.deps.db.select().from(customerOrder).where(eq(customerOrder.id, id)).get()?.status;
+    expect([status(stale.id), status(paid.id), status(fresh.id)]).toEqual([
+      'cancelled',
+      'paid',
+      'pending_payment',
+    ]);
+    expect(stockOf(shop.white)).toBe(8);
+    const order = await stale.client.orders.get.query({ id: stale.id });
+    expect(order.history.at(-1)).toMatchObject({ status: 'cancelled', note: 'Payment not received in time' });
+    const ledger = t.deps.db
+      .select()
+      .from(inventoryMovement)
+      .where(eq(inventoryMovement.orderId, stale.id))
+      .all();
+    expect(ledger.map((m) => m.reason)).toEqual(['order', 'expiry']);
+
+    t.clock.advance(10 * 60_000);
+    expect(await expireUnpaidOrders(t.deps, { now: t.clock.now(), timeoutMinutes })).toBe(1);
+    expect(status(fresh.id)).toBe('cancelled');
+    expect(await expireUnpaidOrders(t.deps, { now: t.clock.now(), timeoutMinutes })).toBe(0);
+  });
+});
