@@ -46,7 +46,21 @@ export async function contract() {
   // @ts-expect-error: stock is changed through admin.inventory.adjust, not variants.update
   await client.admin.variants.update.mutate({ id: 'v', stock: 5 });
 
+  const address = { name: 'A', line1: '1 St', city: 'C', postalCode: '1', country: 'US' };
+  const placed = await client.checkout.placeOrder.mutate({
+    idempotencyKey: 'k-12345678',
+    shippingAddress: address,
+    shippingOptionId: 's',
+  });
+  const status: 'pending_payment' | 'paid' | 'fulfilled' | 'delivered' | 'cancelled' = placed.order.status;
+  const total: number = placed.order.total;
+  const secret: string | null = placed.payment.clientSecret;
+  // @ts-expect-error: the idempotency key is required
+  await client.checkout.placeOrder.mutate({ shippingAddress: address, shippingOptionId: 's' });
+  // @ts-expect-error: orders are not addressed by number
+  await client.orders.get.query({ number: 1001 });
+
   const input: RouterInputs['auth']['changePassword'] = { currentPassword: 'a', newPassword: 'b' };
   const info: RouterOutputs['store']['info'] = await client.store.info.query();
-  return { created, role, asDate, input, info, price, next };
+  return { created, role, asDate, input, info, price, next, status, total, secret };
 }
