@@ -9,32 +9,56 @@ import { createPaymentProvider } from './integrations/payments/index.js';
 import { startJobs } from './jobs/index.js';
 import { createLogger } from './logger.js';
 
-function loadConfigOrExit() {
+/** Start-up failures end the process with a one-line reason and exit code 1, never a stack. */
+function fail(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(error instanceof ConfigError ? message : `Backroom could not start: ${message}`);
+  process.exit(1);
+}
+
+const config = (() => {
   try {
     return loadConfig();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(1);
+    fail(error);
   }
-}
-
-const config = loadConfigOrExit();
+})();
 const logger = createLogger(config);
-const database = openDatabase(config.DATABASE_PATH);
-const deps = {
-  db: database.db,
-  sqlite: database.sqlite,
-  config,
-  logger,
-  clock: systemClock,
-  payments: createPaymentProvider(config),
-};
-await bootstrap(deps);
+
+const database = (() => {
+  try {
+    return openDatabase(config.DATABASE_PATH);
+  } catch (error) {
+    fail(error);
+  }
+})();
+const deps = (() => {
+  try {
+    return {
+      db: database.db,
+      sqlite: database.sqlite,
+      config,
+      logger,
+      clock: systemClock,
+      payments: createPaymentProvider(config),
+    };
+  } catch (error) {
+    database.close();
+    fail(error);
+  }
+})();
+await bootstrap(deps).catch((error) => {
+  database.close();
+  fail(error);
+});
 
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
   logger.info({ port: info.port, host: info.address, database: config.DATABASE_PATH }, 'listening');
+});
+server.on('error', (error) => {
+  database.close();
+  fail(error);
 });
 const jobs = startJobs(deps);
 

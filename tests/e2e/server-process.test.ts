@@ -94,6 +94,27 @@ describe('the real server process', () => {
     }
   }, 60_000);
 
+  it('exits 1 with a one-line reason when the port is taken or a provider is unavailable', async () => {
+    const running = await startServer({ DATABASE_PATH: ':memory:' });
+    try {
+      const port = new URL(running.url).port;
+      const taken = await runUntilExit({ DATABASE_PATH: ':memory:', PORT: port });
+      expect(taken.code).toBe(1);
+      expect(taken.output).toContain('Backroom could not start: listen EADDRINUSE');
+      expect(taken.output).not.toMatch(/\n\s+at /);
+    } finally {
+      expect(await running.stop()).toBe(0);
+    }
+    const stripe = await runUntilExit({
+      DATABASE_PATH: ':memory:',
+      PAYMENT_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_x',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+    });
+    expect(stripe.code).toBe(1);
+    expect(stripe.output).toContain('PAYMENT_PROVIDER=stripe is not available');
+  }, 60_000);
+
   it('refuses to start on a bad setting, exits 1 and names the variable', async () => {
     const { code, output } = await runUntilExit({ DATABASE_PATH: ':memory:', PORT: 'not-a-port' });
     expect(code).toBe(1);
