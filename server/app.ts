@@ -13,7 +13,9 @@ import { Metrics } from './http/metrics.js';
 import { type RequestVariables, requestLog } from './http/request-log.js';
 import { secureHeaders } from './http/secure-headers.js';
 import { urlGuard } from './http/url-guard.js';
+import type { PaymentEvent } from './integrations/payments/index.js';
 import { appRouter } from './routers/_app.js';
+import { applyPaymentEvent } from './services/payment-events.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_BATCH_SIZE = 20;
@@ -50,6 +52,25 @@ export function createApp(deps: Deps) {
       return c.json(errorBody('UNAUTHORIZED', 'UNAUTHENTICATED', 'Metrics token required'), 401);
     }
     return c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' });
+  });
+
+  app.post('/webhooks/stripe', async (c) => {
+    const { payments, clock } = deps;
+    if (!payments.parseWebhook)
+      return c.json(errorBody('NOT_FOUND', 'NOT_FOUND', 'Stripe is not configured'), 404);
+    const signature = c.req.header('stripe-signature');
+    const raw = await c.req.text();
+    let event: PaymentEvent;
+    try {
+      if (!signature) throw new Error('no signature');
+      event = payments.parseWebhook(raw, signature, clock.now());
+    } catch {
+      return c.json(errorBody('BAD_REQUEST', 'INVALID_SIGNATURE', 'Invalid or stale signature'), 400);
+    }
+    const outcome = applyPaymentEvent(deps.db, event, clock.now());
+    const log = outcome === 'rejected' ? logger.error.bind(logger) : logger.info.bind(logger);
+    log({ requestId: c.get('requestId'), stripeEvent: event.id, type: event.type, outcome }, 'stripe event');
+    return c.json({ received: true, outcome });
   });
 
   app.use('/trpc/*', async (c, next) => {

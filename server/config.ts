@@ -61,6 +61,10 @@ const envSchema = z
       z.url({ protocol: /^smtps?$/, error: 'expected smtp:// or smtps:// URL' }).optional(),
     ),
     MAIL_FROM: z.string().min(3).default('Backroom <shop@localhost>'),
+    /** Where links in mail point (reset, verification): the shop's front-end. */
+    STOREFRONT_URL: optionalText.pipe(origin.optional()),
+    /** First retry delay of the outbox; each further attempt doubles it (capped at an hour). */
+    OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
     ORDER_PAYMENT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(10080).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
@@ -97,6 +101,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     return `  ${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** Where links in mail point: STOREFRONT_URL, else the first trusted origin, PUBLIC_URL, or this server. */
+export function storefrontUrl(config: Config): string {
+  return (
+    config.STOREFRONT_URL ??
+    config.TRUSTED_ORIGINS[0] ??
+    config.PUBLIC_URL ??
+    `http://localhost:${config.PORT}`
+  );
 }
 
 /** The config tests and tools start from: defaults with an in-memory database. */

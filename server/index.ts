@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createMailer } from './integrations/mail/mailer.js';
 import { createPaymentProvider } from './integrations/payments/index.js';
 import { startJobs } from './jobs/index.js';
 import { createLogger } from './logger.js';
@@ -41,6 +42,7 @@ const deps = (() => {
       logger,
       clock: systemClock,
       payments: createPaymentProvider(config),
+      mailer: createMailer(config),
     };
   } catch (error) {
     database.close();
@@ -70,6 +72,7 @@ function shutdown(signal: string) {
   // Stop accepting; connections close as their last response is sent.
   server.close(async () => {
     await jobs.stop();
+    deps.mailer.close();
     database.close();
     logger.info('stopped');
     logger.flush();

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import { expireUnpaidOrders } from '../services/orders.js';
+import { dispatchDue } from '../services/outbox.js';
 import { cleanUpExpired } from './session-cleanup.js';
 
 export interface Jobs {
@@ -7,6 +8,7 @@ export interface Jobs {
 }
 
 const MINUTE = 60_000;
+const OUTBOX_POLL_MS = 500;
 
 /**
  * Starts the in-process jobs. A job never overlaps itself; one that fails is logged and tried
@@ -36,10 +38,20 @@ export function startJobs(deps: Deps): Jobs {
     timer.unref();
     return timer;
   };
+  const dispatch = {
+    db: deps.db,
+    clock: deps.clock,
+    logger: deps.logger,
+    mailer: deps.mailer,
+    payments: deps.payments,
+    storeName: deps.config.STORE_NAME,
+    retryBaseMs: deps.config.OUTBOX_RETRY_BASE_MS,
+  };
   const timers = [
+    schedule('outbox', OUTBOX_POLL_MS, () => dispatchDue(dispatch)),
     schedule('cleanup', 60 * MINUTE, () => cleanUpExpired(deps)),
     schedule('order-expiry', MINUTE, () =>
-      expireUnpaidOrders(deps, {
+      expireUnpaidOrders(deps.db, {
         now: deps.clock.now(),
         timeoutMinutes: deps.config.ORDER_PAYMENT_TIMEOUT_MINUTES,
       }),

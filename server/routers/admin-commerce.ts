@@ -12,6 +12,8 @@ import {
   shippingUpdateInput,
   taxSetInput,
   userListInput,
+  webhookCreateInput,
+  webhookDeliveriesInput,
 } from '../../shared/schemas/index.js';
 import { escapeLike } from '../domain/search-query.js';
 import * as discounts from '../services/discounts.js';
@@ -20,6 +22,7 @@ import * as orders from '../services/orders.js';
 import { salesReport } from '../services/reports.js';
 import * as shipping from '../services/shipping.js';
 import * as users from '../services/users.js';
+import * as webhooks from '../services/webhooks.js';
 import { adminProcedure, router } from '../trpc.js';
 
 export const adminDiscountsRouter = router({
@@ -87,7 +90,7 @@ export const adminOrdersRouter = router({
       orders.markDelivered(ctx.db, input.id, { actorId: ctx.user.id, now: ctx.clock.now() }),
     ),
   cancel: adminProcedure.input(adminCancelInput).mutation(({ ctx, input }) =>
-    orders.cancelOrder({ db: ctx.db, payments: ctx.payments }, input.id, {
+    orders.cancelOrder(ctx.db, input.id, {
       actorId: ctx.user.id,
       now: ctx.clock.now(),
       note: input.note ?? 'Cancelled by the shop',
@@ -106,4 +109,17 @@ export const adminReportsRouter = router({
   sales: adminProcedure
     .input(salesReportInput)
     .query(({ ctx, input }) => salesReport(ctx.db, input, ctx.config.STORE_CURRENCY)),
+});
+
+export const adminWebhooksRouter = router({
+  create: adminProcedure
+    .input(webhookCreateInput)
+    .mutation(({ ctx, input }) => webhooks.createWebhook(ctx.db, input, ctx.clock.now())),
+  list: adminProcedure.query(({ ctx }) => webhooks.listWebhooks(ctx.db)),
+  delete: adminProcedure
+    .input(idInput)
+    .mutation(({ ctx, input }) => webhooks.deleteWebhook(ctx.db, input.id)),
+  deliveries: adminProcedure
+    .input(webhookDeliveriesInput)
+    .query(({ ctx, input }) => webhooks.deliveries(ctx.db, input.webhookId)),
 });

@@ -12,6 +12,7 @@ import {
   adminShippingRouter,
   adminTaxRouter,
   adminUsersRouter,
+  adminWebhooksRouter,
 } from './admin-commerce.js';
 
 export const adminRouter = router({
@@ -25,4 +26,5 @@ export const adminRouter = router({
   orders: adminOrdersRouter,
   users: adminUsersRouter,
   reports: adminReportsRouter,
+  webhooks: adminWebhooksRouter,
 });

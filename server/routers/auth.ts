@@ -1,5 +1,15 @@
-import { changePasswordInput, signInInput, signUpInput } from '../../shared/schemas/index.js';
+import {
+  changePasswordInput,
+  requestPasswordResetInput,
+  resetPasswordInput,
+  signInInput,
+  signUpInput,
+  verifyEmailInput,
+} from '../../shared/schemas/index.js';
+import { consumeAttempt } from '../auth/rate-limit.js';
+import { storefrontUrl } from '../config.js';
 import type { Context } from '../context.js';
+import * as tokens from '../services/account-tokens.js';
 import * as auth from '../services/auth.js';
 import { mergeGuestCart } from '../services/cart.js';
 import { customerProcedure, publicProcedure, router } from '../trpc.js';
@@ -16,7 +26,10 @@ function signedIn(ctx: Context, userId: string) {
 
 export const authRouter = router({
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
-    const account = await auth.signUp(ctx.db, input, ctx.clock.now());
+    const account = await auth.signUp(ctx.db, input, {
+      now: ctx.clock.now(),
+      storefrontUrl: storefrontUrl(ctx.config),
+    });
     signedIn(ctx, account.id);
     return { user: auth.toUser(account) };
   }),
@@ -44,6 +57,37 @@ export const authRouter = router({
       input,
       ctx.clock.now(),
     );
+    return { ok: true as const };
+  }),
+
+  /** Always `{ ok: true }`, so the answer never tells whether the email has an account. */
+  requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(({ ctx, input }) => {
+    const now = ctx.clock.now();
+    // NOTE: at most 5 reset mails per email an hour; past that the request is dropped silently.
+    const allowed = consumeAttempt(
+      ctx.db,
+      [{ key: `reset:${input.email}`, limit: 5, windowMs: 3_600_000 }],
+      now,
+    );
+    if (allowed.ok) tokens.requestPasswordReset(ctx.db, input.email, storefrontUrl(ctx.config), now);
+    return { ok: true as const };
+  }),
+
+  resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
+    await auth.resetPassword(ctx.db, input, ctx.clock.now());
+    return { ok: true as const };
+  }),
+
+  requestEmailVerification: customerProcedure.mutation(({ ctx }) => {
+    const now = ctx.clock.now();
+    ctx.db.transaction((tx) =>
+      tokens.sendVerification(tx, ctx.user, storefrontUrl(ctx.config), now, 'verify_email'),
+    );
+    return { ok: true as const };
+  }),
+
+  verifyEmail: publicProcedure.input(verifyEmailInput).mutation(({ ctx, input }) => {
+    tokens.verifyEmail(ctx.db, input.token, ctx.clock.now());
     return { ok: true as const };
   }),
 });

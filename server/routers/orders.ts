@@ -15,7 +15,7 @@ export const ordersRouter = router({
     .query(({ ctx, input }) => loadOrder(ctx.db, input.id, { userId: ctx.user.id })),
 
   cancel: customerProcedure.input(idInput).mutation(({ ctx, input }) =>
-    cancelOrder({ db: ctx.db, payments: ctx.payments }, input.id, {
+    cancelOrder(ctx.db, input.id, {
       actorId: ctx.user.id,
       ownerId: ctx.user.id,
       now: ctx.clock.now(),

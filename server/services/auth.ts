@@ -8,6 +8,7 @@ import { consumeAttempt, type LimitRule, refundAttempt } from '../auth/rate-limi
 import { invalidateUserSessions, type SessionUser } from '../auth/sessions.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { newId } from '../ids.js';
+import { consumeToken, sendVerification } from './account-tokens.js';
 
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 export const SIGN_IN_LIMIT_PER_EMAIL = 10;
@@ -36,8 +37,16 @@ export function toUser(row: SessionUser) {
 
 export type User = ReturnType<typeof toUser>;
 
-/** Creates a customer account. CONFLICT EMAIL_TAKEN when the email is in use. */
-export async function signUp(db: Db, input: z.output<typeof signUpInput>, now: number): Promise<SessionUser> {
+/**
+ * Creates a customer account and queues the welcome mail with its verification link, in one
+ * transaction. CONFLICT EMAIL_TAKEN when the email is in use.
+ */
+export async function signUp(
+  db: Db,
+  input: z.output<typeof signUpInput>,
+  facts: { now: number; storefrontUrl: string },
+): Promise<SessionUser> {
+  const { now } = facts;
   const taken = () => new AppError('CONFLICT', 'EMAIL_TAKEN', 'An account with this email already exists');
   if (db.select({ id: user.id }).from(user).where(eq(user.email, input.email)).get()) throw taken();
   const passwordHash = await hashPassword(input.password);
@@ -49,9 +58,12 @@ export async function signUp(db: Db, input: z.output<typeof signUpInput>, now: n
     emailVerified: false,
   };
   try {
-    db.insert(user)
-      .values({ ...row, passwordHash, createdAt: now, updatedAt: now })
-      .run();
+    db.transaction((tx) => {
+      tx.insert(user)
+        .values({ ...row, passwordHash, createdAt: now, updatedAt: now })
+        .run();
+      sendVerification(tx, row, facts.storefrontUrl, now, 'welcome');
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw taken(); // lost a race with a concurrent sign-up
     throw error;
@@ -119,6 +131,23 @@ export async function changePassword(
     tx.update(user).set({ passwordHash, updatedAt: now }).where(eq(user.id, account.userId)).run();
     invalidateUserSessions(tx, account.userId, account.sessionId);
   });
+}
+
+/** Sets a new password from a reset link (single use) and ends every session of the user. */
+export async function resetPassword(
+  db: Db,
+  input: { token: string; newPassword: string },
+  now: number,
+): Promise<void> {
+  const passwordHash = await hashPassword(input.newPassword);
+  db.transaction(
+    (tx) => {
+      const userId = consumeToken(tx, input.token, 'password_reset', now);
+      tx.update(user).set({ passwordHash, updatedAt: now }).where(eq(user.id, userId)).run();
+      invalidateUserSessions(tx, userId);
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /**

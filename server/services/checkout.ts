@@ -23,6 +23,7 @@ import { newId } from '../ids.js';
 import type { PaymentProvider } from '../integrations/payments/index.js';
 import { type CartLineRow, cartLines, checkDiscount, discountError, findCart } from './cart.js';
 import { changeStock } from './inventory.js';
+import { notifyOrder } from './order-notifications.js';
 import { loadOrder, type Order, type Payment, paymentView } from './order-view.js';
 
 type Address = z.output<typeof addressSchema>;
@@ -282,6 +283,7 @@ export async function placeOrder(
       tx.insert(idempotencyKey)
         .values({ userId: user.id, key: input.idempotencyKey, requestHash: hash, orderId, createdAt: now })
         .run();
+      notifyOrder(tx, orderId, 'created', now);
       return { orderId, replay: null };
     },
     { behavior: 'immediate' },

@@ -11,9 +11,10 @@ import {
 import type { OrderStatus } from '../../shared/reasons.js';
 import { canMove } from '../domain/order-status.js';
 import { AppError } from '../errors.js';
-import type { PaymentProvider } from '../integrations/payments/index.js';
 import { changeStock } from './inventory.js';
+import { notifyOrder } from './order-notifications.js';
 import { loadOrder, type Order } from './order-view.js';
+import { enqueueRefund } from './outbox.js';
 
 export interface MoveFacts {
   actorId: string | null;
@@ -39,7 +40,7 @@ const invalid = (from: OrderStatus, to: OrderStatus) =>
 function move(
   db: Executor,
   orderId: string,
-  to: OrderStatus,
+  to: Exclude<OrderStatus, 'pending_payment'>,
   facts: MoveFacts,
   work?: (tx: Executor, from: OrderStatus) => void,
 ): void {
@@ -67,6 +68,7 @@ function move(
         })
         .run();
       work?.(tx, row.status);
+      notifyOrder(tx, orderId, to, facts.now, facts.note ?? null);
     },
     { behavior: 'immediate' },
   );
@@ -91,6 +93,16 @@ export function markPaid(db: Executor, orderId: string, facts: MoveFacts): Order
   return loadOrder(db, orderId);
 }
 
+/** A provider confirmed the payment (the caller marked it succeeded): pending_payment → paid. */
+export function recordProviderPayment(tx: Executor, orderId: string, now: number): void {
+  move(tx, orderId, 'paid', {
+    actorId: null,
+    now,
+    note: 'Payment confirmed by the provider',
+    allowedFrom: ['pending_payment'],
+  });
+}
+
 export function fulfill(
   db: Executor,
   orderId: string,
@@ -112,15 +124,14 @@ export function markDelivered(db: Executor, orderId: string, facts: MoveFacts): 
 
 /**
  * Cancels an order: every unit goes back to stock through the ledger, the discount use is given
- * back, and the payment is refunded when it had succeeded (voided when still pending).
+ * back, and a succeeded payment is refunded (a manual one at once; a provider refund through the
+ * outbox, so it survives a crash); a still-pending payment is voided.
  */
-export async function cancelOrder(
-  deps: { db: Executor; payments: PaymentProvider },
+export function cancelOrder(
+  db: Executor,
   orderId: string,
   facts: MoveFacts & { reason?: 'cancellation' | 'expiry' },
-): Promise<Order> {
-  const { db } = deps;
-  let refund: { externalId: string | null; amount: number; currency: string } | null = null;
+): Order {
   move(db, orderId, 'cancelled', facts, (tx) => {
     const lines = tx
       .select({ variantId: orderLine.variantId, quantity: orderLine.quantity })
@@ -149,30 +160,25 @@ export async function cancelOrder(
         .run();
     }
     const paid = tx.select().from(payment).where(eq(payment.orderId, orderId)).get();
-    if (paid?.status === 'succeeded') {
-      refund = { externalId: paid.externalId, amount: paid.amount, currency: paid.currency };
-      // NOTE: recorded as refunded in the same transaction; the provider call follows it. If the
-      // process dies in between, the refund must be re-sent (the outbox of the integrations issue).
+    if (paid?.status === 'succeeded' && paid.provider === 'manual') {
       tx.update(payment)
         .set({ status: 'refunded', updatedAt: facts.now })
         .where(eq(payment.id, paid.id))
         .run();
+    } else if (paid?.status === 'succeeded') {
+      const { id: paymentId, externalId, amount, currency } = paid;
+      enqueueRefund(tx, { orderId, paymentId, externalId, amount, currency }, facts.now);
     } else if (paid?.status === 'pending') {
       tx.update(payment).set({ status: 'failed', updatedAt: facts.now }).where(eq(payment.id, paid.id)).run();
     }
   });
-  const owed = refund as { externalId: string | null; amount: number; currency: string } | null;
-  if (owed) await deps.payments.refund({ orderId, ...owed });
   return loadOrder(db, orderId);
 }
 
 /** Cancels orders left unpaid longer than the timeout; returns how many. */
-export async function expireUnpaidOrders(
-  deps: { db: Executor; payments: PaymentProvider },
-  facts: { now: number; timeoutMinutes: number },
-): Promise<number> {
+export function expireUnpaidOrders(db: Executor, facts: { now: number; timeoutMinutes: number }): number {
   const cutoff = facts.now - facts.timeoutMinutes * 60_000;
-  const stale = deps.db
+  const stale = db
     .select({ id: customerOrder.id })
     .from(customerOrder)
     .where(and(eq(customerOrder.status, 'pending_payment'), lt(customerOrder.createdAt, cutoff)))
@@ -181,7 +187,7 @@ export async function expireUnpaidOrders(
   let expired = 0;
   for (const { id } of stale) {
     try {
-      await cancelOrder(deps, id, {
+      cancelOrder(db, id, {
         actorId: null,
         now: facts.now,
         note: 'Payment not received in time',

@@ -28,3 +28,10 @@ export const changePasswordInput = z.strictObject({
   currentPassword: z.string().min(1).max(128),
   newPassword: passwordSchema,
 });
+
+export const requestPasswordResetInput = z.strictObject({ email: emailSchema });
+export const resetPasswordInput = z.strictObject({
+  token: z.string().min(1).max(200),
+  newPassword: passwordSchema,
+});
+export const verifyEmailInput = z.strictObject({ token: z.string().min(1).max(200) });

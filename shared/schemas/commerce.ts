@@ -140,3 +140,16 @@ export const salesReportInput = z
     path: ['to'],
     message: 'At most two years at a time',
   });
+
+export const WEBHOOK_EVENT_NAMES = [
+  'order.created',
+  'order.paid',
+  'order.fulfilled',
+  'order.delivered',
+  'order.cancelled',
+] as const;
+export const webhookCreateInput = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'Use an http(s) URL' }).max(2048),
+  events: z.array(z.enum(WEBHOOK_EVENT_NAMES)).min(1).max(WEBHOOK_EVENT_NAMES.length),
+});
+export const webhookDeliveriesInput = z.strictObject({ webhookId: idSchema });

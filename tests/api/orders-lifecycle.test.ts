@@ -197,7 +197,7 @@ describe('unpaid order expiry', () => {
     expect(stockOf(shop.white)).toBe(7);
 
     t.clock.advance((timeoutMinutes - 10) * 60_000 + 1);
-    const expired = await expireUnpaidOrders(t.deps, { now: t.clock.now(), timeoutMinutes });
+    const expired = expireUnpaidOrders(t.deps.db, { now: t.clock.now(), timeoutMinutes });
     expect(expired).toBe(1);
     const status = (id: string) =>
       t.deps.db.select().from(customerOrder).where(eq(customerOrder.id, id)).get()?.status;
@@ -217,8 +217,8 @@ describe('unpaid order expiry', () => {
     expect(ledger.map((m) => m.reason)).toEqual(['order', 'expiry']);
 
     t.clock.advance(10 * 60_000);
-    expect(await expireUnpaidOrders(t.deps, { now: t.clock.now(), timeoutMinutes })).toBe(1);
+    expect(expireUnpaidOrders(t.deps.db, { now: t.clock.now(), timeoutMinutes })).toBe(1);
     expect(status(fresh.id)).toBe('cancelled');
-    expect(await expireUnpaidOrders(t.deps, { now: t.clock.now(), timeoutMinutes })).toBe(0);
+    expect(expireUnpaidOrders(t.deps.db, { now: t.clock.now(), timeoutMinutes })).toBe(0);
   });
 });

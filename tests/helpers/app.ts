@@ -5,6 +5,7 @@ import { createApp } from '../../server/app.js';
 import { manualClock } from '../../server/clock.js';
 import { testConfig } from '../../server/config.js';
 import type { Deps } from '../../server/deps.js';
+import { createMailer } from '../../server/integrations/mail/mailer.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
 
 export interface TestApp {
@@ -36,6 +37,7 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
     logger,
     clock,
     payments: manualPayments,
+    mailer: createMailer(config),
   };
   return { app: createApp(deps), deps, clock, logs, close: () => database.close() };
 }

@@ -1,4 +1,4 @@
-/** What checkout needs from a payment service; `manual` and (later) `stripe` implement it. */
+/** What checkout needs from a payment service; `manual` and `stripe` implement it. */
 export interface PaymentProvider {
   readonly name: 'manual' | 'stripe';
   /**
@@ -16,4 +16,25 @@ export interface PaymentProvider {
     amount: number;
     currency: string;
   }): Promise<void>;
+  /** Verifies a webhook's signature on the raw body and parses it; throws when it does not hold. */
+  parseWebhook?(payload: string, signature: string, nowMs: number): PaymentEvent;
+}
+
+/** The parts of a provider's webhook event that Backroom reads. */
+export interface PaymentEvent {
+  id: string;
+  type: string;
+  data: {
+    object: {
+      id: string;
+      object: string;
+      amount?: number;
+      amount_received?: number;
+      amount_refunded?: number;
+      currency?: string;
+      refunded?: boolean;
+      payment_intent?: string | null;
+      metadata?: Record<string, string>;
+    };
+  };
 }

@@ -1,0 +1,53 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../../config.js';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  /** Where mail goes: `smtp://host:port` or the folder of .eml files. */
+  readonly destination: string;
+  send(mail: OutgoingMail, messageId: string): Promise<void>;
+  close(): void;
+}
+
+/** The folder for .eml files when no SMTP server is set: `mail/` beside the database file. */
+export function mailFolder(config: Pick<Config, 'DATABASE_PATH'>): string {
+  return config.DATABASE_PATH === ':memory:' ? './data/mail' : join(dirname(config.DATABASE_PATH), 'mail');
+}
+
+/** SMTP through nodemailer when SMTP_URL is set; otherwise every message becomes an .eml file. */
+export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATABASE_PATH'>): Mailer {
+  if (config.SMTP_URL) {
+    const transport = nodemailer.createTransport(config.SMTP_URL);
+    const url = new URL(config.SMTP_URL);
+    return {
+      destination: `${url.protocol}//${url.host}`,
+      async send(mail, messageId) {
+        await transport.sendMail({ from: config.MAIL_FROM, messageId: `<${messageId}@backroom>`, ...mail });
+      },
+      close: () => transport.close(),
+    };
+  }
+  const folder = mailFolder(config);
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    destination: folder,
+    async send(mail, messageId) {
+      const info = await transport.sendMail({
+        from: config.MAIL_FROM,
+        messageId: `<${messageId}@backroom>`,
+        ...mail,
+      });
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, `${messageId}.eml`), info.message as Buffer);
+    },
+    close: () => transport.close(),
+  };
+}
