@@ -290,7 +290,16 @@ export async function placeOrder(
   );
 
   if (written.replay) return JSON.parse(written.replay) as PlacedOrder;
-  await startPayment(deps, written.orderId);
+  try {
+    await startPayment(deps, written.orderId);
+  } catch {
+    // The order stands (stock is held); the same idempotency key retries only the payment.
+    throw new AppError(
+      'SERVICE_UNAVAILABLE',
+      'PAYMENT_UNAVAILABLE',
+      'The order is placed but its payment could not be started; retry with the same idempotency key',
+    );
+  }
   const placed = { order: loadOrder(db, written.orderId), payment: currentPayment(db, written.orderId) };
   db.update(idempotencyKey)
     .set({ response: JSON.stringify(placed) })

@@ -6,7 +6,7 @@ import { manualClock } from '../../server/clock.js';
 import { testConfig } from '../../server/config.js';
 import type { Deps } from '../../server/deps.js';
 import { createMailer } from '../../server/integrations/mail/mailer.js';
-import { manualPayments } from '../../server/integrations/payments/manual.js';
+import { createPaymentProvider } from '../../server/integrations/payments/index.js';
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
@@ -36,7 +36,7 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
     config,
     logger,
     clock,
-    payments: manualPayments,
+    payments: createPaymentProvider(config),
     mailer: createMailer(config),
   };
   return { app: createApp(deps), deps, clock, logs, close: () => database.close() };

@@ -44,13 +44,14 @@ export function createStripePayments(config: Config): PaymentProvider {
       );
     },
     parseWebhook(payload, signature, nowMs) {
+      // @see node_modules/stripe/esm/Webhooks.js: receivedAt is in milliseconds.
       const event = stripe.webhooks.constructEvent(
         payload,
         signature,
         webhookSecret,
         TOLERANCE_SECONDS,
         undefined,
-        Math.floor(nowMs / 1000),
+        nowMs,
       );
       return event as unknown as PaymentEvent;
     },

@@ -1,0 +1,243 @@
+import { eq } from 'drizzle-orm';
+import Stripe from 'stripe';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { outboxMessage, payment, paymentEvent } from '../../db/schema/index.js';
+import { dispatchDue } from '../../server/services/outbox.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { rawRequest } from '../helpers/client.js';
+import { errorOf } from '../helpers/errors.js';
+import { ADDRESS, customer, idempotencyKey, type Shop, setupShop } from '../helpers/shop.js';
+import { type StripeStub, startStripeStub } from '../helpers/stripe-stub.js';
+
+const SECRET = 'whsec_test_secret';
+const signer = new Stripe('sk_test_signer');
+let stub: StripeStub;
+let t: TestApp;
+let shop: Shop;
+
+beforeAll(async () => {
+  stub = await startStripeStub();
+});
+afterAll(() => stub.close());
+beforeEach(async () => {
+  t = createTestApp({
+    PAYMENT_PROVIDER: 'stripe',
+    STRIPE_SECRET_KEY: 'sk_test_backroom',
+    STRIPE_WEBHOOK_SECRET: SECRET,
+    STRIPE_API_URL: stub.url,
+    OUTBOX_RETRY_BASE_MS: '10',
+  });
+  shop = await setupShop(t);
+});
+afterEach(() => t.close());
+
+async function stripeOrder() {
+  const { client } = await customer(t);
+  await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
+  const placed = await client.checkout.placeOrder.mutate({
+    idempotencyKey: idempotencyKey(),
+    shippingAddress: ADDRESS,
+    shippingOptionId: shop.standard.id,
+  });
+  return { client, ...placed };
+}
+
+let eventCounter = 0;
+function event(type: string, object: Record<string, unknown>, id = `evt_test_${++eventCounter}`) {
+  return JSON.stringify({ id, object: 'event', type, data: { object } });
+}
+
+function deliver(payload: string, options: { timestamp?: number; secret?: string; signature?: string } = {}) {
+  const timestamp = options.timestamp ?? Math.floor(t.clock.now() / 1000);
+  const signature =
+    options.signature ??
+    signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? SECRET, timestamp });
+  return rawRequest(t, '/webhooks/stripe', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body: payload,
+  });
+}
+
+const succeeded = (intentId: string, amount: number, currency = 'usd') =>
+  event('payment_intent.succeeded', {
+    id: intentId,
+    object: 'payment_intent',
+    amount,
+    amount_received: amount,
+    currency,
+  });
+
+const paymentRow = (orderId: string) =>
+  t.deps.db.select().from(payment).where(eq(payment.orderId, orderId)).get();
+
+describe('Stripe payments', () => {
+  it('creates a PaymentIntent for the order total with the order id and an order-derived idempotency key', async () => {
+    const { order, payment: started } = await stripeOrder();
+    const call = stub.calls.at(-1);
+    expect(call?.path).toBe('/v1/payment_intents');
+    expect(call?.params.get('amount')).toBe(String(order.total));
+    expect(call?.params.get('currency')).toBe('usd');
+    expect(call?.params.get('metadata[orderId]')).toBe(order.id);
+    expect(call?.idempotencyKey).toBe(`backroom-order-${order.id}-intent`);
+    expect(started).toMatchObject({ provider: 'stripe', status: 'pending', amount: order.total });
+    expect(started.clientSecret).toMatch(/^pi_stub_\d+_secret_/);
+  });
+
+  it('marks the order paid on payment_intent.succeeded, once, even delivered 10 times concurrently', async () => {
+    const { client, order } = await stripeOrder();
+    const intent = paymentRow(order.id)?.externalId ?? '';
+    const payload = succeeded(intent, order.total);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => deliver(payload)));
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const outcomes = await Promise.all(
+      answers.map((r) => r.json().then((b) => (b as { outcome: string }).outcome)),
+    );
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(9);
+
+    const paid = await client.orders.get.query({ id: order.id });
+    expect(paid.status).toBe('paid');
+    expect(paid.payment.status).toBe('succeeded');
+    expect(paid.history.filter((h) => h.status === 'paid')).toHaveLength(1);
+    expect(t.deps.db.select().from(paymentEvent).all()).toHaveLength(1);
+    const mails = t.deps.db.select().from(outboxMessage).where(eq(outboxMessage.kind, 'mail')).all();
+    expect(mails.filter((m) => m.payload.includes('payment_received'))).toHaveLength(1);
+  });
+
+  it('refuses to mark paid when the amount or currency differ from the order', async () => {
+    const { client, order } = await stripeOrder();
+    const intent = paymentRow(order.id)?.externalId ?? '';
+    for (const payload of [succeeded(intent, order.total - 1), succeeded(intent, order.total, 'eur')]) {
+      const answer = await deliver(payload);
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ outcome: 'rejected' });
+    }
+    expect((await client.orders.get.query({ id: order.id })).status).toBe('pending_payment');
+    expect(paymentRow(order.id)?.status).toBe('pending');
+  });
+
+  it('answers 400 to a bad, missing, tampered or stale signature and changes nothing', async () => {
+    const { order } = await stripeOrder();
+    const intent = paymentRow(order.id)?.externalId ?? '';
+    const payload = succeeded(intent, order.total);
+    const stale = await deliver(payload, { timestamp: Math.floor(t.clock.now() / 1000) - 600 });
+    expect(stale.status).toBe(400);
+    expect(((await stale.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe(
+      'INVALID_SIGNATURE',
+    );
+    expect((await deliver(payload, { secret: 'whsec_wrong' })).status).toBe(400);
+    const signedOther = signer.webhooks.generateTestHeaderString({
+      payload: succeeded(intent, 1),
+      secret: SECRET,
+      timestamp: Math.floor(t.clock.now() / 1000),
+    });
+    expect((await deliver(payload, { signature: signedOther })).status).toBe(400);
+    const unsigned = await rawRequest(t, '/webhooks/stripe', { method: 'POST', body: payload });
+    expect(unsigned.status).toBe(400);
+    expect(paymentRow(order.id)?.status).toBe('pending');
+    expect(t.deps.db.select().from(paymentEvent).all()).toEqual([]);
+  });
+
+  it('records a failed payment without cancelling, and never moves backwards on late events', async () => {
+    const { client, order } = await stripeOrder();
+    const intent = paymentRow(order.id)?.externalId ?? '';
+    await deliver(event('payment_intent.payment_failed', { id: intent, object: 'payment_intent' }));
+    expect(paymentRow(order.id)?.status).toBe('failed');
+    expect((await client.orders.get.query({ id: order.id })).status).toBe('pending_payment');
+
+    await deliver(succeeded(intent, order.total)); // the customer retried with another card
+    expect((await client.orders.get.query({ id: order.id })).status).toBe('paid');
+    const late = await deliver(
+      event('payment_intent.payment_failed', { id: intent, object: 'payment_intent' }),
+    );
+    expect(await late.json()).toMatchObject({ outcome: 'ignored' });
+    expect(paymentRow(order.id)?.status).toBe('succeeded');
+    expect((await client.orders.get.query({ id: order.id })).status).toBe('paid');
+  });
+
+  it('refunds a paid order that is cancelled, through the outbox, and takes charge.refunded as confirmation', async () => {
+    const { client, order } = await stripeOrder();
+    const intent = paymentRow(order.id)?.externalId ?? '';
+    await deliver(succeeded(intent, order.total));
+    await client.orders.cancel.mutate({ id: order.id });
+    expect(paymentRow(order.id)?.status).toBe('succeeded'); // the refund has not gone out yet
+
+    const dispatch = {
+      db: t.deps.db,
+      clock: t.clock,
+      logger: t.deps.logger,
+      mailer: { destination: 'nowhere', send: async () => {}, close: () => {} },
+      payments: t.deps.payments,
+      storeName: 'Test',
+      retryBaseMs: 10,
+    };
+    stub.failNext(3); // the SDK tries 3 times; all fail, so the refund waits for a retry
+    await dispatchDue(dispatch);
+    expect(paymentRow(order.id)?.status).toBe('succeeded');
+    t.clock.advance(1000);
+    await dispatchDue(dispatch);
+    const refunds = stub.calls.filter((c) => c.path === '/v1/refunds');
+    expect(refunds.at(-1)?.params.get('payment_intent')).toBe(intent);
+    expect(refunds.at(-1)?.params.get('amount')).toBe(String(order.total));
+    expect(new Set(refunds.map((c) => c.idempotencyKey))).toEqual(
+      new Set([`backroom-order-${order.id}-refund`]),
+    );
+    expect(paymentRow(order.id)?.status).toBe('refunded');
+
+    const confirmation = await deliver(
+      event('charge.refunded', {
+        id: 'ch_1',
+        object: 'charge',
+        payment_intent: intent,
+        refunded: true,
+        amount_refunded: order.total,
+      }),
+    );
+    expect(await confirmation.json()).toMatchObject({ outcome: 'ignored' });
+  });
+
+  it('takes a refund made in the Stripe dashboard, and refunds money that arrives after the order expired', async () => {
+    const first = await stripeOrder();
+    const intent = paymentRow(first.order.id)?.externalId ?? '';
+    await deliver(succeeded(intent, first.order.total));
+    await deliver(
+      event('charge.refunded', {
+        id: 'ch_2',
+        object: 'charge',
+        payment_intent: intent,
+        refunded: true,
+        amount_refunded: first.order.total,
+      }),
+    );
+    expect(paymentRow(first.order.id)?.status).toBe('refunded');
+
+    const second = await stripeOrder();
+    await shop.admin.admin.orders.cancel.mutate({ id: second.order.id });
+    const late = await deliver(succeeded(paymentRow(second.order.id)?.externalId ?? '', second.order.total));
+    expect(await late.json()).toMatchObject({ outcome: 'refunding' });
+    expect((await second.client.orders.get.query({ id: second.order.id })).status).toBe('cancelled');
+    const queued = t.deps.db.select().from(outboxMessage).where(eq(outboxMessage.kind, 'refund')).all();
+    expect(queued.map((m) => JSON.parse(m.payload).orderId)).toEqual([second.order.id]);
+  });
+
+  it('answers 503 when Stripe is down, keeps the order, and the same key retries only the payment', async () => {
+    const { client } = await customer(t);
+    await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
+    const input = {
+      idempotencyKey: 'stripe-down-key-1',
+      shippingAddress: ADDRESS,
+      shippingOptionId: shop.standard.id,
+    };
+    stub.failNext(3);
+    const down = await errorOf(client.checkout.placeOrder.mutate(input));
+    expect(down.data).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      httpStatus: 503,
+      reason: 'PAYMENT_UNAVAILABLE',
+    });
+    const retried = await client.checkout.placeOrder.mutate(input);
+    expect(retried.payment.clientSecret).toMatch(/^pi_stub_/);
+    expect((await client.orders.list.query()).items).toHaveLength(1);
+  });
+});

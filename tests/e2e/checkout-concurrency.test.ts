@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../../shared/index.js';
+import { CookieJar } from '../helpers/client.js';
+import { type ServerProcess, startServer, tempDir } from '../helpers/server-process.js';
+
+const ADMIN = { email: 'owner@example.com', password: 'owner-password-1' };
+const ADDRESS = {
+  name: 'Ann Buyer',
+  line1: '1 Main St',
+  city: 'Springfield',
+  postalCode: '12345',
+  country: 'US',
+};
+
+/**
+ * A typed client over real HTTP with its own cookie jar. Not batched: every call is its own
+ * request, so concurrent calls reach the server as concurrent requests.
+ */
+function httpClient(url: string, jar = new CookieJar()) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        fetch: async (input, init) => {
+          const headers = new Headers(init?.headers);
+          if (jar.cookies.size > 0) headers.set('cookie', jar.header());
+          const response = await fetch(input, { ...init, headers });
+          jar.store(response);
+          return response;
+        },
+      }),
+    ],
+  });
+}
+type Client = ReturnType<typeof httpClient>;
+
+async function boot(name: string): Promise<ServerProcess> {
+  return startServer({
+    DATABASE_PATH: join(tempDir(), `${name}.db`),
+    SEED_DEMO: 'false',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'warn',
+  });
+}
+
+async function signInAdmin(url: string): Promise<Client> {
+  const admin = httpClient(url);
+  const { user } = await admin.auth.signIn.mutate(ADMIN);
+  expect(user.role).toBe('admin');
+  return admin;
+}
+
+/** A product with one variant, and its variant id. */
+async function createProduct(admin: Client, slug: string, price: number, stock: number) {
+  const product = await admin.admin.products.create.mutate({
+    slug,
+    name: `Product ${slug}`,
+    description: 'For the concurrency tests',
+    variants: [{ sku: `${slug}-sku`.toUpperCase(), name: 'Default', price, stock }],
+  });
+  const variant = product.variants[0];
+  if (!variant) throw new Error('the product came back without its variant');
+  expect(variant.available).toBe(stock);
+  return { product, variantId: variant.id };
+}
+
+/** `count` signed-up customers, each with their own session. */
+function signUpCustomers(url: string, prefix: string, count: number): Promise<Client[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const client = httpClient(url);
+      await client.auth.signUp.mutate({
+        email: `${prefix}${i}@example.com`,
+        password: 'customer-password',
+        name: `Customer ${i}`,
+      });
+      return client;
+    }),
+  );
+}
+
+/** The tRPC error of a rejected call; fails the test for anything else (network error, non-tRPC body). */
+function trpcError(reason: unknown) {
+  expect(reason).toBeInstanceOf(TRPCClientError);
+  const data = (reason as TRPCClientError<AppRouter>).data as
+    | { code: string; httpStatus: number; reason?: string }
+    | undefined;
+  expect(data).toBeDefined();
+  return { message: (reason as Error).message, data: data as NonNullable<typeof data> };
+}
+
+function split<T>(results: PromiseSettledResult<T>[]) {
+  const fulfilled = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [trpcError(r.reason)] : []));
+  return { fulfilled, failures };
+}
+
+async function availableOf(client: Client, slug: string, variantId: string) {
+  const product = await client.catalog.product.query({ slug });
+  return product.variants.find((v) => v.id === variantId)?.available;
+}
+
+describe('50 customers race for the last 10 units, against the real server', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await boot('oversell');
+  }, 60_000);
+  afterAll(async () => {
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('sells exactly 10, refuses 40 with OUT_OF_STOCK (never a 5xx), and the ledger shows 10 sales', async () => {
+    const admin = await signInAdmin(server.url);
+    const { product, variantId } = await createProduct(admin, 'last-ten', 2500, 10);
+    const standard = await admin.admin.shipping.create.mutate({
+      name: 'Standard',
+      countries: ['US'],
+      price: 599,
+      minDays: 3,
+      maxDays: 7,
+    });
+
+    const customers = await signUpCustomers(server.url, 'racer', 50);
+    // Every cart holds one unit: all 50 are valid carts while stock is 10.
+    for (const customer of customers) {
+      const cart = await customer.cart.addItem.mutate({ variantId, quantity: 1 });
+      expect(cart.items.map((i) => [i.variantId, i.quantity])).toEqual([[variantId, 1]]);
+    }
+
+    const results = await Promise.allSettled(
+      customers.map((customer) =>
+        customer.checkout.placeOrder.mutate({
+          idempotencyKey: randomUUID(),
+          shippingAddress: ADDRESS,
+          shippingOptionId: standard.id,
+        }),
+      ),
+    );
+    const { fulfilled, failures } = split(results);
+
+    for (const failure of failures) expect(failure.data.httpStatus).toBeLessThan(500);
+    expect(fulfilled).toHaveLength(10);
+    expect(failures).toHaveLength(40);
+    for (const failure of failures) {
+      expect(failure.data).toMatchObject({ code: 'CONFLICT', reason: 'OUT_OF_STOCK', httpStatus: 409 });
+    }
+    for (const { order } of fulfilled) {
+      expect(order.status).toBe('pending_payment');
+      expect(order.items).toEqual([expect.objectContaining({ variantId, quantity: 1, unitPrice: 2500 })]);
+    }
+    expect(new Set(fulfilled.map((f) => f.order.id)).size).toBe(10);
+    expect(new Set(fulfilled.map((f) => f.order.number)).size).toBe(10);
+
+    expect(await availableOf(customers[0] as Client, product.slug, variantId)).toBe(0);
+    const orders = await admin.admin.orders.list.query({ limit: 100 });
+    expect(orders.items).toHaveLength(10);
+    expect(orders.nextCursor).toBeNull();
+    expect(orders.items.map((o) => o.id).sort()).toEqual(fulfilled.map((f) => f.order.id).sort());
+
+    const ledger = await admin.admin.inventory.ledger.query({ variantId, limit: 100 });
+    const sales = ledger.items.filter((m) => m.reason === 'order');
+    expect(sales).toHaveLength(10);
+    for (const sale of sales) expect(sale.delta).toBe(-1);
+    expect(sales.map((s) => s.stockAfter).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(sales.map((s) => s.orderId).sort()).toEqual(fulfilled.map((f) => f.order.id).sort());
+    expect(ledger.items.reduce((sum, m) => sum + m.delta, 0)).toBe(0); // 10 in, 10 out
+
+    // The losers keep their carts: nothing was taken from them.
+    const loser = customers[results.findIndex((r) => r.status === 'rejected')] as Client;
+    expect((await loser.cart.get.query()).items.map((i) => i.quantity)).toEqual([1]);
+  }, 120_000);
+});
+
+describe('20 customers race for a code with 5 redemptions left, against the real server', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await boot('discount');
+  }, 60_000);
+  afterAll(async () => {
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('redeems the code exactly 5 times; the other 15 orders fail with DISCOUNT_EXHAUSTED and take nothing', async () => {
+    const admin = await signInAdmin(server.url);
+    const { product, variantId } = await createProduct(admin, 'well-stocked', 2500, 100);
+    const standard = await admin.admin.shipping.create.mutate({
+      name: 'Standard',
+      countries: ['US'],
+      price: 599,
+      minDays: 3,
+      maxDays: 7,
+    });
+    await admin.admin.discounts.create.mutate({
+      code: 'FIVEONLY',
+      kind: 'percent',
+      value: 10,
+      maxRedemptions: 5,
+    });
+
+    const customers = await signUpCustomers(server.url, 'saver', 20);
+    for (const customer of customers) {
+      await customer.cart.addItem.mutate({ variantId, quantity: 1 });
+      const cart = await customer.cart.applyDiscount.mutate({ code: 'fiveonly' });
+      expect(cart.discount).toEqual({ code: 'FIVEONLY', amount: 250 });
+    }
+
+    const results = await Promise.allSettled(
+      customers.map((customer) =>
+        customer.checkout.placeOrder.mutate({
+          idempotencyKey: randomUUID(),
+          shippingAddress: ADDRESS,
+          shippingOptionId: standard.id,
+        }),
+      ),
+    );
+    const { fulfilled, failures } = split(results);
+
+    for (const failure of failures) expect(failure.data.httpStatus).toBeLessThan(500);
+    expect(fulfilled).toHaveLength(5);
+    expect(failures).toHaveLength(15);
+    for (const failure of failures) {
+      expect(failure.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'DISCOUNT_EXHAUSTED' });
+    }
+    for (const { order } of fulfilled) {
+      expect(order.discount).toEqual({ code: 'FIVEONLY', amount: 250 });
+      expect(order).toMatchObject({ subtotal: 2500, tax: 0, total: 2500 - 250 + 599 });
+    }
+
+    const discounts = await admin.admin.discounts.list.query();
+    expect(discounts.find((d) => d.code === 'FIVEONLY')?.redemptions).toBe(5);
+    expect(await availableOf(admin, product.slug, variantId)).toBe(95);
+    const orders = await admin.admin.orders.list.query({ limit: 100 });
+    expect(orders.items).toHaveLength(5);
+    const sales = (await admin.admin.inventory.ledger.query({ variantId, limit: 100 })).items.filter(
+      (m) => m.reason === 'order',
+    );
+    expect(sales).toHaveLength(5);
+
+    // A loser's cart is intact; the code now answers as exhausted.
+    const loser = customers[results.findIndex((r) => r.status === 'rejected')] as Client;
+    const cart = await loser.cart.get.query();
+    expect(cart.items.map((i) => i.quantity)).toEqual([1]);
+    const again = await loser.cart.applyDiscount.mutate({ code: 'FIVEONLY' }).then(
+      () => null,
+      (error: unknown) => trpcError(error).data.reason,
+    );
+    expect(again).toBe('DISCOUNT_EXHAUSTED');
+  }, 120_000);
+});
+
+describe('one customer retries placeOrder with one idempotency key, against the real server', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await boot('idempotency');
+  }, 60_000);
+  afterAll(async () => {
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('answers 10 concurrent identical calls with one order, and refuses the key for a different order', async () => {
+    const admin = await signInAdmin(server.url);
+    const { product, variantId } = await createProduct(admin, 'retried', 1999, 10);
+    const standard = await admin.admin.shipping.create.mutate({
+      name: 'Standard',
+      countries: ['US'],
+      price: 599,
+      minDays: 3,
+      maxDays: 7,
+    });
+    const [customer] = await signUpCustomers(server.url, 'retrier', 1);
+    if (!customer) throw new Error('no customer');
+    await customer.cart.addItem.mutate({ variantId, quantity: 2 });
+
+    const input = {
+      idempotencyKey: `retry-${randomUUID()}`,
+      shippingAddress: ADDRESS,
+      shippingOptionId: standard.id,
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => customer.checkout.placeOrder.mutate(input)),
+    );
+    const { fulfilled, failures } = split(results);
+    expect(failures.map((f) => f.data)).toEqual([]);
+    expect(fulfilled).toHaveLength(10);
+    const first = fulfilled[0];
+    if (!first) throw new Error('no result');
+    expect(new Set(fulfilled.map((f) => f.order.id))).toEqual(new Set([first.order.id]));
+    for (const result of fulfilled) {
+      expect(result.order).toEqual(first.order);
+      expect(result.payment).toEqual(first.payment);
+    }
+    expect(first.order).toMatchObject({ status: 'pending_payment', subtotal: 3998, total: 3998 + 599 });
+
+    const mine = await customer.orders.list.query({ limit: 100 });
+    expect(mine.items.map((o) => o.id)).toEqual([first.order.id]);
+    expect((await admin.admin.orders.list.query({ limit: 100 })).items).toHaveLength(1);
+    expect(await availableOf(customer, product.slug, variantId)).toBe(8);
+
+    const reused = await customer.checkout.placeOrder
+      .mutate({ ...input, shippingAddress: { ...ADDRESS, name: 'Someone Else' } })
+      .then(
+        () => null,
+        (error: unknown) => trpcError(error).data,
+      );
+    expect(reused).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+
+    // The same key and input, later, still answers with the first order.
+    const replay = await customer.checkout.placeOrder.mutate(input);
+    expect(replay.order.id).toBe(first.order.id);
+    expect((await customer.orders.list.query({ limit: 100 })).items).toHaveLength(1);
+  }, 120_000);
+});
