@@ -1,0 +1,319 @@
+import { createHmac } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { outboxMessage } from '../../db/schema/index.js';
+import { dispatchDue } from '../../server/services/outbox.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestClient, newAccount } from '../helpers/client.js';
+import { errorOf } from '../helpers/errors.js';
+import { startSmtpReceiver, startWebhookReceiver } from '../helpers/receivers.js';
+import { customer, placeOrder, type Shop, setupShop } from '../helpers/shop.js';
+
+let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
+let t: TestApp;
+let shop: Shop;
+
+beforeAll(async () => {
+  smtp = await startSmtpReceiver();
+});
+afterAll(() => smtp.close());
+beforeEach(async () => {
+  smtp.messages.length = 0;
+  t = createTestApp({
+    SMTP_URL: smtp.url,
+    STOREFRONT_URL: 'https://shop.example',
+    OUTBOX_RETRY_BASE_MS: '1000',
+  });
+  shop = await setupShop(t);
+});
+afterEach(() => t.close());
+
+/** Runs the outbox dispatcher once, as the job does every half second. */
+const dispatch = () =>
+  dispatchDue({
+    db: t.deps.db,
+    clock: t.clock,
+    logger: t.deps.logger,
+    mailer: t.deps.mailer,
+    payments: t.deps.payments,
+    storeName: t.deps.config.STORE_NAME,
+    retryBaseMs: t.deps.config.OUTBOX_RETRY_BASE_MS,
+  });
+
+const mailTo = (email: string) => smtp.messages.filter((m) => m.to.includes(email));
+const linkToken = (text: string) => /token=([a-z2-7]{32})/.exec(text)?.[1] ?? '';
+
+describe('transactional mail over SMTP', () => {
+  it('welcomes a new customer with a verification link that works once', async () => {
+    const client = createTestClient(t);
+    const account = newAccount({ name: 'Ann <script>alert(1)</script>' });
+    await client.auth.signUp.mutate(account);
+    expect(mailTo(account.email)).toHaveLength(0); // nothing leaves before the dispatcher runs
+    await dispatch();
+    const [welcome] = mailTo(account.email);
+    expect(welcome?.subject).toBe('Welcome to Backroom Demo Store');
+    expect(welcome?.from).toContain('shop@localhost');
+    expect(welcome?.text).toContain('Hello Ann <script>alert(1)</script>,');
+    expect(welcome?.html).toContain('Hello Ann &lt;script&gt;alert(1)&lt;/script&gt;,');
+    expect(welcome?.html).not.toContain('<script>');
+    expect(welcome?.text).toContain('https://shop.example/verify-email?token=');
+
+    const token = linkToken(welcome?.text ?? '');
+    expect(await client.auth.verifyEmail.mutate({ token })).toEqual({ ok: true });
+    expect((await client.auth.me.query())?.emailVerified).toBe(true);
+    expect((await errorOf(client.auth.verifyEmail.mutate({ token }))).data).toMatchObject({
+      code: 'BAD_REQUEST',
+      reason: 'INVALID_TOKEN',
+    });
+
+    await client.auth.requestEmailVerification.mutate();
+    await dispatch();
+    expect(mailTo(account.email).at(-1)?.subject).toBe('Confirm your email for Backroom Demo Store');
+  });
+
+  it('answers a reset request the same way whether or not the email exists, and mails only real accounts', async () => {
+    const { account } = await customer(t);
+    const anonymous = createTestClient(t);
+    expect(await anonymous.auth.requestPasswordReset.mutate({ email: account.email.toUpperCase() })).toEqual({
+      ok: true,
+    });
+    expect(await anonymous.auth.requestPasswordReset.mutate({ email: 'nobody@example.com' })).toEqual({
+      ok: true,
+    });
+    await dispatch();
+    expect(mailTo('nobody@example.com')).toEqual([]);
+    const reset = mailTo(account.email).find((m) => m.subject.startsWith('Reset'));
+    expect(reset?.text).toContain('https://shop.example/reset-password?token=');
+  });
+
+  it('resets the password with a single-use token valid one hour, ending every session', async () => {
+    const { client, account } = await customer(t);
+    const other = createTestClient(t);
+    await other.auth.signIn.mutate({ email: account.email, password: account.password });
+    await client.auth.requestPasswordReset.mutate({ email: account.email });
+    await dispatch();
+    const token = linkToken(mailTo(account.email).find((m) => m.subject.startsWith('Reset'))?.text ?? '');
+
+    expect(
+      await createTestClient(t).auth.resetPassword.mutate({ token, newPassword: 'brand new secret' }),
+    ).toEqual({ ok: true });
+    expect(await client.auth.me.query()).toBeNull();
+    expect(await other.auth.me.query()).toBeNull();
+    await createTestClient(t).auth.signIn.mutate({ email: account.email, password: 'brand new secret' });
+    const again = await errorOf(
+      createTestClient(t).auth.resetPassword.mutate({ token, newPassword: 'another secret' }),
+    );
+    expect(again.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'INVALID_TOKEN' });
+
+    await client.auth.requestPasswordReset.mutate({ email: account.email });
+    await dispatch();
+    const late = linkToken(
+      mailTo(account.email)
+        .filter((m) => m.subject.startsWith('Reset'))
+        .at(-1)?.text ?? '',
+    );
+    t.clock.advance(60 * 60 * 1000 + 1);
+    expect(
+      (
+        await errorOf(
+          createTestClient(t).auth.resetPassword.mutate({ token: late, newPassword: 'x'.repeat(10) }),
+        )
+      ).data.reason,
+    ).toBe('INVALID_TOKEN');
+    for (const forged of ['', 'a'.repeat(32), "' OR 1=1 --"]) {
+      expect(
+        (
+          await errorOf(
+            createTestClient(t).auth.resetPassword.mutate({ token: forged, newPassword: 'x'.repeat(10) }),
+          )
+        ).data.reason,
+      ).toMatch(/INVALID_TOKEN|INVALID_INPUT/);
+    }
+  });
+
+  it('mails the order confirmation, payment, shipping with tracking, and cancellation', async () => {
+    const { client, account } = await customer(t);
+    const { order } = await placeOrder(client, shop, [{ variantId: shop.white, quantity: 2 }]);
+    await shop.admin.admin.orders.markPaid.mutate({ id: order.id });
+    await shop.admin.admin.orders.fulfill.mutate({ id: order.id, trackingNumber: '1Z<b>999' });
+    const second = await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
+    await shop.admin.admin.orders.cancel.mutate({ id: second.order.id, note: 'Out of <i>stock</i>' });
+    await dispatch();
+    const subjects = mailTo(account.email).map((m) => m.subject);
+    expect(subjects).toEqual([
+      'Welcome to Backroom Demo Store',
+      `Order #${order.number} received`,
+      `Payment received for order #${order.number}`,
+      `Order #${order.number} has shipped`,
+      `Order #${second.order.number} received`,
+      `Order #${second.order.number} was cancelled`,
+    ]);
+    const confirmation = mailTo(account.email)[1];
+    expect(confirmation?.text).toContain('2 × Stoneware Mug (White)');
+    expect(confirmation?.text).toContain(`Total: USD ${(order.total / 100).toFixed(2)}`);
+    const shipped = mailTo(account.email)[3];
+    expect(shipped?.text).toContain('Tracking number: 1Z<b>999');
+    expect(shipped?.html).toContain('1Z&lt;b&gt;999');
+    expect(mailTo(account.email)[5]?.html).toContain('Out of &lt;i&gt;stock&lt;/i&gt;');
+  });
+
+  it('queues nothing for a change that rolled back', async () => {
+    const { client } = await customer(t);
+    await client.cart.addItem.mutate({ variantId: shop.blue, quantity: 3 });
+    await shop.admin.admin.inventory.adjust.mutate({ variantId: shop.blue, delta: -1, reason: 'breakage' });
+    const before = t.deps.db.select().from(outboxMessage).all().length;
+    await errorOf(placeOrder(client, shop, []));
+    expect(t.deps.db.select().from(outboxMessage).all().length).toBe(before);
+  });
+
+  it('retries mail with backoff while the SMTP server is down', async () => {
+    const down = createTestApp({ SMTP_URL: 'smtp://127.0.0.1:9', OUTBOX_RETRY_BASE_MS: '1000' });
+    try {
+      await createTestClient(down).auth.signUp.mutate(newAccount());
+      const run = () =>
+        dispatchDue({
+          db: down.deps.db,
+          clock: down.clock,
+          logger: down.deps.logger,
+          mailer: down.deps.mailer,
+          payments: down.deps.payments,
+          storeName: 'x',
+          retryBaseMs: 1000,
+        });
+      expect(await run()).toEqual({ delivered: 0, failed: 0 });
+      const row = () => down.deps.db.select().from(outboxMessage).get();
+      expect(row()).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: down.clock.now() + 1000 });
+      await run(); // not due yet
+      expect(row()?.attempts).toBe(1);
+      down.clock.advance(1000);
+      await run();
+      expect(row()).toMatchObject({ attempts: 2, nextAttemptAt: down.clock.now() + 2000 });
+    } finally {
+      down.close();
+    }
+  });
+});
+
+describe('outbound webhooks', () => {
+  it('signs each delivery, retries 5xx and 429 with backoff, and logs every attempt', async () => {
+    const receiver = await startWebhookReceiver([500, 429, 503]);
+    try {
+      const hook = await shop.admin.admin.webhooks.create.mutate({
+        url: receiver.url,
+        events: ['order.created', 'order.paid'],
+      });
+      expect(hook.secret).toMatch(/^whsec_[0-9a-f]{48}$/);
+      expect(await shop.admin.admin.webhooks.list.query()).toEqual([
+        {
+          id: hook.id,
+          url: receiver.url,
+          events: ['order.created', 'order.paid'],
+          createdAt: expect.any(String),
+        },
+      ]);
+      const { client } = await customer(t);
+      const { order } = await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
+      await shop.admin.admin.orders.fulfill.mutate({ id: order.id }).catch(() => {}); // not subscribed, refused anyway
+
+      for (let i = 0; i < 4; i++) {
+        await dispatch();
+        t.clock.advance(1000 * 2 ** i);
+      }
+      expect(receiver.received).toHaveLength(4);
+      const last = receiver.received.at(-1);
+      const body = JSON.parse(last?.body ?? '{}');
+      expect(body).toMatchObject({
+        type: 'order.created',
+        data: { id: order.id, number: order.number, status: 'pending_payment' },
+      });
+      expect(last?.headers['backroom-event']).toBe('order.created');
+      expect(last?.headers['backroom-delivery']).toBe(body.id);
+      const [tPart, vPart] = String(last?.headers['backroom-signature']).split(',');
+      const timestamp = tPart?.slice(2);
+      const expected = createHmac('sha256', hook.secret).update(`${timestamp}.${last?.body}`).digest('hex');
+      expect(vPart).toBe(`v1=${expected}`);
+      expect(new Set(receiver.received.map((r) => r.headers['backroom-delivery']))).toEqual(
+        new Set([body.id]),
+      );
+
+      const [delivery] = await shop.admin.admin.webhooks.deliveries.query({ webhookId: hook.id });
+      expect(delivery).toMatchObject({
+        id: body.id,
+        event: 'order.created',
+        status: 'done',
+        attempts: 4,
+        lastStatusCode: 200,
+        lastError: null,
+      });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('gives up at once on other 4xx answers, and retries network errors', async () => {
+    const receiver = await startWebhookReceiver([410]);
+    try {
+      const gone = await shop.admin.admin.webhooks.create.mutate({
+        url: receiver.url,
+        events: ['order.created'],
+      });
+      const dead = await shop.admin.admin.webhooks.create.mutate({
+        url: 'http://127.0.0.1:9/hooks',
+        events: ['order.created'],
+      });
+      const { client } = await customer(t);
+      await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
+      await dispatch();
+      t.clock.advance(60_000);
+      await dispatch();
+      expect(receiver.received).toHaveLength(1);
+      expect((await shop.admin.admin.webhooks.deliveries.query({ webhookId: gone.id }))[0]).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        lastStatusCode: 410,
+      });
+      const [retrying] = await shop.admin.admin.webhooks.deliveries.query({ webhookId: dead.id });
+      expect(retrying).toMatchObject({ status: 'pending', attempts: 2, lastStatusCode: null });
+      expect(retrying?.lastError).toBeTruthy();
+      expect(await shop.admin.admin.webhooks.delete.mutate({ id: dead.id })).toEqual({ ok: true });
+      expect(
+        (await errorOf(shop.admin.admin.webhooks.deliveries.query({ webhookId: dead.id }))).data.code,
+      ).toBe('NOT_FOUND');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('validates webhook input and is for admins only', async () => {
+    for (const bad of [
+      { url: 'ftp://example.com', events: ['order.paid'] },
+      { url: 'https://example.com', events: [] },
+      { url: 'https://example.com', events: ['order.exploded'] },
+    ]) {
+      expect((await errorOf(shop.admin.admin.webhooks.create.mutate(bad as never))).data.reason).toBe(
+        'INVALID_INPUT',
+      );
+    }
+    const { client } = await customer(t);
+    expect((await errorOf(client.admin.webhooks.list.query())).data.code).toBe('FORBIDDEN');
+    expect(
+      (
+        await errorOf(
+          createTestClient(t).admin.webhooks.create.mutate({
+            url: 'https://x.example',
+            events: ['order.paid'],
+          }),
+        )
+      ).data.code,
+    ).toBe('UNAUTHORIZED');
+  });
+});
+
+describe('outbox rows', () => {
+  it('are written in the same transaction as the order', async () => {
+    const { client } = await customer(t);
+    const { order } = await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
+    const rows = t.deps.db.select().from(outboxMessage).where(eq(outboxMessage.kind, 'mail')).all();
+    expect(rows.some((r) => r.payload.includes(`"number":${order.number}`))).toBe(true);
+  });
+});
