@@ -21,6 +21,16 @@ export interface SessionUser {
   createdAt: number;
 }
 
+/** The account columns a session carries: never the password hash. */
+export const sessionUserColumns = {
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  emailVerified: user.emailVerified,
+  createdAt: user.createdAt,
+};
+
 export interface ValidatedSession {
   session: SessionRecord;
   user: SessionUser;
@@ -51,14 +61,7 @@ export function validateSessionToken(db: Executor, token: string, now: number): 
   const row = db
     .select({
       session: { id: session.id, userId: session.userId, expiresAt: session.expiresAt },
-      user: {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        role: user.role,
-        emailVerified: user.emailVerified,
-        createdAt: user.createdAt,
-      },
+      user: sessionUserColumns,
     })
     .from(session)
     .innerJoin(user, eq(user.id, session.userId))

@@ -5,7 +5,7 @@ import { user } from '../../db/schema/index.js';
 import type { changePasswordInput, signInInput, signUpInput } from '../../shared/schemas/index.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { consumeAttempt, type LimitRule, refundAttempt } from '../auth/rate-limit.js';
-import { invalidateUserSessions, type SessionUser } from '../auth/sessions.js';
+import { invalidateUserSessions, type SessionUser, sessionUserColumns } from '../auth/sessions.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { newId } from '../ids.js';
 import { consumeToken, sendVerification } from './account-tokens.js';
@@ -13,15 +13,6 @@ import { consumeToken, sendVerification } from './account-tokens.js';
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 export const SIGN_IN_LIMIT_PER_EMAIL = 10;
 export const SIGN_IN_LIMIT_PER_IP = 100;
-
-const userColumns = {
-  id: user.id,
-  email: user.email,
-  name: user.name,
-  role: user.role,
-  emailVerified: user.emailVerified,
-  createdAt: user.createdAt,
-};
 
 /** The public shape of an account (API.md `User`). */
 export function toUser(row: SessionUser) {
@@ -99,7 +90,7 @@ export async function signIn(
     );
   }
   const row = db
-    .select({ ...userColumns, passwordHash: user.passwordHash })
+    .select({ ...sessionUserColumns, passwordHash: user.passwordHash })
     .from(user)
     .where(eq(user.email, input.email))
     .get();

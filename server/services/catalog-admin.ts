@@ -12,7 +12,7 @@ import type {
 } from '../../shared/schemas/index.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { newId } from '../ids.js';
-import { findProduct, listCategories } from './catalog.js';
+import { findProduct, listCategories, variantColumns } from './catalog.js';
 import { changeStock } from './inventory.js';
 
 const slugTaken = () => new AppError('CONFLICT', 'SLUG_TAKEN', 'This slug is already in use');
@@ -214,16 +214,7 @@ export function archiveProduct(db: Executor, id: string, now: number) {
   return updateProduct(db, { id, status: 'archived' }, now);
 }
 
-const variantOutput = {
-  id: variant.id,
-  productId: variant.productId,
-  sku: variant.sku,
-  name: variant.name,
-  price: variant.price,
-  compareAtPrice: variant.compareAtPrice,
-  available: variant.stock,
-  weightGrams: variant.weightGrams,
-};
+const variantOutput = { ...variantColumns, productId: variant.productId };
 
 function variantView(db: Executor, id: string) {
   const found = db.select(variantOutput).from(variant).where(eq(variant.id, id)).get();

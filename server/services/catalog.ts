@@ -106,7 +106,8 @@ export function listProductsForAdmin(
   return { items: rows.map((row) => ({ ...toCard(row, currency), status: row.status })), nextCursor };
 }
 
-const variantColumns = {
+/** A variant as API.md's `Variant` (stock shown as `available`). */
+export const variantColumns = {
   id: variant.id,
   sku: variant.sku,
   name: variant.name,

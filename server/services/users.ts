@@ -1,19 +1,13 @@
 import { and, asc, count, eq, gt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { user } from '../../db/schema/index.js';
+import { sessionUserColumns } from '../auth/sessions.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { escapeLike } from '../domain/search-query.js';
 import { AppError } from '../errors.js';
 import { toUser } from './auth.js';
 
-const columns = {
-  id: user.id,
-  email: user.email,
-  name: user.name,
-  role: user.role,
-  emailVerified: user.emailVerified,
-  createdAt: user.createdAt,
-};
+const columns = sessionUserColumns;
 
 /** Accounts, oldest first; `q` matches email or name anywhere (LIKE, escaped). */
 export function listUsers(

@@ -35,7 +35,10 @@ describe('the outbox across a crash', () => {
     const second = await startServer(env);
     try {
       await eventually(() => smtp.messages.length >= 2, 15_000);
-      expect(smtp.messages.map((m) => m.subject).sort()).toEqual(['Reset your Backroom Demo Store password', 'Welcome to Backroom Demo Store']);
+      expect(smtp.messages.map((m) => m.subject).sort()).toEqual([
+        'Reset your Backroom Demo Store password',
+        'Welcome to Backroom Demo Store',
+      ]);
       expect(smtp.messages.every((m) => m.to.includes(account.email))).toBe(true);
       // Delivered once: nothing more arrives.
       await new Promise((r) => setTimeout(r, 1000));
