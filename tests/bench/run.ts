@@ -1,0 +1,297 @@
+/**
+ * `npm run bench`: Backroom against a bare node:http + better-sqlite3 reference on a generated
+ * 100k-product catalogue, over loopback with autocannon (50 connections, 10 s per scenario after a
+ * 3 s warm-up), alternating the two servers. Prints a table and writes it to bench-results/latest.md.
+ * Not part of `npm test`: timings are measured here, never asserted.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { openDatabase } from '../../db/client.js';
+import { generateCatalog } from '../../db/seed/generate.js';
+import { createSession } from '../../server/auth/sessions.js';
+import { newId } from '../../server/ids.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+const CUSTOMERS = 400;
+
+function log(message: string) {
+  process.stderr.write(`${message}\n`);
+}
+
+// ---- data -----------------------------------------------------------------------------------
+const dir = join(tmpdir(), `backroom-bench-${Date.now()}`);
+mkdirSync(dir, { recursive: true });
+const databasePath = join(dir, 'bench.db');
+log(`generating ${PRODUCTS} products in ${databasePath} …`);
+const database = openDatabase(databasePath);
+generateCatalog(database.sqlite, { products: PRODUCTS });
+const now = Date.now();
+const slug = database.sqlite
+  .prepare("SELECT slug FROM product WHERE status = 'active' ORDER BY seq DESC LIMIT 1")
+  .pluck()
+  .get() as string;
+const cartVariants = database.sqlite
+  .prepare(
+    "SELECT v.id FROM variant v JOIN product p ON p.id = v.product_id WHERE p.status = 'active' AND v.stock >= 150 LIMIT 2000",
+  )
+  .pluck()
+  .all() as string[];
+const orderVariant = cartVariants[0] ?? '';
+database.sqlite.prepare('UPDATE variant SET stock = 10000000 WHERE id = ?').run(orderVariant);
+const shippingId = newId();
+database.sqlite
+  .prepare(
+    `INSERT INTO shipping_option (id, name, countries, price, min_days, max_days, created_at) VALUES (?, 'Bench', '[]', 500, 1, 3, ?)`,
+  )
+  .run(shippingId, now);
+const insertUser = database.sqlite.prepare(
+  `INSERT INTO user (id, email, name, password_hash, role, email_verified, created_at, updated_at) VALUES (?, ?, ?, 'x', 'customer', 0, ?, ?)`,
+);
+const tokens: string[] = [];
+const userIds: string[] = [];
+for (let i = 0; i < CUSTOMERS; i++) {
+  const id = newId();
+  insertUser.run(id, `bench${i}@example.com`, `Bench ${i}`, now, now);
+  userIds.push(id);
+  tokens.push(createSession(database.db, id, now).token);
+}
+// The cart.get customer has three lines in the cart.
+const cartId = newId();
+database.sqlite
+  .prepare('INSERT INTO cart (id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)')
+  .run(cartId, userIds[0], now, now);
+const insertItem = database.sqlite.prepare(
+  'INSERT INTO cart_item (cart_id, variant_id, quantity, added_at) VALUES (?, ?, 1, ?)',
+);
+for (const v of cartVariants.slice(1, 4)) insertItem.run(cartId, v, now);
+const cartToken = tokens[0] ?? '';
+database.close();
+
+// ---- processes ------------------------------------------------------------------------------
+interface Running {
+  child: ChildProcess;
+  url: string;
+  peakRssKb: () => number;
+}
+
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+}
+
+async function start(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+): Promise<Running> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const up = await fetch(`${url}/trpc/catalog.products?input=${encodeURIComponent('{"limit":1}')}`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) {
+      let peak = 0;
+      return {
+        child,
+        url,
+        peakRssKb: () => {
+          const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+          peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+          return peak;
+        },
+      };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not start`);
+}
+
+const backroom = await start(
+  'backroom',
+  ['--import', 'tsx', 'server/index.ts'],
+  { DATABASE_PATH: databasePath, SEED_DEMO: 'false', NODE_ENV: 'production', LOG_LEVEL: 'info' },
+  3900,
+);
+const reference = await start(
+  'reference',
+  ['--import', 'tsx', 'tests/bench/reference-server.ts'],
+  { DATABASE_PATH: databasePath },
+  3901,
+);
+
+// ---- scenarios ------------------------------------------------------------------------------
+const q = (input: unknown) => `?input=${encodeURIComponent(JSON.stringify(input))}`;
+let counter = 0;
+const cookie = (token: string) => `__Host-session=${token}`;
+
+interface Scenario {
+  name: string;
+  reference: boolean;
+  options: (url: string) => autocannon.Options;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'catalog.products (20 cards)',
+    reference: true,
+    options: (url) => ({ url: `${url}/trpc/catalog.products${q({ limit: 20 })}` }),
+  },
+  {
+    name: 'search, two words',
+    reference: true,
+    options: (url) => ({ url: `${url}/trpc/catalog.products${q({ q: 'canvas back', limit: 20 })}` }),
+  },
+  {
+    name: 'catalog.product by slug',
+    reference: true,
+    options: (url) => ({ url: `${url}/trpc/catalog.product${q({ slug })}` }),
+  },
+  {
+    name: 'cart.get (signed in)',
+    reference: false,
+    options: (url) => ({ url: `${url}/trpc/cart.get`, headers: { cookie: cookie(cartToken) } }),
+  },
+  {
+    name: 'cart.addItem',
+    reference: false,
+    options: (url) => ({
+      url: `${url}/trpc/cart.addItem`,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (req) => {
+            counter += 1;
+            return {
+              ...req,
+              headers: {
+                'content-type': 'application/json',
+                cookie: cookie(tokens[counter % tokens.length] ?? ''),
+              },
+              body: JSON.stringify({
+                variantId: cartVariants[(counter * 7) % cartVariants.length],
+                quantity: 1,
+              }),
+            };
+          },
+        },
+      ],
+    }),
+  },
+  {
+    name: 'checkout.placeOrder',
+    reference: false,
+    options: (url) => ({
+      url,
+      requests: [
+        {
+          method: 'POST',
+          path: '/trpc/cart.addItem',
+          setupRequest: (req, ctx) => {
+            const context = ctx as { token?: string };
+            counter += 1;
+            context.token ??= tokens[counter % tokens.length];
+            return {
+              ...req,
+              headers: { 'content-type': 'application/json', cookie: cookie(String(context.token)) },
+              body: JSON.stringify({ variantId: orderVariant, quantity: 1 }),
+            };
+          },
+        },
+        {
+          method: 'POST',
+          path: '/trpc/checkout.placeOrder',
+          setupRequest: (req, ctx) => {
+            const context = ctx as { token?: string };
+            counter += 1;
+            return {
+              ...req,
+              headers: { 'content-type': 'application/json', cookie: cookie(String(context.token)) },
+              body: JSON.stringify({
+                idempotencyKey: `bench-${counter}-${Date.now()}`,
+                shippingAddress: {
+                  name: 'Bench',
+                  line1: '1 St',
+                  city: 'City',
+                  postalCode: '1',
+                  country: 'US',
+                },
+                shippingOptionId: shippingId,
+              }),
+            };
+          },
+        },
+      ],
+    }),
+  },
+];
+
+interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuUsPerReq: number;
+  non2xx: number;
+}
+
+async function measure(target: Running, scenario: Scenario): Promise<Measure> {
+  await autocannon({ ...scenario.options(target.url), connections: CONNECTIONS, duration: 3 }); // warm-up
+  const before = cpuTicks(target.child.pid ?? 0);
+  const result = await autocannon({
+    ...scenario.options(target.url),
+    connections: CONNECTIONS,
+    duration: DURATION,
+  });
+  const ticks = cpuTicks(target.child.pid ?? 0) - before;
+  target.peakRssKb();
+  const total = result.requests.total || 1;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuUsPerReq: Math.round((ticks * 10_000) / total),
+    non2xx: result.non2xx + result.errors,
+  };
+}
+
+const rows: string[] = [];
+for (const scenario of scenarios) {
+  log(`▶ ${scenario.name}`);
+  const ours = await measure(backroom, scenario);
+  const ref = scenario.reference ? await measure(reference, scenario) : null;
+  const ratio = ref ? `${Math.round((ours.rps / ref.rps) * 100)}%` : '–';
+  const perSecond = scenario.name === 'checkout.placeOrder' ? ` (${Math.round(ours.rps / 2)} orders/s)` : '';
+  rows.push(
+    `| ${scenario.name} | ${Math.round(ours.rps)}${perSecond} | ${ours.p50} | ${ours.p99} | ${ours.cpuUsPerReq} | ${ours.non2xx} | ${
+      ref ? `${Math.round(ref.rps)} / ${ref.p50} / ${ref.p99} / ${ref.cpuUsPerReq}` : '–'
+    } | ${ratio} |`,
+  );
+}
+
+const table = [
+  `Backroom on ${PRODUCTS.toLocaleString('en')} products, ${CONNECTIONS} connections, ${DURATION} s per scenario after a 3 s warm-up, client and server on one ${process.arch} machine (${(await import('node:os')).cpus().length} cores), Node ${process.version}, synchronous=FULL.`,
+  '',
+  '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | reference req/s / p50 / p99 / CPU µs | ratio |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows,
+  '',
+  `Peak RSS: Backroom ${Math.round(backroom.peakRssKb() / 1024)} MB, reference ${Math.round(reference.peakRssKb() / 1024)} MB.`,
+].join('\n');
+
+console.log(table);
+mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench-results', 'latest.md'), `${table}\n`);
+backroom.child.kill('SIGTERM');
+reference.child.kill('SIGTERM');
