@@ -1,5 +1,6 @@
-import { and, eq, lt, ne } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { session, user } from '../../db/schema/index.js';
 import { generateToken, hashToken, isTokenShaped } from './tokens.js';
 
@@ -58,15 +59,17 @@ export function createSession(
 export function validateSessionToken(db: Executor, token: string, now: number): ValidatedSession | null {
   if (!isTokenShaped(token)) return null;
   const id = sessionIdFromToken(token);
-  const row = db
-    .select({
-      session: { id: session.id, userId: session.userId, expiresAt: session.expiresAt },
-      user: sessionUserColumns,
-    })
-    .from(session)
-    .innerJoin(user, eq(user.id, session.userId))
-    .where(eq(session.id, id))
-    .get();
+  const row = preparedQuery(db, 'session-with-user', (d) =>
+    d
+      .select({
+        session: { id: session.id, userId: session.userId, expiresAt: session.expiresAt },
+        user: sessionUserColumns,
+      })
+      .from(session)
+      .innerJoin(user, eq(user.id, session.userId))
+      .where(eq(session.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id });
   if (!row) return null;
   if (now >= row.session.expiresAt) {
     db.delete(session).where(eq(session.id, id)).run();

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { cart, cartItem, discount, discountRedemption, product, variant } from '../../db/schema/index.js';
 import { generateToken, hashToken, isTokenShaped } from '../auth/tokens.js';
 import { type DiscountProblem, evaluateDiscount, lineTotal, subtotalOf } from '../domain/pricing.js';
@@ -74,7 +75,11 @@ export function ensureCart(
 
 /** The cart's lines with current prices and availability, oldest first. */
 export function cartLines(db: Executor, cartId: string): CartLineRow[] {
-  return db
+  return preparedQuery(db, 'cart-lines', cartLinesQuery).all({ cartId });
+}
+
+const cartLinesQuery = (db: Executor) =>
+  db
     .select({
       variantId: variant.id,
       productId: product.id,
@@ -90,10 +95,9 @@ export function cartLines(db: Executor, cartId: string): CartLineRow[] {
     .from(cartItem)
     .innerJoin(variant, eq(variant.id, cartItem.variantId))
     .innerJoin(product, eq(product.id, variant.productId))
-    .where(eq(cartItem.cartId, cartId))
+    .where(eq(cartItem.cartId, sql.placeholder('cartId')))
     .orderBy(cartItem.addedAt, sql`${cartItem}.rowid`)
-    .all();
-}
+    .prepare();
 
 export type CartDiscount =
   | { id: string; code: string; ok: true; amount: number }

@@ -1,6 +1,7 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Executor } from '../../db/client.js';
+import { allRows, preparedQuery } from '../../db/prepared.js';
 import { category, product, variant } from '../../db/schema/index.js';
 import type { ProductSort, productListInput } from '../../shared/schemas/index.js';
 import { encodeCursor } from '../domain/cursor.js';
@@ -58,7 +59,7 @@ function runCardList(
   const requested = options.sort ?? (match ? 'relevance' : 'newest');
   const sort = requested === 'relevance' && !match ? 'newest' : requested;
   const { query, plan } = cardListSql({ where, match, sort, limit: options.limit, cursor: options.cursor });
-  const rows = db.all<CardRow>(query);
+  const rows = allRows<CardRow>(db, query);
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > options.limit && last ? encodeCursor(sort, plan.keys(last)) : null;
@@ -117,37 +118,47 @@ export const variantColumns = {
   weightGrams: variant.weightGrams,
 };
 
-/** A product as API.md's `Product`, plus its status; found by slug or id. */
+const productColumns = {
+  id: product.id,
+  slug: product.slug,
+  name: product.name,
+  description: product.description,
+  status: product.status,
+  images: product.images,
+  ratingAvg: product.ratingAvg,
+  ratingCount: product.ratingCount,
+  createdAt: product.createdAt,
+  category: { id: category.id, slug: category.slug, name: category.name },
+};
+
+const productQuery = (db: Executor, by: 'slug' | 'id') =>
+  db
+    .select(productColumns)
+    .from(product)
+    .leftJoin(category, eq(category.id, product.categoryId))
+    .where(eq(by === 'slug' ? product.slug : product.id, sql.placeholder('key')))
+    .prepare();
+
+const variantsQuery = (db: Executor) =>
+  db
+    .select(variantColumns)
+    .from(variant)
+    .where(eq(variant.productId, sql.placeholder('productId')))
+    .orderBy(asc(variant.position), asc(variant.createdAt))
+    .prepare();
+
+/** A product as API.md's `Product`, plus its status; found by slug or id. Prepared once per database. */
 export function findProduct(
   db: Executor,
   by: { slug: string } | { id: string },
   options: { activeOnly: boolean },
 ) {
-  const match = 'slug' in by ? eq(product.slug, by.slug) : eq(product.id, by.id);
-  const row = db
-    .select({
-      id: product.id,
-      slug: product.slug,
-      name: product.name,
-      description: product.description,
-      status: product.status,
-      images: product.images,
-      ratingAvg: product.ratingAvg,
-      ratingCount: product.ratingCount,
-      createdAt: product.createdAt,
-      category: { id: category.id, slug: category.slug, name: category.name },
-    })
-    .from(product)
-    .leftJoin(category, eq(category.id, product.categoryId))
-    .where(options.activeOnly ? and(match, eq(product.status, 'active')) : match)
-    .get();
-  if (!row) return null;
-  const variants = db
-    .select(variantColumns)
-    .from(variant)
-    .where(eq(variant.productId, row.id))
-    .orderBy(asc(variant.position), asc(variant.createdAt))
-    .all();
+  const field = 'slug' in by ? 'slug' : 'id';
+  const row = preparedQuery(db, `product-by-${field}`, (d) => productQuery(d, field)).get({
+    key: 'slug' in by ? by.slug : by.id,
+  });
+  if (!row || (options.activeOnly && row.status !== 'active')) return null;
+  const variants = preparedQuery(db, 'variants-of-product', variantsQuery).all({ productId: row.id });
   return {
     id: row.id,
     slug: row.slug,

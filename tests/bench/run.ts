@@ -19,6 +19,8 @@ const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
 const CUSTOMERS = 400;
+/** Runs only the scenarios whose name contains this text (for quick experiments). */
+const ONLY = process.env.BENCH_ONLY ?? '';
 
 function log(message: string) {
   process.stderr.write(`${message}\n`);
@@ -122,7 +124,12 @@ async function start(
 const backroom = await start(
   'backroom',
   ['--import', 'tsx', 'server/index.ts'],
-  { DATABASE_PATH: databasePath, SEED_DEMO: 'false', NODE_ENV: 'production', LOG_LEVEL: 'info' },
+  {
+    DATABASE_PATH: databasePath,
+    SEED_DEMO: 'false',
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  },
   3900,
 );
 const reference = await start(
@@ -267,7 +274,7 @@ async function measure(target: Running, scenario: Scenario): Promise<Measure> {
 }
 
 const rows: string[] = [];
-for (const scenario of scenarios) {
+for (const scenario of scenarios.filter((s) => s.name.includes(ONLY))) {
   log(`▶ ${scenario.name}`);
   const ours = await measure(backroom, scenario);
   const ref = scenario.reference ? await measure(reference, scenario) : null;
