@@ -3,7 +3,7 @@ import type { Deps } from './deps.js';
 import { ensureAdmin } from './services/auth.js';
 
 /** Start-up work on the database: the configured admin exists; an empty shop gets the demo store. */
-export async function bootstrap(deps: Deps): Promise<void> {
+export async function bootstrap(deps: Pick<Deps, 'db' | 'config' | 'clock' | 'logger'>): Promise<void> {
   const { config, db, clock, logger } = deps;
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await ensureAdmin(db, config.ADMIN_EMAIL, config.ADMIN_PASSWORD, clock.now());

@@ -69,6 +69,8 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
     TRUST_PROXY: flag(false),
+    /** Server processes sharing the port and the database file; jobs run in the first one only. */
+    WORKERS: z.coerce.number({ error: 'expected a whole number' }).int().min(1).max(64).default(1),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {

@@ -1,10 +1,11 @@
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/client.js';
 import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { systemClock } from './clock.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { createMailer } from './integrations/mail/mailer.js';
 import { createPaymentProvider } from './integrations/payments/index.js';
 import { startJobs } from './jobs/index.js';
@@ -17,73 +18,131 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
-const config = (() => {
+function attempt<T>(work: () => T, cleanup?: () => void): T {
   try {
-    return loadConfig();
+    return work();
   } catch (error) {
+    cleanup?.();
     fail(error);
   }
-})();
-const logger = createLogger(config);
+}
 
-const database = (() => {
-  try {
-    return openDatabase(config.DATABASE_PATH);
-  } catch (error) {
+const config = attempt(() => loadConfig());
+const logger = createLogger(config);
+const WORKER_INDEX = 'BACKROOM_WORKER_INDEX';
+
+if (config.WORKERS > 1 && cluster.isPrimary) await runPrimary(config);
+else await runServer(config, cluster.isWorker ? Number(process.env[WORKER_INDEX]) : 0);
+
+/**
+ * WORKERS > 1: migrate and bootstrap once, then fork the workers that share the port and the
+ * database file; a worker that dies is replaced; SIGTERM/SIGINT are passed on and the primary
+ * exits 0 once every worker has finished.
+ */
+async function runPrimary(config: Config) {
+  const database = attempt(() => openDatabase(config.DATABASE_PATH));
+  const clock = systemClock;
+  await bootstrap({ db: database.db, config, logger, clock }).catch((error) => {
+    database.close();
     fail(error);
-  }
-})();
-const deps = (() => {
-  try {
-    return {
+  });
+  database.close();
+  let stopping = false;
+  let failed = false;
+  const slots = new Map<number, number>(); // worker id → index
+  const listening = new Set<number>();
+  const fork = (index: number) => {
+    const worker = cluster.fork({ [WORKER_INDEX]: String(index) });
+    slots.set(worker.id, index);
+  };
+  for (let i = 0; i < config.WORKERS; i++) fork(i);
+  cluster.on('listening', (worker) => listening.add(worker.id));
+  cluster.on('exit', (worker, code, signal) => {
+    const index = slots.get(worker.id) ?? 0;
+    slots.delete(worker.id);
+    if (!stopping && !listening.has(worker.id)) {
+      // A worker that cannot even start (port taken, bad file) would fail again: give up.
+      stopping = true;
+      failed = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+    }
+    if (stopping) {
+      if (slots.size === 0) {
+        logger.info('all workers stopped');
+        process.exit(failed ? 1 : 0);
+      }
+      return;
+    }
+    logger.error({ worker: index, code, signal }, 'worker exited; starting a new one');
+    fork(index);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping workers');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** One server process: database → app → listen → jobs (first worker only) → graceful shutdown. */
+async function runServer(config: Config, workerIndex: number) {
+  const database = attempt(() => openDatabase(config.DATABASE_PATH, { migrate: !cluster.isWorker }));
+  const deps = attempt(
+    () => ({
       db: database.db,
       sqlite: database.sqlite,
       config,
-      logger,
+      logger: cluster.isWorker ? logger.child({ worker: workerIndex }) : logger,
       clock: systemClock,
       payments: createPaymentProvider(config),
       mailer: createMailer(config),
-    };
-  } catch (error) {
+    }),
+    () => database.close(),
+  );
+  if (!cluster.isWorker) {
+    await bootstrap(deps).catch((error) => {
+      database.close();
+      fail(error);
+    });
+  }
+
+  const app = createApp(deps);
+  const server = serve(
+    { fetch: app.fetch, port: config.PORT, hostname: config.HOST },
+    (info: AddressInfo) => {
+      deps.logger.info({ port: info.port, host: info.address, database: config.DATABASE_PATH }, 'listening');
+    },
+  );
+  server.on('error', (error) => {
     database.close();
     fail(error);
-  }
-})();
-await bootstrap(deps).catch((error) => {
-  database.close();
-  fail(error);
-});
-
-const app = createApp(deps);
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
-  logger.info({ port: info.port, host: info.address, database: config.DATABASE_PATH }, 'listening');
-});
-server.on('error', (error) => {
-  database.close();
-  fail(error);
-});
-const jobs = startJobs(deps);
-
-let stopping = false;
-function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down: finishing in-flight requests');
-  // Stop accepting; connections close as their last response is sent.
-  server.close(async () => {
-    await jobs.stop();
-    deps.mailer.close();
-    database.close();
-    logger.info('stopped');
-    logger.flush();
-    process.exit(0);
   });
-  const idle = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 100);
-  idle.unref();
-  setTimeout(() => {
-    logger.error('in-flight requests did not finish within 10 s; exiting');
-    process.exit(1);
-  }, 10_000).unref();
+  // NOTE: jobs (outbox, expiry, cleanup) run in exactly one process, so nothing is sent twice.
+  const jobs = workerIndex === 0 ? startJobs(deps) : { stop: async () => {} };
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    // Stop accepting; connections close as their last response is sent.
+    server.close(async () => {
+      await jobs.stop();
+      deps.mailer.close();
+      database.close();
+      deps.logger.info('stopped');
+      deps.logger.flush();
+      process.exit(0);
+    });
+    const idle = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 100);
+    idle.unref();
+    setTimeout(() => {
+      deps.logger.error('in-flight requests did not finish within 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));

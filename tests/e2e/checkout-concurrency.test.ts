@@ -18,8 +18,9 @@ const ADDRESS = {
 const unbatched = (url: string) => httpClient(url, { batch: false });
 type Client = ReturnType<typeof unbatched>;
 
-async function boot(name: string): Promise<ServerProcess> {
+async function boot(name: string, workers: number): Promise<ServerProcess> {
   return startServer({
+    WORKERS: String(workers),
     DATABASE_PATH: join(tempDir(), `${name}.db`),
     SEED_DEMO: 'false',
     ADMIN_EMAIL: ADMIN.email,
@@ -85,213 +86,216 @@ async function availableOf(client: Client, slug: string, variantId: string) {
   return product.variants.find((v) => v.id === variantId)?.available;
 }
 
-describe('50 customers race for the last 10 units, against the real server', () => {
-  let server: ServerProcess;
-  beforeAll(async () => {
-    server = await boot('oversell');
-  }, 60_000);
-  afterAll(async () => {
-    expect(await server.stop()).toBe(0);
-  });
-
-  it('sells exactly 10, refuses 40 with OUT_OF_STOCK (never a 5xx), and the ledger shows 10 sales', async () => {
-    const admin = await signInAdmin(server.url);
-    const { product, variantId } = await createProduct(admin, 'last-ten', 2500, 10);
-    const standard = await admin.admin.shipping.create.mutate({
-      name: 'Standard',
-      countries: ['US'],
-      price: 599,
-      minDays: 3,
-      maxDays: 7,
+// The same races against one process and against two sharing the port and the database file.
+describe.each([1, 2])('with WORKERS=%i', (workers) => {
+  describe('50 customers race for the last 10 units, against the real server', () => {
+    let server: ServerProcess;
+    beforeAll(async () => {
+      server = await boot('oversell', workers);
+    }, 60_000);
+    afterAll(async () => {
+      expect(await server.stop()).toBe(0);
     });
 
-    const customers = await signUpCustomers(server.url, 'racer', 50);
-    // Every cart holds one unit: all 50 are valid carts while stock is 10.
-    for (const customer of customers) {
-      const cart = await customer.cart.addItem.mutate({ variantId, quantity: 1 });
-      expect(cart.items.map((i) => [i.variantId, i.quantity])).toEqual([[variantId, 1]]);
-    }
+    it('sells exactly 10, refuses 40 with OUT_OF_STOCK (never a 5xx), and the ledger shows 10 sales', async () => {
+      const admin = await signInAdmin(server.url);
+      const { product, variantId } = await createProduct(admin, 'last-ten', 2500, 10);
+      const standard = await admin.admin.shipping.create.mutate({
+        name: 'Standard',
+        countries: ['US'],
+        price: 599,
+        minDays: 3,
+        maxDays: 7,
+      });
 
-    const results = await Promise.allSettled(
-      customers.map((customer) =>
-        customer.checkout.placeOrder.mutate({
-          idempotencyKey: randomUUID(),
-          shippingAddress: ADDRESS,
-          shippingOptionId: standard.id,
-        }),
-      ),
-    );
-    const { fulfilled, failures } = split(results);
+      const customers = await signUpCustomers(server.url, 'racer', 50);
+      // Every cart holds one unit: all 50 are valid carts while stock is 10.
+      for (const customer of customers) {
+        const cart = await customer.cart.addItem.mutate({ variantId, quantity: 1 });
+        expect(cart.items.map((i) => [i.variantId, i.quantity])).toEqual([[variantId, 1]]);
+      }
 
-    for (const failure of failures) expect(failure.data.httpStatus).toBeLessThan(500);
-    expect(fulfilled).toHaveLength(10);
-    expect(failures).toHaveLength(40);
-    for (const failure of failures) {
-      expect(failure.data).toMatchObject({ code: 'CONFLICT', reason: 'OUT_OF_STOCK', httpStatus: 409 });
-    }
-    for (const { order } of fulfilled) {
-      expect(order.status).toBe('pending_payment');
-      expect(order.items).toEqual([expect.objectContaining({ variantId, quantity: 1, unitPrice: 2500 })]);
-    }
-    expect(new Set(fulfilled.map((f) => f.order.id)).size).toBe(10);
-    expect(new Set(fulfilled.map((f) => f.order.number)).size).toBe(10);
-
-    expect(await availableOf(customers[0] as Client, product.slug, variantId)).toBe(0);
-    const orders = await admin.admin.orders.list.query({ limit: 100 });
-    expect(orders.items).toHaveLength(10);
-    expect(orders.nextCursor).toBeNull();
-    expect(orders.items.map((o) => o.id).sort()).toEqual(fulfilled.map((f) => f.order.id).sort());
-
-    const ledger = await admin.admin.inventory.ledger.query({ variantId, limit: 100 });
-    const sales = ledger.items.filter((m) => m.reason === 'order');
-    expect(sales).toHaveLength(10);
-    for (const sale of sales) expect(sale.delta).toBe(-1);
-    expect(sales.map((s) => s.stockAfter).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(sales.map((s) => s.orderId).sort()).toEqual(fulfilled.map((f) => f.order.id).sort());
-    expect(ledger.items.reduce((sum, m) => sum + m.delta, 0)).toBe(0); // 10 in, 10 out
-
-    // The losers keep their carts: nothing was taken from them.
-    const loser = customers[results.findIndex((r) => r.status === 'rejected')] as Client;
-    expect((await loser.cart.get.query()).items.map((i) => i.quantity)).toEqual([1]);
-  }, 120_000);
-});
-
-describe('20 customers race for a code with 5 redemptions left, against the real server', () => {
-  let server: ServerProcess;
-  beforeAll(async () => {
-    server = await boot('discount');
-  }, 60_000);
-  afterAll(async () => {
-    expect(await server.stop()).toBe(0);
-  });
-
-  it('redeems the code exactly 5 times; the other 15 orders fail with DISCOUNT_EXHAUSTED and take nothing', async () => {
-    const admin = await signInAdmin(server.url);
-    const { product, variantId } = await createProduct(admin, 'well-stocked', 2500, 100);
-    const standard = await admin.admin.shipping.create.mutate({
-      name: 'Standard',
-      countries: ['US'],
-      price: 599,
-      minDays: 3,
-      maxDays: 7,
-    });
-    await admin.admin.discounts.create.mutate({
-      code: 'FIVEONLY',
-      kind: 'percent',
-      value: 10,
-      maxRedemptions: 5,
-    });
-
-    const customers = await signUpCustomers(server.url, 'saver', 20);
-    for (const customer of customers) {
-      await customer.cart.addItem.mutate({ variantId, quantity: 1 });
-      const cart = await customer.cart.applyDiscount.mutate({ code: 'fiveonly' });
-      expect(cart.discount).toEqual({ code: 'FIVEONLY', amount: 250 });
-    }
-
-    const results = await Promise.allSettled(
-      customers.map((customer) =>
-        customer.checkout.placeOrder.mutate({
-          idempotencyKey: randomUUID(),
-          shippingAddress: ADDRESS,
-          shippingOptionId: standard.id,
-        }),
-      ),
-    );
-    const { fulfilled, failures } = split(results);
-
-    for (const failure of failures) expect(failure.data.httpStatus).toBeLessThan(500);
-    expect(fulfilled).toHaveLength(5);
-    expect(failures).toHaveLength(15);
-    for (const failure of failures) {
-      expect(failure.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'DISCOUNT_EXHAUSTED' });
-    }
-    for (const { order } of fulfilled) {
-      expect(order.discount).toEqual({ code: 'FIVEONLY', amount: 250 });
-      expect(order).toMatchObject({ subtotal: 2500, tax: 0, total: 2500 - 250 + 599 });
-    }
-
-    const discounts = await admin.admin.discounts.list.query();
-    expect(discounts.find((d) => d.code === 'FIVEONLY')?.redemptions).toBe(5);
-    expect(await availableOf(admin, product.slug, variantId)).toBe(95);
-    const orders = await admin.admin.orders.list.query({ limit: 100 });
-    expect(orders.items).toHaveLength(5);
-    const sales = (await admin.admin.inventory.ledger.query({ variantId, limit: 100 })).items.filter(
-      (m) => m.reason === 'order',
-    );
-    expect(sales).toHaveLength(5);
-
-    // A loser's cart is intact; the code now answers as exhausted.
-    const loser = customers[results.findIndex((r) => r.status === 'rejected')] as Client;
-    const cart = await loser.cart.get.query();
-    expect(cart.items.map((i) => i.quantity)).toEqual([1]);
-    const again = await loser.cart.applyDiscount.mutate({ code: 'FIVEONLY' }).then(
-      () => null,
-      (error: unknown) => trpcError(error).data.reason,
-    );
-    expect(again).toBe('DISCOUNT_EXHAUSTED');
-  }, 120_000);
-});
-
-describe('one customer retries placeOrder with one idempotency key, against the real server', () => {
-  let server: ServerProcess;
-  beforeAll(async () => {
-    server = await boot('idempotency');
-  }, 60_000);
-  afterAll(async () => {
-    expect(await server.stop()).toBe(0);
-  });
-
-  it('answers 10 concurrent identical calls with one order, and refuses the key for a different order', async () => {
-    const admin = await signInAdmin(server.url);
-    const { product, variantId } = await createProduct(admin, 'retried', 1999, 10);
-    const standard = await admin.admin.shipping.create.mutate({
-      name: 'Standard',
-      countries: ['US'],
-      price: 599,
-      minDays: 3,
-      maxDays: 7,
-    });
-    const [customer] = await signUpCustomers(server.url, 'retrier', 1);
-    if (!customer) throw new Error('no customer');
-    await customer.cart.addItem.mutate({ variantId, quantity: 2 });
-
-    const input = {
-      idempotencyKey: `retry-${randomUUID()}`,
-      shippingAddress: ADDRESS,
-      shippingOptionId: standard.id,
-    };
-    const results = await Promise.allSettled(
-      Array.from({ length: 10 }, () => customer.checkout.placeOrder.mutate(input)),
-    );
-    const { fulfilled, failures } = split(results);
-    expect(failures.map((f) => f.data)).toEqual([]);
-    expect(fulfilled).toHaveLength(10);
-    const first = fulfilled[0];
-    if (!first) throw new Error('no result');
-    expect(new Set(fulfilled.map((f) => f.order.id))).toEqual(new Set([first.order.id]));
-    for (const result of fulfilled) {
-      expect(result.order).toEqual(first.order);
-      expect(result.payment).toEqual(first.payment);
-    }
-    expect(first.order).toMatchObject({ status: 'pending_payment', subtotal: 3998, total: 3998 + 599 });
-
-    const mine = await customer.orders.list.query({ limit: 100 });
-    expect(mine.items.map((o) => o.id)).toEqual([first.order.id]);
-    expect((await admin.admin.orders.list.query({ limit: 100 })).items).toHaveLength(1);
-    expect(await availableOf(customer, product.slug, variantId)).toBe(8);
-
-    const reused = await customer.checkout.placeOrder
-      .mutate({ ...input, shippingAddress: { ...ADDRESS, name: 'Someone Else' } })
-      .then(
-        () => null,
-        (error: unknown) => trpcError(error).data,
+      const results = await Promise.allSettled(
+        customers.map((customer) =>
+          customer.checkout.placeOrder.mutate({
+            idempotencyKey: randomUUID(),
+            shippingAddress: ADDRESS,
+            shippingOptionId: standard.id,
+          }),
+        ),
       );
-    expect(reused).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+      const { fulfilled, failures } = split(results);
 
-    // The same key and input, later, still answers with the first order.
-    const replay = await customer.checkout.placeOrder.mutate(input);
-    expect(replay.order.id).toBe(first.order.id);
-    expect((await customer.orders.list.query({ limit: 100 })).items).toHaveLength(1);
-  }, 120_000);
+      for (const failure of failures) expect(failure.data.httpStatus).toBeLessThan(500);
+      expect(fulfilled).toHaveLength(10);
+      expect(failures).toHaveLength(40);
+      for (const failure of failures) {
+        expect(failure.data).toMatchObject({ code: 'CONFLICT', reason: 'OUT_OF_STOCK', httpStatus: 409 });
+      }
+      for (const { order } of fulfilled) {
+        expect(order.status).toBe('pending_payment');
+        expect(order.items).toEqual([expect.objectContaining({ variantId, quantity: 1, unitPrice: 2500 })]);
+      }
+      expect(new Set(fulfilled.map((f) => f.order.id)).size).toBe(10);
+      expect(new Set(fulfilled.map((f) => f.order.number)).size).toBe(10);
+
+      expect(await availableOf(customers[0] as Client, product.slug, variantId)).toBe(0);
+      const orders = await admin.admin.orders.list.query({ limit: 100 });
+      expect(orders.items).toHaveLength(10);
+      expect(orders.nextCursor).toBeNull();
+      expect(orders.items.map((o) => o.id).sort()).toEqual(fulfilled.map((f) => f.order.id).sort());
+
+      const ledger = await admin.admin.inventory.ledger.query({ variantId, limit: 100 });
+      const sales = ledger.items.filter((m) => m.reason === 'order');
+      expect(sales).toHaveLength(10);
+      for (const sale of sales) expect(sale.delta).toBe(-1);
+      expect(sales.map((s) => s.stockAfter).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(sales.map((s) => s.orderId).sort()).toEqual(fulfilled.map((f) => f.order.id).sort());
+      expect(ledger.items.reduce((sum, m) => sum + m.delta, 0)).toBe(0); // 10 in, 10 out
+
+      // The losers keep their carts: nothing was taken from them.
+      const loser = customers[results.findIndex((r) => r.status === 'rejected')] as Client;
+      expect((await loser.cart.get.query()).items.map((i) => i.quantity)).toEqual([1]);
+    }, 120_000);
+  });
+
+  describe('20 customers race for a code with 5 redemptions left, against the real server', () => {
+    let server: ServerProcess;
+    beforeAll(async () => {
+      server = await boot('discount', workers);
+    }, 60_000);
+    afterAll(async () => {
+      expect(await server.stop()).toBe(0);
+    });
+
+    it('redeems the code exactly 5 times; the other 15 orders fail with DISCOUNT_EXHAUSTED and take nothing', async () => {
+      const admin = await signInAdmin(server.url);
+      const { product, variantId } = await createProduct(admin, 'well-stocked', 2500, 100);
+      const standard = await admin.admin.shipping.create.mutate({
+        name: 'Standard',
+        countries: ['US'],
+        price: 599,
+        minDays: 3,
+        maxDays: 7,
+      });
+      await admin.admin.discounts.create.mutate({
+        code: 'FIVEONLY',
+        kind: 'percent',
+        value: 10,
+        maxRedemptions: 5,
+      });
+
+      const customers = await signUpCustomers(server.url, 'saver', 20);
+      for (const customer of customers) {
+        await customer.cart.addItem.mutate({ variantId, quantity: 1 });
+        const cart = await customer.cart.applyDiscount.mutate({ code: 'fiveonly' });
+        expect(cart.discount).toEqual({ code: 'FIVEONLY', amount: 250 });
+      }
+
+      const results = await Promise.allSettled(
+        customers.map((customer) =>
+          customer.checkout.placeOrder.mutate({
+            idempotencyKey: randomUUID(),
+            shippingAddress: ADDRESS,
+            shippingOptionId: standard.id,
+          }),
+        ),
+      );
+      const { fulfilled, failures } = split(results);
+
+      for (const failure of failures) expect(failure.data.httpStatus).toBeLessThan(500);
+      expect(fulfilled).toHaveLength(5);
+      expect(failures).toHaveLength(15);
+      for (const failure of failures) {
+        expect(failure.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'DISCOUNT_EXHAUSTED' });
+      }
+      for (const { order } of fulfilled) {
+        expect(order.discount).toEqual({ code: 'FIVEONLY', amount: 250 });
+        expect(order).toMatchObject({ subtotal: 2500, tax: 0, total: 2500 - 250 + 599 });
+      }
+
+      const discounts = await admin.admin.discounts.list.query();
+      expect(discounts.find((d) => d.code === 'FIVEONLY')?.redemptions).toBe(5);
+      expect(await availableOf(admin, product.slug, variantId)).toBe(95);
+      const orders = await admin.admin.orders.list.query({ limit: 100 });
+      expect(orders.items).toHaveLength(5);
+      const sales = (await admin.admin.inventory.ledger.query({ variantId, limit: 100 })).items.filter(
+        (m) => m.reason === 'order',
+      );
+      expect(sales).toHaveLength(5);
+
+      // A loser's cart is intact; the code now answers as exhausted.
+      const loser = customers[results.findIndex((r) => r.status === 'rejected')] as Client;
+      const cart = await loser.cart.get.query();
+      expect(cart.items.map((i) => i.quantity)).toEqual([1]);
+      const again = await loser.cart.applyDiscount.mutate({ code: 'FIVEONLY' }).then(
+        () => null,
+        (error: unknown) => trpcError(error).data.reason,
+      );
+      expect(again).toBe('DISCOUNT_EXHAUSTED');
+    }, 120_000);
+  });
+
+  describe('one customer retries placeOrder with one idempotency key, against the real server', () => {
+    let server: ServerProcess;
+    beforeAll(async () => {
+      server = await boot('idempotency', workers);
+    }, 60_000);
+    afterAll(async () => {
+      expect(await server.stop()).toBe(0);
+    });
+
+    it('answers 10 concurrent identical calls with one order, and refuses the key for a different order', async () => {
+      const admin = await signInAdmin(server.url);
+      const { product, variantId } = await createProduct(admin, 'retried', 1999, 10);
+      const standard = await admin.admin.shipping.create.mutate({
+        name: 'Standard',
+        countries: ['US'],
+        price: 599,
+        minDays: 3,
+        maxDays: 7,
+      });
+      const [customer] = await signUpCustomers(server.url, 'retrier', 1);
+      if (!customer) throw new Error('no customer');
+      await customer.cart.addItem.mutate({ variantId, quantity: 2 });
+
+      const input = {
+        idempotencyKey: `retry-${randomUUID()}`,
+        shippingAddress: ADDRESS,
+        shippingOptionId: standard.id,
+      };
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => customer.checkout.placeOrder.mutate(input)),
+      );
+      const { fulfilled, failures } = split(results);
+      expect(failures.map((f) => f.data)).toEqual([]);
+      expect(fulfilled).toHaveLength(10);
+      const first = fulfilled[0];
+      if (!first) throw new Error('no result');
+      expect(new Set(fulfilled.map((f) => f.order.id))).toEqual(new Set([first.order.id]));
+      for (const result of fulfilled) {
+        expect(result.order).toEqual(first.order);
+        expect(result.payment).toEqual(first.payment);
+      }
+      expect(first.order).toMatchObject({ status: 'pending_payment', subtotal: 3998, total: 3998 + 599 });
+
+      const mine = await customer.orders.list.query({ limit: 100 });
+      expect(mine.items.map((o) => o.id)).toEqual([first.order.id]);
+      expect((await admin.admin.orders.list.query({ limit: 100 })).items).toHaveLength(1);
+      expect(await availableOf(customer, product.slug, variantId)).toBe(8);
+
+      const reused = await customer.checkout.placeOrder
+        .mutate({ ...input, shippingAddress: { ...ADDRESS, name: 'Someone Else' } })
+        .then(
+          () => null,
+          (error: unknown) => trpcError(error).data,
+        );
+      expect(reused).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+
+      // The same key and input, later, still answers with the first order.
+      const replay = await customer.checkout.placeOrder.mutate(input);
+      expect(replay.order.id).toBe(first.order.id);
+      expect((await customer.orders.list.query({ limit: 100 })).items).toHaveLength(1);
+    }, 120_000);
+  });
 });

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpClient } from '../helpers/http-client.js';
+import { eventually, startSmtpReceiver } from '../helpers/receivers.js';
 import { runUntilExit, startServer, tempDir } from '../helpers/server-process.js';
 
 /** A POST whose body is sent in two halves, so it is in flight for as long as the test wants. */
@@ -102,6 +103,13 @@ describe('the real server process', () => {
       expect(taken.code).toBe(1);
       expect(taken.output).toContain('Backroom could not start: listen EADDRINUSE');
       expect(taken.output).not.toMatch(/\n\s+at /);
+      const takenByWorkers = await runUntilExit({
+        DATABASE_PATH: join(tempDir(), 'w.db'),
+        PORT: port,
+        WORKERS: '2',
+      });
+      expect(takenByWorkers.code).toBe(1);
+      expect(takenByWorkers.output).toContain('EADDRINUSE');
     } finally {
       expect(await running.stop()).toBe(0);
     }
@@ -109,6 +117,35 @@ describe('the real server process', () => {
     expect(stripe.code).toBe(1);
     expect(stripe.output).toContain('STRIPE_SECRET_KEY: required when PAYMENT_PROVIDER=stripe');
     expect(stripe.output).toContain('STRIPE_WEBHOOK_SECRET: required when PAYMENT_PROVIDER=stripe');
+  }, 60_000);
+
+  it('runs WORKERS=2 processes on one port and file: shared sessions, jobs in one process, clean stop', async () => {
+    const smtp = await startSmtpReceiver();
+    const server = await startServer({
+      DATABASE_PATH: join(tempDir(), 'workers.db'),
+      WORKERS: '2',
+      SMTP_URL: smtp.url,
+      OUTBOX_RETRY_BASE_MS: '100',
+    });
+    try {
+      const client = httpClient(server.url, { batch: false });
+      const { user } = await client.auth.signUp.mutate({
+        email: 'two@example.com',
+        password: 'two-password',
+        name: 'Two',
+      });
+      const seen = await Promise.all(Array.from({ length: 20 }, () => client.auth.me.query()));
+      expect(seen.every((me) => me?.id === user.id)).toBe(true);
+      const workers = new Set([...server.output().matchAll(/"worker":(\d+),"requestId"/g)].map((m) => m[1]));
+      expect(workers).toEqual(new Set(['0', '1']));
+      await eventually(() => smtp.messages.length === 1);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(smtp.messages.map((m) => m.subject)).toEqual(['Welcome to Backroom Demo Store']);
+    } finally {
+      expect(await server.stop()).toBe(0);
+      await smtp.close();
+    }
+    expect(server.output()).toContain('all workers stopped');
   }, 60_000);
 
   it('refuses to start on a bad setting, exits 1 and names the variable', async () => {
