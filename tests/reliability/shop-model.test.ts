@@ -1,0 +1,226 @@
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { expireUnpaidOrders } from '../../server/services/orders.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestClient } from '../helpers/client.js';
+import { ADDRESS, customer, type Shop, setupShop } from '../helpers/shop.js';
+
+/**
+ * Model-based property test: random sequences of cart writes, discount use, orders, retries,
+ * payments, cancellations, expiry and stock adjustments, run against the real procedures. After
+ * every step the shop's invariants must hold, whatever succeeded or was refused.
+ */
+interface World {
+  t: TestApp;
+  shop: Shop;
+  customers: TestClient[];
+  variants: string[];
+  initial: Map<string, number>;
+  orders: string[];
+  keys: { client: TestClient; key: string }[];
+  maxRedemptions: number;
+}
+
+const one = <T>(world: World, query: ReturnType<typeof sql>) => world.t.deps.db.get<T>(query);
+
+function checkInvariants(world: World) {
+  const { db } = world.t.deps;
+  // Stock is never negative.
+  expect(one<{ n: number }>(world, sql`SELECT count(*) AS n FROM variant WHERE stock < 0`)?.n).toBe(0);
+  for (const variantId of world.variants) {
+    const stock =
+      one<{ stock: number }>(world, sql`SELECT stock FROM variant WHERE id = ${variantId}`)?.stock ?? -1;
+    const adjusted =
+      one<{ n: number }>(
+        world,
+        sql`SELECT coalesce(sum(delta), 0) AS n FROM inventory_movement WHERE variant_id = ${variantId} AND reason = 'adjustment'`,
+      )?.n ?? 0;
+    const sold =
+      one<{ n: number }>(
+        world,
+        sql`SELECT coalesce(sum(l.quantity), 0) AS n FROM order_line l WHERE l.variant_id = ${variantId}`,
+      )?.n ?? 0;
+    const returned =
+      one<{ n: number }>(
+        world,
+        sql`SELECT coalesce(sum(l.quantity), 0) AS n FROM order_line l JOIN customer_order o ON o.id = l.order_id
+            WHERE l.variant_id = ${variantId} AND o.status = 'cancelled'`,
+      )?.n ?? 0;
+    // stock + units sold − units returned = initial stock + adjustments
+    expect(stock + sold - returned).toBe((world.initial.get(variantId) ?? 0) + adjusted);
+  }
+  // Every order's total equals its parts, and its subtotal its lines.
+  const wrong = db.all(sql`
+    SELECT o.id FROM customer_order o
+    WHERE o.total <> o.subtotal - o.discount_amount + o.shipping_price + o.tax
+       OR o.subtotal <> (SELECT coalesce(sum(line_total), 0) FROM order_line WHERE order_id = o.id)
+       OR o.total < 0`);
+  expect(wrong).toEqual([]);
+  // The code is never used beyond its limit, and its counter matches the live redemptions.
+  const code = one<{ redemptions: number }>(
+    world,
+    sql`SELECT redemptions FROM discount WHERE code = 'LIMITED'`,
+  );
+  const live = one<{ n: number }>(
+    world,
+    sql`SELECT count(*) AS n FROM customer_order WHERE discount_code = 'LIMITED' AND status <> 'cancelled'`,
+  );
+  expect(code?.redemptions).toBe(live?.n);
+  expect(code?.redemptions ?? 0).toBeLessThanOrEqual(world.maxRedemptions);
+  // A paid-looking order has a succeeded (or, once cancelled, refunded) payment.
+  const unpaid = db.all(sql`
+    SELECT o.id FROM customer_order o JOIN payment p ON p.order_id = o.id
+    WHERE o.status IN ('paid', 'fulfilled', 'delivered') AND p.status <> 'succeeded'`);
+  expect(unpaid).toEqual([]);
+  // Each order moved through allowed statuses only (history starts pending, one entry per move).
+  const badHistory = db.all(sql`
+    SELECT order_id FROM order_event GROUP BY order_id
+    HAVING min(id) <> (SELECT min(e2.id) FROM order_event e2 WHERE e2.order_id = order_event.order_id AND e2.status = 'pending_payment')`);
+  expect(badHistory).toEqual([]);
+}
+
+const ignoreRefusal = (error: unknown): void => {
+  if (error instanceof AggregateError) return error.errors.forEach(ignoreRefusal);
+  const code = (error as { data?: { httpStatus?: number } }).data?.httpStatus;
+  if (code === undefined) throw error; // not an API refusal: a failed assertion or a crash
+  expect(code).toBeLessThan(500); // a refusal is fine; a 5xx never is
+};
+
+type Command = fc.AsyncCommand<object, World>;
+const command = (name: string, run: (world: World) => Promise<void>): Command => ({
+  check: () => true,
+  run: async (_model, world) => {
+    await run(world).catch(ignoreRefusal);
+    checkInvariants(world);
+  },
+  toString: () => name,
+});
+
+const pick = <T>(list: T[], index: number): T => list[index % list.length] as T;
+
+const commands = [
+  fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 4 })).map(([c, v, quantity]) =>
+    command(`add(c${c % 3}, v${v % 3}, ${quantity})`, (w) =>
+      pick(w.customers, c)
+        .cart.addItem.mutate({ variantId: pick(w.variants, v), quantity })
+        .then(() => {}),
+    ),
+  ),
+  fc.nat().map((c) =>
+    command(`applyCode(c${c % 3})`, (w) =>
+      pick(w.customers, c)
+        .cart.applyDiscount.mutate({ code: 'limited' })
+        .then(() => {}),
+    ),
+  ),
+  fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 3 })).map(([c, v, quantity]) =>
+    command(`buy(c${c % 3}, v${v % 3}, ${quantity})`, async (w) => {
+      const client = pick(w.customers, c);
+      await client.cart.addItem.mutate({ variantId: pick(w.variants, v), quantity }).catch(ignoreRefusal);
+      const key = `model-${w.keys.length}-${c}`;
+      const { order } = await client.checkout.placeOrder.mutate({
+        idempotencyKey: key,
+        shippingAddress: ADDRESS,
+        shippingOptionId: w.shop.standard.id,
+      });
+      w.orders.push(order.id);
+      w.keys.push({ client, key });
+    }),
+  ),
+  fc.nat().map((k) =>
+    command(`retry(k${k})`, async (w) => {
+      if (w.keys.length === 0) return;
+      const { client, key } = pick(w.keys, k);
+      const before = w.t.deps.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM customer_order`)?.n;
+      await client.checkout.placeOrder.mutate({
+        idempotencyKey: key,
+        shippingAddress: ADDRESS,
+        shippingOptionId: w.shop.standard.id,
+      });
+      expect(w.t.deps.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM customer_order`)?.n).toBe(before);
+    }),
+  ),
+  fc.nat().map((o) =>
+    command(`markPaid(o${o})`, async (w) => {
+      if (w.orders.length > 0) await w.shop.admin.admin.orders.markPaid.mutate({ id: pick(w.orders, o) });
+    }),
+  ),
+  fc.nat().map((o) =>
+    command(`fulfill(o${o})`, async (w) => {
+      if (w.orders.length > 0) await w.shop.admin.admin.orders.fulfill.mutate({ id: pick(w.orders, o) });
+    }),
+  ),
+  fc.tuple(fc.nat(), fc.boolean()).map(([o, byAdmin]) =>
+    command(`cancel(o${o}, ${byAdmin ? 'admin' : 'owner'})`, async (w) => {
+      if (w.orders.length === 0) return;
+      const id = pick(w.orders, o);
+      if (byAdmin) await w.shop.admin.admin.orders.cancel.mutate({ id });
+      else await Promise.any(w.customers.map((client) => client.orders.cancel.mutate({ id })));
+    }),
+  ),
+  fc.integer({ min: 1, max: 40 }).map((minutes) =>
+    command(`expire(+${minutes}min)`, async (w) => {
+      w.t.clock.advance(minutes * 60_000);
+      expireUnpaidOrders(w.t.deps.db, {
+        now: w.t.clock.now(),
+        timeoutMinutes: w.t.deps.config.ORDER_PAYMENT_TIMEOUT_MINUTES,
+      });
+    }),
+  ),
+  fc
+    .tuple(
+      fc.nat(),
+      fc.integer({ min: -6, max: 6 }).filter((d) => d !== 0),
+    )
+    .map(([v, delta]) =>
+      command(`adjust(v${v % 3}, ${delta})`, (w) =>
+        w.shop.admin.admin.inventory.adjust
+          .mutate({ variantId: pick(w.variants, v), delta, reason: 'model' })
+          .then(() => {}),
+      ),
+    ),
+];
+
+describe('the shop under random sequences of operations (model-based)', () => {
+  it('keeps stock, totals, discount limits and order histories consistent after every step', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 40 }), async (cmds) => {
+        const t = createTestApp();
+        try {
+          const shop = await setupShop(t);
+          await shop.admin.admin.discounts.create.mutate({
+            code: 'LIMITED',
+            kind: 'percent',
+            value: 10,
+            maxRedemptions: 2,
+          });
+          const customers = [];
+          for (let i = 0; i < 3; i++) customers.push((await customer(t)).client);
+          const variants = [shop.white, shop.blue, shop.lampVariant];
+          const initial = new Map(
+            variants.map((id) => [
+              id,
+              t.deps.db.get<{ s: number }>(sql`SELECT stock AS s FROM variant WHERE id = ${id}`)?.s ?? 0,
+            ]),
+          );
+          const world: World = {
+            t,
+            shop,
+            customers,
+            variants,
+            initial,
+            orders: [],
+            keys: [],
+            maxRedemptions: 2,
+          };
+          checkInvariants(world);
+          await fc.asyncModelRun(() => ({ model: {}, real: world }), cmds);
+        } finally {
+          t.close();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  }, 180_000);
+});
