@@ -81,7 +81,10 @@ function checkInvariants(world: World) {
 }
 
 const ignoreRefusal = (error: unknown): void => {
-  if (error instanceof AggregateError) return error.errors.forEach(ignoreRefusal);
+  if (error instanceof AggregateError) {
+    for (const each of error.errors) ignoreRefusal(each);
+    return;
+  }
   const code = (error as { data?: { httpStatus?: number } }).data?.httpStatus;
   if (code === undefined) throw error; // not an API refusal: a failed assertion or a crash
   expect(code).toBeLessThan(500); // a refusal is fine; a 5xx never is
