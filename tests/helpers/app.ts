@@ -39,5 +39,14 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
     payments: createPaymentProvider(config),
     mailer: createMailer(config),
   };
-  return { app: createApp(deps), deps, clock, logs, close: () => database.close() };
+  return {
+    app: createApp(deps),
+    deps,
+    clock,
+    logs,
+    close: () => {
+      deps.mailer.close();
+      database.close();
+    },
+  };
 }

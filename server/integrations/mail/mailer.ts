@@ -25,8 +25,15 @@ export function mailFolder(config: Pick<Config, 'DATABASE_PATH'>): string {
 /** SMTP through nodemailer when SMTP_URL is set; otherwise every message becomes an .eml file. */
 export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATABASE_PATH'>): Mailer {
   if (config.SMTP_URL) {
-    const transport = nodemailer.createTransport(config.SMTP_URL);
     const url = new URL(config.SMTP_URL);
+    // A pooled connection, and an explicit EHLO name: nodemailer otherwise looks up this host's
+    // name for every message, which costs a DNS round trip each time (seen: ~10 mails/s).
+    const transport = nodemailer.createTransport({
+      url: config.SMTP_URL,
+      pool: true,
+      maxConnections: 2,
+      name: 'backroom.local',
+    } as never);
     return {
       destination: `${url.protocol}//${url.host}`,
       async send(mail, messageId) {
