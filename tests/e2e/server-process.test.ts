@@ -82,6 +82,42 @@ describe('the real server process', () => {
     }
   }, 60_000);
 
+  it('drains 20 in-flight requests on SIGTERM under load, refuses new connections, exits 0, restarts clean', async () => {
+    const databasePath = join(tempDir(), 'drain.db');
+    const server = await startServer({ DATABASE_PATH: databasePath });
+    const accounts = Array.from({ length: 20 }, (_, i) => ({
+      email: `drain${i}@example.com`,
+      password: 'drain-password',
+      name: 'D',
+    }));
+    for (const account of accounts) await httpClient(server.url).auth.signUp.mutate(account);
+    const inFlight = accounts.map(({ email, password }) =>
+      halfSentPost(`${server.url}/trpc/auth.signIn`, JSON.stringify({ email, password })),
+    );
+    await Promise.all(inFlight.map((request) => request.headersSent));
+    const exited = server.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow(); // no new connections
+    const answers = await Promise.all(inFlight.map((request) => request.finish()));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    expect(await exited).toBe(0);
+
+    const again = await startServer({ DATABASE_PATH: databasePath });
+    try {
+      const [first] = accounts;
+      expect(
+        (
+          await httpClient(again.url).auth.signIn.mutate({
+            email: 'drain0@example.com',
+            password: 'drain-password',
+          })
+        ).user.email,
+      ).toBe(first?.email);
+    } finally {
+      expect(await again.stop()).toBe(0);
+    }
+  }, 60_000);
+
   it('serves the demo store on a fresh database by default', async () => {
     const server = await startServer({ DATABASE_PATH: join(tempDir(), 'fresh.db'), SEED_DEMO: 'true' });
     try {
