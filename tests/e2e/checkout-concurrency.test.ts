@@ -2,17 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADDRESS, ADMIN } from '../helpers/fixtures.js';
 import { httpClient } from '../helpers/http-client.js';
 import { type ServerProcess, startServer, tempDir } from '../helpers/server-process.js';
-
-const ADMIN = { email: 'owner@example.com', password: 'owner-password-1' };
-const ADDRESS = {
-  name: 'Ann Buyer',
-  line1: '1 Main St',
-  city: 'Springfield',
-  postalCode: '12345',
-  country: 'US',
-};
 
 /** Unbatched: concurrent calls reach the server as concurrent requests. */
 const unbatched = (url: string) => httpClient(url, { batch: false });

@@ -1,16 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADDRESS, ADMIN } from '../helpers/fixtures.js';
 import { httpClient } from '../helpers/http-client.js';
 import { type ServerProcess, startServer, tempDir } from '../helpers/server-process.js';
-
-const ADMIN = { email: 'owner@example.com', password: 'owner-password-1' };
-const ADDRESS = {
-  name: 'Ann Buyer',
-  line1: '1 Main St',
-  city: 'Springfield',
-  postalCode: '12345',
-  country: 'US',
-};
 
 let server: ServerProcess;
 beforeAll(async () => {

@@ -3,7 +3,9 @@ import type { RouterInputs } from '../../shared/index.js';
 import type { TestApp } from './app.js';
 import { createTestClient, type TestClient } from './client.js';
 
-export const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
+import { ADMIN } from './fixtures.js';
+
+export { ADMIN };
 
 /** A typed client signed in as the shop's admin. */
 export async function adminClient(t: TestApp): Promise<TestClient> {

@@ -2,13 +2,9 @@ import type { TestApp } from './app.js';
 import { adminClient, createProduct } from './catalog.js';
 import { createTestClient, newAccount, type TestClient } from './client.js';
 
-export const ADDRESS = {
-  name: 'Ann Buyer',
-  line1: '1 Main St',
-  city: 'Springfield',
-  postalCode: '12345',
-  country: 'US',
-};
+import { ADDRESS } from './fixtures.js';
+
+export { ADDRESS };
 
 /** A small shop: two products (a mug in 3 colours, a lamp), US shipping, an 8% US tax rate. */
 export async function setupShop(t: TestApp) {

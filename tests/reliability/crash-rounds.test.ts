@@ -1,18 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { ADDRESS, ADMIN } from '../helpers/fixtures.js';
 import { httpClient } from '../helpers/http-client.js';
 import { eventually, startSmtpReceiver } from '../helpers/receivers.js';
 import { type ServerProcess, startServer, tempDir } from '../helpers/server-process.js';
 
-const ADMIN = { email: 'owner@example.com', password: 'owner-password-1' };
-const ADDRESS = {
-  name: 'Crash Buyer',
-  line1: '1 Main St',
-  city: 'Springfield',
-  postalCode: '12345',
-  country: 'US',
-};
 const ROUNDS = 5;
 
 type Client = ReturnType<typeof httpClient>;
