@@ -1,14 +1,17 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireUnpaidOrders } from '../../server/services/orders.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import type { TestClient } from '../helpers/client.js';
+import { rawRequest, type TestClient } from '../helpers/client.js';
 import { ADDRESS, customer, type Shop, setupShop } from '../helpers/shop.js';
+import { type StripeStub, startStripeStub } from '../helpers/stripe-stub.js';
 
 /**
  * Model-based property test: random sequences of cart writes, discount use, orders, retries,
- * payments, cancellations, expiry and stock adjustments, run against the real procedures. After
+ * Stripe payment events (also repeated and tampered), manual payments, cancellations, expiry and
+ * stock adjustments, run against the real procedures (Stripe through the SDK and a local stub). After
  * every step the shop's invariants must hold, whatever succeeded or was refused.
  */
 interface World {
@@ -20,6 +23,8 @@ interface World {
   orders: string[];
   keys: { client: TestClient; key: string }[];
   maxRedemptions: number;
+  /** Signed Stripe events already sent, so a command can deliver one again. */
+  sentEvents: string[];
 }
 
 const one = <T>(world: World, query: ReturnType<typeof sql>) => world.t.deps.db.get<T>(query);
@@ -73,6 +78,17 @@ function checkInvariants(world: World) {
     SELECT o.id FROM customer_order o JOIN payment p ON p.order_id = o.id
     WHERE o.status IN ('paid', 'fulfilled', 'delivered') AND p.status <> 'succeeded'`);
   expect(unpaid).toEqual([]);
+  // No payment event took effect twice: each order entered `paid` at most once.
+  const twice = db.all(
+    sql`SELECT order_id FROM order_event WHERE status = 'paid' GROUP BY order_id HAVING count(*) > 1`,
+  );
+  expect(twice).toEqual([]);
+  // Money goes back only for cancelled orders, and at most once per order.
+  const wrongRefunds = db.all(sql`
+    SELECT json_extract(m.payload, '$.orderId') AS order_id, count(*) AS n, o.status
+    FROM outbox_message m JOIN customer_order o ON o.id = json_extract(m.payload, '$.orderId')
+    WHERE m.kind = 'refund' GROUP BY order_id HAVING n > 1 OR o.status <> 'cancelled'`);
+  expect(wrongRefunds).toEqual([]);
   // Each order moved through allowed statuses only (history starts pending, one entry per move).
   const badHistory = db.all(sql`
     SELECT order_id FROM order_event GROUP BY order_id
@@ -89,6 +105,20 @@ const ignoreRefusal = (error: unknown): void => {
   if (code === undefined) throw error; // not an API refusal: a failed assertion or a crash
   expect(code).toBeLessThan(500); // a refusal is fine; a 5xx never is
 };
+
+const WEBHOOK_SECRET = 'whsec_model';
+const signer = new Stripe('sk_test_model');
+
+/** Delivers a Stripe event to the webhook route, signed as Stripe would sign it. */
+function deliverEvent(world: World, payload: string) {
+  const timestamp = Math.floor(world.t.clock.now() / 1000);
+  const signature = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET, timestamp });
+  return rawRequest(world.t, '/webhooks/stripe', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body: payload,
+  });
+}
 
 type Command = fc.AsyncCommand<object, World>;
 const command = (name: string, run: (world: World) => Promise<void>): Command => ({
@@ -183,13 +213,59 @@ const commands = [
           .then(() => {}),
       ),
     ),
+  fc.tuple(fc.nat(), fc.constantFrom('succeeded', 'failed', 'tampered')).map(([o, kind]) =>
+    command(`stripe(o${o}, ${kind})`, async (w) => {
+      if (w.orders.length === 0) return;
+      const orderId = pick(w.orders, o);
+      const row = w.t.deps.db.get<{ intent: string; amount: number }>(
+        sql`SELECT external_id AS intent, amount FROM payment WHERE order_id = ${orderId}`,
+      );
+      if (!row) return;
+      const type = kind === 'failed' ? 'payment_intent.payment_failed' : 'payment_intent.succeeded';
+      const amount = kind === 'tampered' ? row.amount + 1 : row.amount;
+      const object = {
+        id: row.intent,
+        object: 'payment_intent',
+        amount,
+        amount_received: amount,
+        currency: 'usd',
+      };
+      const payload = JSON.stringify({
+        id: `evt_${w.sentEvents.length}`,
+        object: 'event',
+        type,
+        data: { object },
+      });
+      w.sentEvents.push(payload);
+      expect((await deliverEvent(w, payload)).status).toBe(200);
+    }),
+  ),
+  fc.nat().map((e) =>
+    command(`stripe-again(e${e})`, async (w) => {
+      if (w.sentEvents.length > 0) expect((await deliverEvent(w, pick(w.sentEvents, e))).status).toBe(200);
+    }),
+  ),
 ];
+
+/** The commands that build up state (buying) and the payment events come up more often. */
+const weighted = commands.flatMap((c, i) => (i === 2 ? [c, c, c] : i >= commands.length - 2 ? [c, c] : [c]));
+
+let stub: StripeStub;
+beforeAll(async () => {
+  stub = await startStripeStub();
+});
+afterAll(() => stub.close());
 
 describe('the shop under random sequences of operations (model-based)', () => {
   it('keeps stock, totals, discount limits and order histories consistent after every step', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 40 }), async (cmds) => {
-        const t = createTestApp();
+      fc.asyncProperty(fc.commands(weighted, { maxCommands: 50, size: 'max' }), async (cmds) => {
+        const t = createTestApp({
+          PAYMENT_PROVIDER: 'stripe',
+          STRIPE_SECRET_KEY: 'sk_test_model',
+          STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+          STRIPE_API_URL: stub.url,
+        });
         try {
           const shop = await setupShop(t);
           await shop.admin.admin.discounts.create.mutate({
@@ -216,6 +292,7 @@ describe('the shop under random sequences of operations (model-based)', () => {
             orders: [],
             keys: [],
             maxRedemptions: 2,
+            sentEvents: [],
           };
           checkInvariants(world);
           await fc.asyncModelRun(() => ({ model: {}, real: world }), cmds);
@@ -223,7 +300,7 @@ describe('the shop under random sequences of operations (model-based)', () => {
           t.close();
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   }, 180_000);
 });
