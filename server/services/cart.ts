@@ -29,20 +29,20 @@ export interface CartLineRow {
 
 type CartRow = { id: string; discountId: string | null };
 
-export function findCart(db: Executor, owner: CartOwner): CartRow | undefined {
-  if ('userId' in owner) {
-    return db
-      .select({ id: cart.id, discountId: cart.discountId })
-      .from(cart)
-      .where(eq(cart.userId, owner.userId))
-      .get();
-  }
-  if (!isTokenShaped(owner.guestToken)) return undefined;
-  return db
+const cartBy = (db: Executor, column: typeof cart.userId | typeof cart.guestTokenHash) =>
+  db
     .select({ id: cart.id, discountId: cart.discountId })
     .from(cart)
-    .where(eq(cart.guestTokenHash, hashToken(owner.guestToken)))
-    .get();
+    .where(eq(column, sql.placeholder('key')))
+    .prepare();
+
+export function findCart(db: Executor, owner: CartOwner): CartRow | undefined {
+  if ('userId' in owner)
+    return preparedQuery(db, 'cart-of-user', (d) => cartBy(d, cart.userId)).get({ key: owner.userId });
+  if (!isTokenShaped(owner.guestToken)) return undefined;
+  return preparedQuery(db, 'cart-of-guest', (d) => cartBy(d, cart.guestTokenHash)).get({
+    key: hashToken(owner.guestToken),
+  });
 }
 
 /**
@@ -149,13 +149,16 @@ export function cartView(
 
 export type Cart = ReturnType<typeof cartView>;
 
-function purchasable(db: Executor, variantId: string) {
-  const row = db
+const purchasableQuery = (db: Executor) =>
+  db
     .select({ stock: variant.stock, status: product.status })
     .from(variant)
     .innerJoin(product, eq(product.id, variant.productId))
-    .where(eq(variant.id, variantId))
-    .get();
+    .where(eq(variant.id, sql.placeholder('variantId')))
+    .prepare();
+
+function purchasable(db: Executor, variantId: string) {
+  const row = preparedQuery(db, 'purchasable-variant', purchasableQuery).get({ variantId });
   if (row?.status !== 'active')
     throw new AppError('NOT_FOUND', 'VARIANT_NOT_FOUND', 'No such product variant');
   return row.stock;
@@ -170,7 +173,8 @@ export function changeLine(
 ): void {
   db.transaction(
     (tx) => {
-      const available = purchasable(tx, change.variantId);
+      // Root-handle prepared query: same connection, so it reads inside this transaction.
+      const available = purchasable(db, change.variantId);
       const current =
         tx
           .select({ quantity: cartItem.quantity })

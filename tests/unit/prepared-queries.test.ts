@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.js';
 import { seedDemoStore } from '../../db/seed/demo.js';
 import { createSession, validateSessionToken } from '../../server/auth/sessions.js';
-import { cartLines } from '../../server/services/cart.js';
+import { cartView, ensureCart, findCart } from '../../server/services/cart.js';
 import { findProduct, listProducts } from '../../server/services/catalog.js';
 
 describe('hot queries', () => {
@@ -17,6 +17,7 @@ describe('hot queries', () => {
     const { token } = createSession(db, 'u1', Date.now());
     const slug = sqlite.prepare('SELECT slug FROM product LIMIT 1').pluck().get() as string;
 
+    ensureCart(db, { userId: 'u1' }, Date.now());
     const original = sqlite.prepare.bind(sqlite);
     let prepares = 0;
     sqlite.prepare = ((source: string) => {
@@ -28,7 +29,7 @@ describe('hot queries', () => {
       listProducts(db, { limit: 20 }, 'USD');
       listProducts(db, { limit: 20, q: 'mug' }, 'USD');
       validateSessionToken(db, token, Date.now());
-      cartLines(db, 'no-cart');
+      cartView(db, findCart(db, { userId: 'u1' }), { now: Date.now(), currency: 'USD', userId: 'u1' });
     };
     hotPath();
     const afterFirst = prepares;
