@@ -12,6 +12,3 @@ export const ORDER_MOVES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> 
 export function canMove(from: OrderStatus, to: OrderStatus): boolean {
   return ORDER_MOVES[from].includes(to);
 }
-
-/** Statuses that count as sold: the order was paid and not cancelled. */
-export const SOLD_STATUSES: readonly OrderStatus[] = ['paid', 'fulfilled', 'delivered'];

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { ProductSort } from '../../shared/schemas/index.js';
-import { type CursorKeys, decodeCursor } from '../domain/cursor.js';
-import { AppError } from '../errors.js';
+import type { CursorKeys } from '../domain/cursor.js';
+import { cursorKeys } from './paging.js';
 
 /** A row of the card query: what a ProductCard needs plus the keys of every sort. */
 export interface CardRow {
@@ -83,10 +83,7 @@ export function cardListSql({ where, match, sort, limit, cursor }: CardQuery): {
   const plan = SORT_PLANS[sort];
   const conditions = [...where];
   if (cursor !== undefined) {
-    const keys = decodeCursor(cursor, sort, plan.shape);
-    if (!keys)
-      throw new AppError('BAD_REQUEST', 'INVALID_CURSOR', 'This cursor does not belong to this list');
-    conditions.push(plan.after(keys));
+    conditions.push(plan.after(cursorKeys(cursor, sort, plan.shape)));
   }
   const source = match
     ? sql`SELECT p.*, bm25(product_search, 10.0, 1.0, 5.0) AS score

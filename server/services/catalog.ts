@@ -4,10 +4,10 @@ import type { Executor } from '../../db/client.js';
 import { allRows, preparedQuery } from '../../db/prepared.js';
 import { category, product, variant } from '../../db/schema/index.js';
 import type { ProductSort, productListInput } from '../../shared/schemas/index.js';
-import { encodeCursor } from '../domain/cursor.js';
 import { toFtsQuery } from '../domain/search-query.js';
 import { AppError } from '../errors.js';
 import { type CardRow, cardListSql } from './catalog-queries.js';
+import { toPage } from './paging.js';
 
 export type ProductStatus = 'active' | 'draft' | 'archived';
 
@@ -60,10 +60,8 @@ function runCardList(
   const sort = requested === 'relevance' && !match ? 'newest' : requested;
   const { query, plan } = cardListSql({ where, match, sort, limit: options.limit, cursor: options.cursor });
   const rows = allRows<CardRow>(db, query);
-  const page = rows.slice(0, options.limit);
-  const last = page.at(-1);
-  const nextCursor = rows.length > options.limit && last ? encodeCursor(sort, plan.keys(last)) : null;
-  return { rows: page, nextCursor };
+  const page = toPage(rows, options.limit, sort, plan.keys);
+  return { rows: page.items, nextCursor: page.nextCursor };
 }
 
 /** The storefront list: active products only, with every filter, sort and keyset paging of API.md. */

@@ -1,8 +1,8 @@
 import { and, desc, eq, gte, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { inventoryMovement, product, variant } from '../../db/schema/index.js';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { AppError } from '../errors.js';
+import { cursorKeys, toPage } from './paging.js';
 
 export type MovementReason = 'initial' | 'adjustment' | 'order' | 'cancellation' | 'expiry';
 
@@ -97,10 +97,7 @@ export function ledger(
 ) {
   const conditions = [eq(inventoryMovement.variantId, input.variantId)];
   if (input.cursor !== undefined) {
-    const keys = decodeCursor(input.cursor, 'ledger', ['number']);
-    if (!keys)
-      throw new AppError('BAD_REQUEST', 'INVALID_CURSOR', 'This cursor does not belong to this list');
-    conditions.push(lt(inventoryMovement.id, keys[0] as number));
+    conditions.push(lt(inventoryMovement.id, cursorKeys(input.cursor, 'ledger', ['number'])[0] as number));
   }
   const rows = db
     .select()
@@ -109,10 +106,10 @@ export function ledger(
     .orderBy(desc(inventoryMovement.id))
     .limit(input.limit + 1)
     .all();
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const page = toPage(rows, input.limit, 'ledger', (r) => [r.id]);
   return {
-    items: page.map((r) => ({
+    nextCursor: page.nextCursor,
+    items: page.items.map((r) => ({
       id: String(r.id),
       variantId: r.variantId,
       delta: r.delta,
@@ -123,6 +120,5 @@ export function ledger(
       orderId: r.orderId,
       createdAt: new Date(r.createdAt).toISOString(),
     })),
-    nextCursor: rows.length > input.limit && last ? encodeCursor('ledger', [last.id]) : null,
   };
 }

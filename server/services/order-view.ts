@@ -2,8 +2,8 @@ import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { customerOrder, orderEvent, orderLine, payment } from '../../db/schema/index.js';
 import type { OrderStatus } from '../../shared/reasons.js';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { AppError } from '../errors.js';
+import { cursorKeys, toPage } from './paging.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -96,10 +96,7 @@ export function listOrderSummaries(
   if (filter.status) conditions.push(eq(customerOrder.status, filter.status));
   if (filter.search) conditions.push(filter.search);
   if (page.cursor !== undefined) {
-    const keys = decodeCursor(page.cursor, 'orders', ['number', 'string']);
-    if (!keys)
-      throw new AppError('BAD_REQUEST', 'INVALID_CURSOR', 'This cursor does not belong to this list');
-    const [at, id] = keys as [number, string];
+    const [at, id] = cursorKeys(page.cursor, 'orders', ['number', 'string']) as [number, string];
     conditions.push(
       or(lt(customerOrder.createdAt, at), and(eq(customerOrder.createdAt, at), lt(customerOrder.id, id))),
     );
@@ -121,10 +118,6 @@ export function listOrderSummaries(
     .orderBy(desc(customerOrder.createdAt), desc(customerOrder.id))
     .limit(page.limit + 1)
     .all();
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return {
-    items: items.map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
-    nextCursor: rows.length > page.limit && last ? encodeCursor('orders', [last.createdAt, last.id]) : null,
-  };
+  const result = toPage(rows, page.limit, 'orders', (r) => [r.createdAt, r.id]);
+  return { ...result, items: result.items.map((r) => ({ ...r, createdAt: iso(r.createdAt) })) };
 }

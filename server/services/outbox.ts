@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lte } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Executor } from '../../db/client.js';
 import { outboxMessage, payment, webhook } from '../../db/schema/index.js';
@@ -222,14 +222,4 @@ export function webhookDeliveries(db: Executor, webhookId: string, limit = 100) 
       createdAt: new Date(row.createdAt).toISOString(),
       doneAt: row.doneAt === null ? null : new Date(row.doneAt).toISOString(),
     }));
-}
-
-/** Pending outbox messages by kind (for /metrics and tests). */
-export function pendingCounts(db: Executor) {
-  return db
-    .select({ kind: outboxMessage.kind, n: sql<number>`count(*)` })
-    .from(outboxMessage)
-    .where(inArray(outboxMessage.status, ['pending']))
-    .groupBy(outboxMessage.kind)
-    .all();
 }

@@ -4,10 +4,10 @@ import type { Executor } from '../../db/client.js';
 import { product, review } from '../../db/schema/index.js';
 import type { reviewCreateInput } from '../../shared/schemas/index.js';
 import type { SessionUser } from '../auth/sessions.js';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { newId } from '../ids.js';
 import { hasBought } from './orders.js';
+import { cursorKeys, toPage } from './paging.js';
 
 function toReview(row: typeof review.$inferSelect) {
   return {
@@ -32,10 +32,7 @@ export function listReviews(
 ) {
   const conditions = [eq(review.productId, input.productId)];
   if (input.cursor !== undefined) {
-    const keys = decodeCursor(input.cursor, 'reviews', ['number', 'string']);
-    if (!keys)
-      throw new AppError('BAD_REQUEST', 'INVALID_CURSOR', 'This cursor does not belong to this list');
-    const [at, id] = keys as [number, string];
+    const [at, id] = cursorKeys(input.cursor, 'reviews', ['number', 'string']) as [number, string];
     const older = or(lt(review.createdAt, at), and(eq(review.createdAt, at), lt(review.id, id)));
     if (older) conditions.push(older);
   }
@@ -46,12 +43,8 @@ export function listReviews(
     .orderBy(desc(review.createdAt), desc(review.id))
     .limit(input.limit + 1)
     .all();
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toReview),
-    nextCursor: rows.length > input.limit && last ? encodeCursor('reviews', [last.createdAt, last.id]) : null,
-  };
+  const page = toPage(rows, input.limit, 'reviews', (r) => [r.createdAt, r.id]);
+  return { ...page, items: page.items.map(toReview) };
 }
 
 /**

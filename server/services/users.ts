@@ -2,10 +2,10 @@ import { and, asc, count, eq, gt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { user } from '../../db/schema/index.js';
 import { sessionUserColumns } from '../auth/sessions.js';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { escapeLike } from '../domain/search-query.js';
 import { AppError } from '../errors.js';
 import { toUser } from './auth.js';
+import { cursorKeys, toPage } from './paging.js';
 
 const columns = sessionUserColumns;
 
@@ -22,10 +22,7 @@ export function listUsers(
     );
   }
   if (input.cursor !== undefined) {
-    const keys = decodeCursor(input.cursor, 'users', ['number', 'string']);
-    if (!keys)
-      throw new AppError('BAD_REQUEST', 'INVALID_CURSOR', 'This cursor does not belong to this list');
-    const [at, id] = keys as [number, string];
+    const [at, id] = cursorKeys(input.cursor, 'users', ['number', 'string']) as [number, string];
     conditions.push(or(gt(user.createdAt, at), and(eq(user.createdAt, at), gt(user.id, id))));
   }
   const rows = db
@@ -35,12 +32,8 @@ export function listUsers(
     .orderBy(asc(user.createdAt), asc(user.id))
     .limit(input.limit + 1)
     .all();
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toUser),
-    nextCursor: rows.length > input.limit && last ? encodeCursor('users', [last.createdAt, last.id]) : null,
-  };
+  const page = toPage(rows, input.limit, 'users', (r) => [r.createdAt, r.id]);
+  return { ...page, items: page.items.map(toUser) };
 }
 
 /** Changes a role; the last admin cannot be demoted (CONFLICT LAST_ADMIN). */

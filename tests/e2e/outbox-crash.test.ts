@@ -1,18 +1,8 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpClient } from '../helpers/http-client.js';
 import { eventually, startSmtpReceiver } from '../helpers/receivers.js';
-import { startServer, tempDir } from '../helpers/server-process.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort, startServer, tempDir } from '../helpers/server-process.js';
 
 describe('the outbox across a crash', () => {
   it('delivers mail queued before a SIGKILL once the server is back', async () => {
