@@ -21,6 +21,31 @@ async function boot(name: string, workers: number): Promise<ServerProcess> {
   });
 }
 
+/** A real server for one describe block, stopped (exit 0 expected) after it. */
+function serverFor(name: string, workers: number) {
+  const handle = { url: '' };
+  let process: ServerProcess;
+  beforeAll(async () => {
+    process = await boot(name, workers);
+    handle.url = process.url;
+  }, 60_000);
+  afterAll(async () => {
+    expect(await process.stop()).toBe(0);
+  });
+  return handle;
+}
+
+/** Standard shipping to the US, 5.99, 3 to 7 days. */
+function createStandardShipping(admin: Client) {
+  return admin.admin.shipping.create.mutate({
+    name: 'Standard',
+    countries: ['US'],
+    price: 599,
+    minDays: 3,
+    maxDays: 7,
+  });
+}
+
 async function signInAdmin(url: string): Promise<Client> {
   const admin = unbatched(url);
   const { user } = await admin.auth.signIn.mutate(ADMIN);
@@ -81,24 +106,12 @@ async function availableOf(client: Client, slug: string, variantId: string) {
 // The same races against one process and against two sharing the port and the database file.
 describe.each([1, 2])('with WORKERS=%i', (workers) => {
   describe('50 customers race for the last 10 units, against the real server', () => {
-    let server: ServerProcess;
-    beforeAll(async () => {
-      server = await boot('oversell', workers);
-    }, 60_000);
-    afterAll(async () => {
-      expect(await server.stop()).toBe(0);
-    });
+    const server = serverFor('oversell', workers);
 
     it('sells exactly 10, refuses 40 with OUT_OF_STOCK (never a 5xx), and the ledger shows 10 sales', async () => {
       const admin = await signInAdmin(server.url);
       const { product, variantId } = await createProduct(admin, 'last-ten', 2500, 10);
-      const standard = await admin.admin.shipping.create.mutate({
-        name: 'Standard',
-        countries: ['US'],
-        price: 599,
-        minDays: 3,
-        maxDays: 7,
-      });
+      const standard = await createStandardShipping(admin);
 
       const customers = await signUpCustomers(server.url, 'racer', 50);
       // Every cart holds one unit: all 50 are valid carts while stock is 10.
@@ -152,24 +165,12 @@ describe.each([1, 2])('with WORKERS=%i', (workers) => {
   });
 
   describe('20 customers race for a code with 5 redemptions left, against the real server', () => {
-    let server: ServerProcess;
-    beforeAll(async () => {
-      server = await boot('discount', workers);
-    }, 60_000);
-    afterAll(async () => {
-      expect(await server.stop()).toBe(0);
-    });
+    const server = serverFor('discount', workers);
 
     it('redeems the code exactly 5 times; the other 15 orders fail with DISCOUNT_EXHAUSTED and take nothing', async () => {
       const admin = await signInAdmin(server.url);
       const { product, variantId } = await createProduct(admin, 'well-stocked', 2500, 100);
-      const standard = await admin.admin.shipping.create.mutate({
-        name: 'Standard',
-        countries: ['US'],
-        price: 599,
-        minDays: 3,
-        maxDays: 7,
-      });
+      const standard = await createStandardShipping(admin);
       await admin.admin.discounts.create.mutate({
         code: 'FIVEONLY',
         kind: 'percent',
@@ -229,24 +230,12 @@ describe.each([1, 2])('with WORKERS=%i', (workers) => {
   });
 
   describe('one customer retries placeOrder with one idempotency key, against the real server', () => {
-    let server: ServerProcess;
-    beforeAll(async () => {
-      server = await boot('idempotency', workers);
-    }, 60_000);
-    afterAll(async () => {
-      expect(await server.stop()).toBe(0);
-    });
+    const server = serverFor('idempotency', workers);
 
     it('answers 10 concurrent identical calls with one order, and refuses the key for a different order', async () => {
       const admin = await signInAdmin(server.url);
       const { product, variantId } = await createProduct(admin, 'retried', 1999, 10);
-      const standard = await admin.admin.shipping.create.mutate({
-        name: 'Standard',
-        countries: ['US'],
-        price: 599,
-        minDays: 3,
-        maxDays: 7,
-      });
+      const standard = await createStandardShipping(admin);
       const [customer] = await signUpCustomers(server.url, 'retrier', 1);
       if (!customer) throw new Error('no customer');
       await customer.cart.addItem.mutate({ variantId, quantity: 2 });
