@@ -1,5 +1,6 @@
 import { placeOrderInput, quoteInput, shippingOptionsInput } from '../../shared/schemas/index.js';
 import * as checkout from '../services/checkout.js';
+import { placeOrder } from '../services/place-order.js';
 import { customerProcedure, router } from '../trpc.js';
 
 export const checkoutRouter = router({
@@ -27,7 +28,7 @@ export const checkoutRouter = router({
   placeOrder: customerProcedure
     .input(placeOrderInput)
     .mutation(({ ctx, input }) =>
-      checkout.placeOrder(
+      placeOrder(
         { db: ctx.db, payments: ctx.payments, currency: ctx.config.STORE_CURRENCY, now: ctx.clock.now() },
         ctx.user,
         input,

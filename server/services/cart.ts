@@ -1,11 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { preparedQuery } from '../../db/prepared.js';
-import { cart, cartItem, discount, discountRedemption, product, variant } from '../../db/schema/index.js';
+import { cart, cartItem, discount, product, variant } from '../../db/schema/index.js';
 import { generateToken, hashToken, isTokenShaped } from '../auth/tokens.js';
-import { type DiscountProblem, evaluateDiscount, lineTotal, subtotalOf } from '../domain/pricing.js';
+import { lineTotal, subtotalOf } from '../domain/pricing.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
+import { checkDiscount, discountError } from './discounts.js';
 
 export const GUEST_CART_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 export const MAX_LINE_QUANTITY = 99;
@@ -98,30 +99,6 @@ const cartLinesQuery = (db: Executor) =>
     .where(eq(cartItem.cartId, sql.placeholder('cartId')))
     .orderBy(cartItem.addedAt, sql`${cartItem}.rowid`)
     .prepare();
-
-export type CartDiscount =
-  | { id: string; code: string; ok: true; amount: number }
-  | { id: string; code: string; ok: false; reason: DiscountProblem };
-
-/** Whether a discount holds for this subtotal now (and for this customer, when known). */
-export function checkDiscount(
-  db: Executor,
-  discountId: string,
-  facts: { subtotal: number; now: number; userId: string | null },
-): CartDiscount | null {
-  const rule = db.select().from(discount).where(eq(discount.id, discountId)).get();
-  if (!rule) return null;
-  const usedByCustomer =
-    rule.oncePerCustomer && facts.userId !== null
-      ? db
-          .select({ orderId: discountRedemption.orderId })
-          .from(discountRedemption)
-          .where(and(eq(discountRedemption.discountId, rule.id), eq(discountRedemption.userId, facts.userId)))
-          .get() !== undefined
-      : false;
-  const result = evaluateDiscount(rule, { subtotal: facts.subtotal, now: facts.now, usedByCustomer });
-  return { id: rule.id, code: rule.code, ...result };
-}
 
 /** API.md's Cart, repriced now. `discountProblem` says why an attached code gives nothing today. */
 export function cartView(
@@ -241,16 +218,6 @@ export function applyDiscountCode(
 
 export function removeDiscountCode(db: Executor, cartId: string, now: number): void {
   db.update(cart).set({ discountId: null, updatedAt: now }).where(eq(cart.id, cartId)).run();
-}
-
-const DISCOUNT_MESSAGES: Record<DiscountProblem, string> = {
-  DISCOUNT_EXPIRED: 'This code is not valid at the moment',
-  DISCOUNT_EXHAUSTED: 'This code has been used up',
-  DISCOUNT_MIN_SUBTOTAL: 'The cart is below the minimum for this code',
-};
-
-export function discountError(reason: DiscountProblem): AppError {
-  return new AppError('BAD_REQUEST', reason, DISCOUNT_MESSAGES[reason]);
 }
 
 /**

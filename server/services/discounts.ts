@@ -1,8 +1,10 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Executor } from '../../db/client.js';
-import { discount } from '../../db/schema/index.js';
+import { preparedQuery } from '../../db/prepared.js';
+import { discount, discountRedemption } from '../../db/schema/index.js';
 import type { discountCreateInput } from '../../shared/schemas/index.js';
+import { type DiscountProblem, evaluateDiscount } from '../domain/pricing.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 
@@ -60,4 +62,68 @@ export function deactivateDiscount(db: Executor, id: string) {
   const row = db.update(discount).set({ active: false }).where(eq(discount.id, id)).returning().get();
   if (!row) throw new AppError('NOT_FOUND', 'DISCOUNT_NOT_FOUND', 'No such discount');
   return toDiscount(row);
+}
+
+export type CartDiscount =
+  | { id: string; code: string; ok: true; amount: number }
+  | { id: string; code: string; ok: false; reason: DiscountProblem };
+
+const discountRuleQuery = (db: Executor) =>
+  db
+    .select({
+      id: discount.id,
+      code: discount.code,
+      kind: discount.kind,
+      value: discount.value,
+      minSubtotal: discount.minSubtotal,
+      startsAt: discount.startsAt,
+      endsAt: discount.endsAt,
+      maxRedemptions: discount.maxRedemptions,
+      redemptions: discount.redemptions,
+      oncePerCustomer: discount.oncePerCustomer,
+      active: discount.active,
+    })
+    .from(discount)
+    .where(eq(discount.id, sql.placeholder('id')))
+    .prepare();
+
+const discountUsedQuery = (db: Executor) =>
+  db
+    .select({ orderId: discountRedemption.orderId })
+    .from(discountRedemption)
+    .where(
+      and(
+        eq(discountRedemption.discountId, sql.placeholder('discountId')),
+        eq(discountRedemption.userId, sql.placeholder('userId')),
+      ),
+    )
+    .prepare();
+
+/** Whether a discount holds for this subtotal now (and for this customer, when known). */
+export function checkDiscount(
+  db: Executor,
+  discountId: string,
+  facts: { subtotal: number; now: number; userId: string | null },
+): CartDiscount | null {
+  const rule = preparedQuery(db, 'discount-rule', discountRuleQuery).get({ id: discountId });
+  if (!rule) return null;
+  const usedByCustomer =
+    rule.oncePerCustomer && facts.userId !== null
+      ? preparedQuery(db, 'discount-used-by', discountUsedQuery).get({
+          discountId: rule.id,
+          userId: facts.userId,
+        }) !== undefined
+      : false;
+  const result = evaluateDiscount(rule, { subtotal: facts.subtotal, now: facts.now, usedByCustomer });
+  return { id: rule.id, code: rule.code, ...result };
+}
+
+const DISCOUNT_MESSAGES: Record<DiscountProblem, string> = {
+  DISCOUNT_EXPIRED: 'This code is not valid at the moment',
+  DISCOUNT_EXHAUSTED: 'This code has been used up',
+  DISCOUNT_MIN_SUBTOTAL: 'The cart is below the minimum for this code',
+};
+
+export function discountError(reason: DiscountProblem): AppError {
+  return new AppError('BAD_REQUEST', reason, DISCOUNT_MESSAGES[reason]);
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { inventoryMovement, product, variant } from '../../db/schema/index.js';
 import { AppError } from '../errors.js';
 import { cursorKeys, toPage } from './paging.js';
@@ -22,27 +23,55 @@ export interface StockChange {
  * the variant has too little stock (nothing is changed then).
  */
 export function changeStock(tx: Executor, change: StockChange): number | null {
-  const updated = tx
-    .update(variant)
-    .set({ stock: sql`${variant.stock} + ${change.delta}`, updatedAt: change.now })
-    .where(and(eq(variant.id, change.variantId), gte(variant.stock, -change.delta)))
-    .returning({ stock: variant.stock })
-    .get();
+  const updated = preparedQuery(tx, 'stock-change', stockUpdateQuery).get({
+    variantId: change.variantId,
+    delta: change.delta,
+    now: change.now,
+  });
   if (!updated) return null;
-  tx.insert(inventoryMovement)
-    .values({
-      variantId: change.variantId,
-      delta: change.delta,
-      stockAfter: updated.stock,
-      reason: change.reason,
-      note: change.note ?? null,
-      actorId: change.actorId ?? null,
-      orderId: change.orderId ?? null,
-      createdAt: change.now,
-    })
-    .run();
+  preparedQuery(tx, 'stock-ledger-row', ledgerInsertQuery).run({
+    variantId: change.variantId,
+    delta: change.delta,
+    stockAfter: updated.stock,
+    reason: change.reason,
+    note: change.note ?? null,
+    actorId: change.actorId ?? null,
+    orderId: change.orderId ?? null,
+    now: change.now,
+  });
   return updated.stock;
 }
+
+const stockUpdateQuery = (db: Executor) =>
+  db
+    .update(variant)
+    .set({
+      stock: sql`${variant.stock} + ${sql.placeholder('delta')}`,
+      updatedAt: sql`${sql.placeholder('now')}`,
+    })
+    .where(
+      and(
+        eq(variant.id, sql.placeholder('variantId')),
+        gte(variant.stock, sql`-${sql.placeholder('delta')}`),
+      ),
+    )
+    .returning({ stock: variant.stock })
+    .prepare();
+
+const ledgerInsertQuery = (db: Executor) =>
+  db
+    .insert(inventoryMovement)
+    .values({
+      variantId: sql.placeholder('variantId'),
+      delta: sql.placeholder('delta'),
+      stockAfter: sql.placeholder('stockAfter'),
+      reason: sql.placeholder('reason'),
+      note: sql.placeholder('note'),
+      actorId: sql.placeholder('actorId'),
+      orderId: sql.placeholder('orderId'),
+      createdAt: sql.placeholder('now'),
+    })
+    .prepare();
 
 /** An admin's stock correction. NOT_FOUND VARIANT_NOT_FOUND; CONFLICT INSUFFICIENT_STOCK below zero. */
 export function adjustStock(

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { customerOrder, orderEvent, orderLine, payment } from '../../db/schema/index.js';
 import type { OrderStatus } from '../../shared/reasons.js';
 import { AppError } from '../errors.js';
@@ -31,14 +32,55 @@ export function paymentView(row: typeof payment.$inferSelect) {
 
 export type Payment = ReturnType<typeof paymentView>;
 
-/** API.md's Order. With `userId`, only that user's order is found (others look missing). */
-export function loadOrder(db: Executor, id: string, scope: { userId?: string } = {}) {
-  const where = scope.userId
-    ? and(eq(customerOrder.id, id), eq(customerOrder.userId, scope.userId))
-    : eq(customerOrder.id, id);
-  const row = db.select().from(customerOrder).where(where).get();
-  if (!row) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such order');
-  const lines = db
+const orderColumns = {
+  id: customerOrder.id,
+  number: customerOrder.number,
+  status: customerOrder.status,
+  email: customerOrder.email,
+  currency: customerOrder.currency,
+  subtotal: customerOrder.subtotal,
+  discountCode: customerOrder.discountCode,
+  discountAmount: customerOrder.discountAmount,
+  shippingOptionId: customerOrder.shippingOptionId,
+  shippingName: customerOrder.shippingName,
+  shippingPrice: customerOrder.shippingPrice,
+  tax: customerOrder.tax,
+  total: customerOrder.total,
+  shippingAddress: customerOrder.shippingAddress,
+  trackingNumber: customerOrder.trackingNumber,
+  createdAt: customerOrder.createdAt,
+  updatedAt: customerOrder.updatedAt,
+  payment: {
+    id: payment.id,
+    provider: payment.provider,
+    status: payment.status,
+    amount: payment.amount,
+    currency: payment.currency,
+    clientSecret: payment.clientSecret,
+  },
+};
+
+// The payment row is written in the order's own transaction (one per order), so the join always holds.
+const orderById = (db: Executor) =>
+  db
+    .select(orderColumns)
+    .from(customerOrder)
+    .innerJoin(payment, eq(payment.orderId, customerOrder.id))
+    .where(eq(customerOrder.id, sql.placeholder('id')))
+    .prepare();
+
+const ownOrderById = (db: Executor) =>
+  db
+    .select(orderColumns)
+    .from(customerOrder)
+    .innerJoin(payment, eq(payment.orderId, customerOrder.id))
+    .where(
+      and(eq(customerOrder.id, sql.placeholder('id')), eq(customerOrder.userId, sql.placeholder('userId'))),
+    )
+    .prepare();
+
+const orderLines = (db: Executor) =>
+  db
     .select({
       variantId: orderLine.variantId,
       productId: orderLine.productId,
@@ -50,18 +92,26 @@ export function loadOrder(db: Executor, id: string, scope: { userId?: string } =
       lineTotal: orderLine.lineTotal,
     })
     .from(orderLine)
-    .where(eq(orderLine.orderId, id))
+    .where(eq(orderLine.orderId, sql.placeholder('id')))
     .orderBy(asc(orderLine.id))
-    .all();
-  const history = db
+    .prepare();
+
+const orderHistory = (db: Executor) =>
+  db
     .select({ status: orderEvent.status, createdAt: orderEvent.createdAt, note: orderEvent.note })
     .from(orderEvent)
-    .where(eq(orderEvent.orderId, id))
+    .where(eq(orderEvent.orderId, sql.placeholder('id')))
     .orderBy(asc(orderEvent.id))
-    .all();
-  const paymentRow = db.select().from(payment).where(eq(payment.orderId, id)).get();
-  // The payment row is written in the order's own transaction, so it is always there.
-  if (!paymentRow) throw new Error(`order ${id} has no payment row`);
+    .prepare();
+
+/** API.md's Order. With `userId`, only that user's order is found (others look missing). */
+export function loadOrder(db: Executor, id: string, scope: { userId?: string } = {}) {
+  const row = scope.userId
+    ? preparedQuery(db, 'own-order', ownOrderById).get({ id, userId: scope.userId })
+    : preparedQuery(db, 'order', orderById).get({ id });
+  if (!row) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such order');
+  const lines = preparedQuery(db, 'order-lines', orderLines).all({ id });
+  const history = preparedQuery(db, 'order-history', orderHistory).all({ id });
   return {
     id: row.id,
     number: row.number,
@@ -75,7 +125,7 @@ export function loadOrder(db: Executor, id: string, scope: { userId?: string } =
     tax: row.tax,
     total: row.total,
     shippingAddress: JSON.parse(row.shippingAddress) as AddressJson,
-    payment: paymentView(paymentRow),
+    payment: row.payment,
     trackingNumber: row.trackingNumber,
     history: history.map((h) => ({ status: h.status, at: iso(h.createdAt), note: h.note })),
     createdAt: iso(row.createdAt),

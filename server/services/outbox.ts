@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { and, asc, desc, eq, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Executor } from '../../db/client.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { outboxMessage, payment, webhook } from '../../db/schema/index.js';
 import type { WEBHOOK_EVENT_NAMES } from '../../shared/schemas/index.js';
 import type { Clock } from '../clock.js';
@@ -15,11 +16,39 @@ export type WebhookEvent = (typeof WEBHOOK_EVENT_NAMES)[number];
 const MAX_ATTEMPTS = { mail: 10, webhook: 8, refund: 10 } as const;
 const MAX_DELAY_MS = 60 * 60 * 1000;
 
-function enqueue(tx: Executor, row: Omit<typeof outboxMessage.$inferInsert, 'id' | 'nextAttemptAt'>): string {
-  const id = newId();
-  tx.insert(outboxMessage)
-    .values({ id, nextAttemptAt: row.createdAt, ...row })
-    .run();
+const outboxInsert = (db: Executor) =>
+  db
+    .insert(outboxMessage)
+    .values({
+      id: sql.placeholder('id'),
+      kind: sql.placeholder('kind'),
+      payload: sql.placeholder('payload'),
+      webhookId: sql.placeholder('webhookId'),
+      event: sql.placeholder('event'),
+      nextAttemptAt: sql.placeholder('createdAt'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .prepare();
+
+function enqueue(
+  tx: Executor,
+  row: {
+    kind: 'mail' | 'webhook' | 'refund';
+    payload: string;
+    createdAt: number;
+    webhookId?: string;
+    event?: string;
+  },
+  id = newId(),
+): string {
+  preparedQuery(tx, 'outbox-insert', outboxInsert).run({
+    id,
+    kind: row.kind,
+    payload: row.payload,
+    webhookId: row.webhookId ?? null,
+    event: row.event ?? null,
+    createdAt: row.createdAt,
+  });
   return id;
 }
 
@@ -28,6 +57,9 @@ export function enqueueMail(tx: Executor, to: string, mail: MailTemplate, now: n
   enqueue(tx, { kind: 'mail', payload: JSON.stringify({ to, mail }), createdAt: now });
 }
 
+const webhookSubscriptions = (db: Executor) =>
+  db.select({ id: webhook.id, events: webhook.events }).from(webhook).prepare();
+
 /** Queues one delivery of `event` to every webhook subscribed to it, in the caller's transaction. */
 export function emitWebhookEvent(
   tx: Executor,
@@ -35,22 +67,16 @@ export function emitWebhookEvent(
   data: Record<string, unknown>,
   now: number,
 ): void {
-  const hooks = tx.select({ id: webhook.id, events: webhook.events }).from(webhook).all();
+  const hooks = preparedQuery(tx, 'webhook-subscriptions', webhookSubscriptions).all();
   for (const hook of hooks) {
     if (!(JSON.parse(hook.events) as string[]).includes(event)) continue;
     const id = newId();
     const body = { id, type: event, createdAt: new Date(now).toISOString(), data };
-    tx.insert(outboxMessage)
-      .values({
-        id,
-        kind: 'webhook',
-        payload: JSON.stringify(body),
-        webhookId: hook.id,
-        event,
-        nextAttemptAt: now,
-        createdAt: now,
-      })
-      .run();
+    enqueue(
+      tx,
+      { kind: 'webhook', payload: JSON.stringify(body), webhookId: hook.id, event, createdAt: now },
+      id,
+    );
   }
 }
 

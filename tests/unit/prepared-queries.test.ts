@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.js';
 import { seedDemoStore } from '../../db/seed/demo.js';
 import { createSession, validateSessionToken } from '../../server/auth/sessions.js';
-import { cartView, ensureCart, findCart } from '../../server/services/cart.js';
+import { manualPayments } from '../../server/integrations/payments/manual.js';
+import { cartView, changeLine, ensureCart, findCart } from '../../server/services/cart.js';
 import { findProduct, listProducts } from '../../server/services/catalog.js';
+import { placeOrder } from '../../server/services/place-order.js';
+import { ADDRESS } from '../helpers/fixtures.js';
 
 describe('hot queries', () => {
   it('are prepared once per database, however often they run', () => {
@@ -36,6 +39,60 @@ describe('hot queries', () => {
     expect(afterFirst).toBeGreaterThan(0);
     for (let i = 0; i < 50; i++) hotPath();
     expect(prepares).toBe(afterFirst);
+    close();
+  });
+
+  it('placeOrder prepares its statements once, whatever the number of orders', async () => {
+    const { db, sqlite, close } = openDatabase(':memory:');
+    const now = Date.now();
+    seedDemoStore(db, now);
+    sqlite
+      .prepare(
+        "INSERT INTO user (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'a@b.co', 'A', 'x', 0, 0)",
+      )
+      .run();
+    const user = {
+      id: 'u1',
+      email: 'a@b.co',
+      name: 'A',
+      role: 'customer' as const,
+      emailVerified: false,
+      createdAt: 0,
+    };
+    const variantId = sqlite
+      .prepare(
+        "SELECT v.id FROM variant v JOIN product p ON p.id = v.product_id WHERE p.status = 'active' LIMIT 1",
+      )
+      .pluck()
+      .get() as string;
+    sqlite.prepare('UPDATE variant SET stock = 100 WHERE id = ?').run(variantId);
+    const shippingOptionId = sqlite
+      .prepare("SELECT id FROM shipping_option WHERE countries = '[]' OR countries LIKE '%US%' LIMIT 1")
+      .pluck()
+      .get() as string;
+    const cartId = ensureCart(db, { userId: 'u1' }, now).cart.id;
+    let counting = false;
+    const order = async (i: number) => {
+      changeLine(db, cartId, { variantId, quantity: 1, mode: 'add' }, now);
+      counting = true;
+      const placed = await placeOrder({ db, payments: manualPayments, currency: 'USD', now }, user, {
+        idempotencyKey: `prepared-once-${i}`,
+        shippingAddress: ADDRESS,
+        shippingOptionId,
+      });
+      counting = false;
+      expect(placed.order.items).toHaveLength(1);
+    };
+    await order(0);
+    const original = sqlite.prepare.bind(sqlite);
+    const prepared: string[] = [];
+    sqlite.prepare = ((source: string) => {
+      if (counting) prepared.push(source);
+      return original(source);
+    }) as typeof sqlite.prepare;
+    for (let i = 1; i <= 20; i++) await order(i);
+    expect(prepared).toEqual([]);
+    expect(sqlite.prepare('SELECT count(*) FROM customer_order').pluck().get()).toBe(21);
     close();
   });
 });
