@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trpcServer } from '@hono/trpc-server';
+import type { TRPCError } from '@trpc/server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
 import { isReady, MIGRATIONS_FOLDER } from '../db/client.js';
 import { crossOriginGuard } from './auth/cross-origin.js';
 import { createHonoContext } from './context.js';
@@ -24,10 +26,21 @@ const committedMigrations = (
   JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
 ).entries.length;
 
+/** tRPC's onError: unexpected failures are logged with the request id; their answers stay generic. */
+export function trpcErrorLogger(logger: Logger) {
+  return ({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: { requestId: string } }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      logger.error(
+        { requestId: ctx?.requestId, procedure: path, err: error.cause ?? error },
+        'procedure failed',
+      );
+    }
+  };
+}
+
 /** Builds the HTTP application; no listening, so tests drive it with app.request(). */
-export function createApp(deps: Deps) {
+export function createApp(deps: Deps, metrics = new Metrics()) {
   const { config, logger } = deps;
-  const metrics = new Metrics();
   const app = new Hono<{ Variables: RequestVariables }>();
 
   app.use(requestLog(logger, metrics));
@@ -85,14 +98,7 @@ export function createApp(deps: Deps) {
       endpoint: '/trpc',
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: createHonoContext(deps),
-      onError({ error, path, ctx }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          logger.error(
-            { requestId: ctx?.requestId, procedure: path, err: error.cause ?? error },
-            'procedure failed',
-          );
-        }
-      },
+      onError: trpcErrorLogger(logger),
     }),
   );
 

@@ -18,7 +18,7 @@ export interface RequestFacts {
   clientIp: string;
   requestId: string;
   /** Headers added to the answer (Set-Cookie). */
-  resHeaders: Headers;
+  resHeaders: Pick<Headers, 'append'>;
 }
 
 /** The request's session: read once on first use, started at sign-in, ended at sign-out. */
@@ -101,13 +101,16 @@ export function createInnerContext(deps: Deps, facts: RequestFacts) {
 export type Context = ReturnType<typeof createInnerContext>;
 
 /** The client's address: the socket's, or the proxy's last X-Forwarded-For hop when TRUST_PROXY is set. */
-export function clientIpOf(c: HonoContext, trustProxy: boolean): string {
+export function clientIpOf(
+  forwardedFor: string | undefined,
+  remoteAddress: string | undefined,
+  trustProxy: boolean,
+): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').pop()?.trim();
+    const forwarded = forwardedFor?.split(',').pop()?.trim();
     if (forwarded) return forwarded;
   }
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+  return remoteAddress ?? 'unknown';
 }
 
 /** The thin Hono adapter around createInnerContext. */
@@ -119,7 +122,12 @@ export function createHonoContext(deps: Deps) {
     return createInnerContext(deps, {
       sessionToken: readCookie(cookies, sessionCookie),
       cartToken: readCookie(cookies, cartCookie),
-      clientIp: clientIpOf(c, deps.config.TRUST_PROXY),
+      clientIp: clientIpOf(
+        c.req.header('x-forwarded-for'),
+        (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
+          ?.remoteAddress,
+        deps.config.TRUST_PROXY,
+      ),
       requestId: (c.get('requestId') as string | undefined) ?? 'none',
       resHeaders: opts.resHeaders,
     });

@@ -1,11 +1,11 @@
 import cluster from 'node:cluster';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/client.js';
-import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { createRequestListener } from './http/listener.js';
 import { createMailer } from './integrations/mail/mailer.js';
 import { createPaymentProvider } from './integrations/payments/index.js';
 import { startJobs } from './jobs/index.js';
@@ -108,13 +108,11 @@ async function runServer(config: Config, workerIndex: number) {
     });
   }
 
-  const app = createApp(deps);
-  const server = serve(
-    { fetch: app.fetch, port: config.PORT, hostname: config.HOST },
-    (info: AddressInfo) => {
-      deps.logger.info({ port: info.port, host: info.address, database: config.DATABASE_PATH }, 'listening');
-    },
-  );
+  const server = createServer(createRequestListener(deps));
+  server.listen(config.PORT, config.HOST, () => {
+    const info = server.address() as AddressInfo;
+    deps.logger.info({ port: info.port, host: info.address, database: config.DATABASE_PATH }, 'listening');
+  });
   server.on('error', (error) => {
     database.close();
     fail(error);

@@ -1,5 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
 
+/** The CORS headers an answer to an allowlisted origin carries (beyond `Vary: Origin`). */
+export const CORS_RESPONSE_HEADERS = (origin: string): [string, string][] => [
+  ['Access-Control-Allow-Origin', origin],
+  ['Access-Control-Allow-Credentials', 'true'],
+  ['Access-Control-Expose-Headers', 'x-request-id'],
+];
+
 /**
  * CORS for an exact allowlist, with credentials. Other origins get no CORS headers at all
  * (the origin is never reflected), so browsers keep their answers from the calling page.
@@ -22,10 +29,6 @@ export function corsAllowlist(trustedOrigins: readonly string[]): MiddlewareHand
     }
     await next();
     c.res.headers.append('Vary', 'Origin');
-    if (allowed) {
-      c.res.headers.set('Access-Control-Allow-Origin', origin);
-      c.res.headers.set('Access-Control-Allow-Credentials', 'true');
-      c.res.headers.set('Access-Control-Expose-Headers', 'x-request-id');
-    }
+    if (allowed) for (const [name, value] of CORS_RESPONSE_HEADERS(origin)) c.res.headers.set(name, value);
   };
 }

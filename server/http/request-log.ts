@@ -6,37 +6,55 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export type RequestVariables = { requestId: string };
 
+/** The request's id: a sane incoming X-Request-Id, or a new UUID. */
+export function requestIdFrom(incoming: string | undefined): string {
+  return incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+}
+
 /** The procedures a tRPC URL names (`/trpc/a.b,c.d` → `a.b,c.d`); never the input. */
 function procedureOf(path: string): string | undefined {
   return path.startsWith('/trpc/') ? path.slice('/trpc/'.length) : undefined;
 }
 
+export interface AnsweredRequest {
+  requestId: string;
+  method: string;
+  /** The URL's path, without the query string. */
+  path: string;
+  status: number;
+  /** `performance.now()` when the request arrived. */
+  started: number;
+}
+
 /**
- * Gives each request an id (a sane incoming X-Request-Id or a new UUID), echoes it, and writes one
- * JSON log line when the answer is ready. NOTE: no headers, query strings or bodies are logged,
- * so passwords, cookies and tokens never reach the log.
+ * Counts an answered request in the metrics and writes its one JSON log line.
+ * NOTE: no headers, query strings or bodies are logged, so passwords, cookies and tokens never
+ * reach the log.
  */
+export function logRequest(logger: Logger, metrics: Metrics, answered: AnsweredRequest): void {
+  const { requestId, method, path, status } = answered;
+  const durationMs = Math.round((performance.now() - answered.started) * 1000) / 1000;
+  metrics.observe(method, status, durationMs / 1000);
+  logger.info({ requestId, method, path, procedure: procedureOf(path), status, durationMs });
+}
+
+/** Gives each request an id, echoes it in X-Request-Id, and logs the answer (see logRequest). */
 export function requestLog(
   logger: Logger,
   metrics: Metrics,
 ): MiddlewareHandler<{ Variables: RequestVariables }> {
   return async (c, next) => {
     const started = performance.now();
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    const requestId = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     await next();
     c.res.headers.set('X-Request-Id', requestId);
-    const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-    const status = c.res.status;
-    metrics.observe(c.req.method, status, durationMs / 1000);
-    logger.info({
+    logRequest(logger, metrics, {
       requestId,
       method: c.req.method,
       path: c.req.path,
-      procedure: procedureOf(c.req.path),
-      status,
-      durationMs,
+      status: c.res.status,
+      started,
     });
   };
 }
