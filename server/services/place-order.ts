@@ -46,18 +46,19 @@ export interface PlaceOrderDeps {
 
 export type PlacedOrder = { order: Order; payment: Payment };
 
+/** The order written (with its final answer when no provider call is needed), or a stored answer. */
+type Written = { orderId: string; placed: PlacedOrder | null; replay: string | null };
+
+/** Whether starting a payment calls out (stripe) or is settled outside the shop (manual). */
+const callsProvider = (payments: PaymentProvider) => payments.name !== 'manual';
+
 /**
  * The write of placeOrder, run inside the caller's transaction with the root handle (so the
  * prepared statements are reused): takes the stock of every line (conditional updates: all or
  * none), counts the discount, writes the order with its price snapshots, payment row and ledger
  * rows, empties the cart and records the idempotency key. A replayed key returns the stored answer.
  */
-function writeOrder(
-  deps: PlaceOrderDeps,
-  user: SessionUser,
-  input: PlaceOrderInput,
-  hash: string,
-): { orderId: string; replay: string | null } {
+function writeOrder(deps: PlaceOrderDeps, user: SessionUser, input: PlaceOrderInput, hash: string): Written {
   const { db, now } = deps;
   const previous = records.previousKey(db).get({ userId: user.id, key: input.idempotencyKey });
   if (previous) {
@@ -68,7 +69,7 @@ function writeOrder(
         'This idempotency key was used for a different order',
       );
     }
-    return { orderId: previous.orderId ?? '', replay: previous.response };
+    return { orderId: previous.orderId ?? '', placed: null, replay: previous.response };
   }
 
   const priced = priceCheckout(db, {
@@ -146,21 +147,30 @@ function writeOrder(
   });
   records.emptyCartItems(db).run({ cartId: priced.cartId });
   records.resetCart(db).run({ cartId: priced.cartId, now });
+  notifyOrder(db, orderId, 'created', now);
+  // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
+  // the key in this same commit; otherwise it is stored once the payment has started.
+  let placed: PlacedOrder | null = null;
+  if (!callsProvider(deps.payments)) {
+    const order = loadOrder(db, orderId);
+    placed = { order, payment: order.payment };
+  }
   records.insertIdempotencyKey(db).run({
     userId: user.id,
     key: input.idempotencyKey,
     requestHash: hash,
     orderId,
-    response: null,
+    response: placed && JSON.stringify(placed),
     now,
   });
-  notifyOrder(db, orderId, 'created', now);
-  return { orderId, replay: null };
+  return { orderId, placed, replay: null };
 }
 
 /**
- * Turns the user's cart into an order in one IMMEDIATE transaction (see writeOrder). The provider
- * is called afterwards, outside the transaction.
+ * Turns the user's cart into an order in one IMMEDIATE transaction (see writeOrder): one commit
+ * per order with the manual provider. A provider that calls out is called afterwards, outside the
+ * transaction, and the first answer is then stored with the key (Stripe's semantics: a failed
+ * start leaves the order, and the same key retries only the payment).
  */
 export async function placeOrder(
   deps: PlaceOrderDeps,
@@ -172,6 +182,7 @@ export async function placeOrder(
   // Root-handle prepared statements: same connection, so they run inside this transaction.
   const written = db.transaction(() => writeOrder(deps, user, input, hash), { behavior: 'immediate' });
 
+  if (written.placed) return written.placed;
   if (written.replay) return JSON.parse(written.replay) as PlacedOrder;
   try {
     await startPayment(deps, written.orderId);
