@@ -1,34 +1,42 @@
 import type { Statement } from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
-import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
 import type { Executor, Sqlite } from './client.js';
 
-const dialect = new SQLiteSyncDialect();
 const statements = new WeakMap<Sqlite, Map<string, Statement>>();
 const builtQueries = new WeakMap<object, Map<string, unknown>>();
 const MAX_CACHED = 500;
 
+/** A query as SQL text with `?` placeholders and its values, in order. */
+export interface PlainQuery {
+  text: string;
+  params: (string | number)[];
+}
+
 /**
  * Runs a dynamic query through a statement cache keyed by its SQL text, so each query shape is
- * prepared once per database (values stay bound parameters). Inside a transaction it falls back
- * to Drizzle, which prepares per call.
+ * prepared once per database and no query builder runs per request (values stay bound
+ * parameters). Inside a transaction it goes through Drizzle, which prepares per call.
  */
-export function allRows<T>(db: Executor, query: SQL): T[] {
+export function allRows<T>(db: Executor, query: PlainQuery): T[] {
   const client = (db as { $client?: Sqlite }).$client;
-  if (!client) return db.all<T>(query);
-  const { sql, params } = dialect.sqlToQuery(query);
+  if (!client) {
+    const [first = '', ...rest] = query.text.split('?');
+    const chunks = [sql.raw(first)];
+    for (const [i, text] of rest.entries()) chunks.push(sql`${query.params[i]}`, sql.raw(text));
+    return db.all<T>(sql.join(chunks));
+  }
   let cache = statements.get(client);
   if (!cache) {
     cache = new Map();
     statements.set(client, cache);
   }
-  let statement = cache.get(sql);
+  let statement = cache.get(query.text);
   if (!statement) {
     if (cache.size >= MAX_CACHED) cache.clear();
-    statement = client.prepare(sql);
-    cache.set(sql, statement);
+    statement = client.prepare(query.text);
+    cache.set(query.text, statement);
   }
-  return statement.all(...params) as T[];
+  return statement.all(...query.params) as T[];
 }
 
 /**

