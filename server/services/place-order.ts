@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Executor } from '../../db/client.js';
 import { payment } from '../../db/schema/index.js';
+import { inWriteBatch } from '../../db/write-batch.js';
 import type { placeOrderInput } from '../../shared/schemas/index.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { lineTotal } from '../domain/pricing.js';
@@ -167,8 +168,8 @@ function writeOrder(deps: PlaceOrderDeps, user: SessionUser, input: PlaceOrderIn
 }
 
 /**
- * Turns the user's cart into an order in one IMMEDIATE transaction (see writeOrder): one commit
- * per order with the manual provider. A provider that calls out is called afterwards, outside the
+ * Turns the user's cart into an order in one IMMEDIATE transaction shared with the other orders of
+ * this turn (see writeOrder and inWriteBatch): one commit per batch with the manual provider. A provider that calls out is called afterwards, outside the
  * transaction, and the first answer is then stored with the key (Stripe's semantics: a failed
  * start leaves the order, and the same key retries only the payment).
  */
@@ -179,8 +180,9 @@ export async function placeOrder(
 ): Promise<PlacedOrder> {
   const { db } = deps;
   const hash = requestHash(input);
-  // Root-handle prepared statements: same connection, so they run inside this transaction.
-  const written = db.transaction(() => writeOrder(deps, user, input, hash), { behavior: 'immediate' });
+  // Group commit: the orders placed in this event-loop turn share one IMMEDIATE transaction, each in
+  // its own savepoint, and are answered once its COMMIT returned.
+  const written = await inWriteBatch(db, () => writeOrder(deps, user, input, hash));
 
   if (written.placed) return written.placed;
   if (written.replay) return JSON.parse(written.replay) as PlacedOrder;

@@ -1,0 +1,106 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { customerOrder, idempotencyKey, inventoryMovement, variant } from '../../db/schema/index.js';
+import { writeBatchCounters } from '../../db/write-batch.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestClient, type TestClient } from '../helpers/client.js';
+import { errorOf } from '../helpers/errors.js';
+import { ADDRESS, customer, type Shop, setupShop } from '../helpers/shop.js';
+
+let t: TestApp;
+let shop: Shop;
+
+beforeEach(async () => {
+  t = createTestApp();
+  shop = await setupShop(t);
+});
+afterEach(() => t.close());
+
+const stockOf = (id: string) =>
+  t.deps.db.select({ stock: variant.stock }).from(variant).where(eq(variant.id, id)).get()?.stock;
+const orders = () => t.deps.db.select({ id: customerOrder.id }).from(customerOrder).all();
+
+/** `count` customers, each with an unbatched client (one request per call) and `quantity` of the variant in the cart. */
+async function buyers(count: number, variantId: string, quantity = 1): Promise<TestClient[]> {
+  const clients: TestClient[] = [];
+  for (let i = 0; i < count; i++) {
+    const { client } = await customer(t);
+    await client.cart.addItem.mutate({ variantId, quantity });
+    clients.push(createTestClient(t, { jar: client.jar, batch: false }));
+  }
+  return clients;
+}
+
+const order = (key: string, extra: Record<string, unknown> = {}) => ({
+  idempotencyKey: key,
+  shippingAddress: ADDRESS,
+  shippingOptionId: shop.standard.id,
+  ...extra,
+});
+
+/** Fires every call at once and waits for all, checking they went through one group commit. */
+async function inOneBatch<T>(calls: (() => Promise<T>)[]) {
+  const before = writeBatchCounters(t.deps.db);
+  const results = await Promise.allSettled(calls.map((call) => call()));
+  const after = writeBatchCounters(t.deps.db);
+  expect(after.commits - before.commits).toBe(1);
+  expect(after.units - before.units).toBe(calls.length);
+  return results;
+}
+
+describe('concurrent orders placed in one group commit', () => {
+  it('never oversell: 6 customers for the last 5 lamps get 5 orders and one OUT_OF_STOCK that takes nothing', async () => {
+    const clients = await buyers(6, shop.lampVariant);
+    const results = await inOneBatch(
+      clients.map((client, i) => () => client.checkout.placeOrder.mutate(order(`oversell-key-${i}`))),
+    );
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused).toHaveLength(1);
+    expect((await errorOf(Promise.reject(refused[0]?.reason))).data.reason).toBe('OUT_OF_STOCK');
+    expect(stockOf(shop.lampVariant)).toBe(0);
+    expect(orders()).toHaveLength(5);
+    // The ledger holds exactly the five orders' movements.
+    const movements = t.deps.db
+      .select({ delta: inventoryMovement.delta, reason: inventoryMovement.reason })
+      .from(inventoryMovement)
+      .where(eq(inventoryMovement.variantId, shop.lampVariant))
+      .all();
+    expect(movements.filter((m) => m.reason === 'order').map((m) => m.delta)).toEqual([-1, -1, -1, -1, -1]);
+    // The refused customer keeps the cart.
+    const carts = await Promise.all(clients.map((client) => client.cart.get.query()));
+    expect(carts.map((c) => c.itemCount).sort()).toEqual([0, 0, 0, 0, 0, 1]);
+  });
+
+  it('answer each order with its own result: a failing one does not undo or fail the others', async () => {
+    const clients = await buyers(3, shop.white);
+    const results = await inOneBatch(
+      clients.map(
+        (client, i) => () =>
+          // The second asks for a total that no longer holds.
+          client.checkout.placeOrder.mutate(order(`mixed-key-${i}`, i === 1 ? { expectedTotal: 1 } : {})),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await errorOf(Promise.reject((results[1] as PromiseRejectedResult).reason))).data.reason).toBe(
+      'PRICE_CHANGED',
+    );
+    const [first, , third] = results as PromiseFulfilledResult<{ order: { number: number } }>[];
+    expect([first?.value.order.number, third?.value.order.number]).toEqual([1001, 1002]);
+    expect(stockOf(shop.white)).toBe(8);
+    expect((await clients[1]?.cart.get.query())?.itemCount).toBe(1);
+  });
+
+  it('place one order per idempotency key, even when the retries arrive in the same batch', async () => {
+    const [client] = await buyers(1, shop.white, 2);
+    if (!client) throw new Error('no buyer');
+    const results = await inOneBatch(
+      [0, 1, 2].map(() => () => client.checkout.placeOrder.mutate(order('same-key-in-batch'))),
+    );
+    const answers = results.map((r) => (r as PromiseFulfilledResult<{ order: { id: string } }>).value);
+    expect(answers.map((a) => a.order.id)).toEqual(Array(3).fill(answers[0]?.order.id));
+    expect(answers[1]).toEqual(answers[0]);
+    expect(orders()).toHaveLength(1);
+    expect(t.deps.db.select().from(idempotencyKey).all()).toHaveLength(1);
+    expect(stockOf(shop.white)).toBe(8);
+  });
+});
