@@ -5,6 +5,8 @@ import type { Statement } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase, type Sqlite } from '../../db/client.js';
 import { generateCatalog } from '../../db/seed/generate.js';
+import { manualPayments } from '../../server/integrations/payments/manual.js';
+import { changeLine, ensureCart } from '../../server/services/cart.js';
 import {
   findProduct,
   listCategories,
@@ -12,6 +14,8 @@ import {
   listProductsForAdmin,
 } from '../../server/services/catalog.js';
 import { ledger, lowStock } from '../../server/services/inventory.js';
+import { placeOrder } from '../../server/services/place-order.js';
+import { ADDRESS } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/server-process.js';
 
 const run = promisify(execFile);
@@ -133,6 +137,54 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
       }[];
       for (const { detail } of plan)
         if (FULL_SCAN.test(detail)) scans.push(`${detail}  ←  ${sql.slice(0, 120)}`);
+    }
+    expect(scans).toEqual([]);
+  }, 60_000);
+
+  it('serves every statement of placeOrder from an index (EXPLAIN QUERY PLAN)', async () => {
+    const { sqlite, db } = database;
+    const now = Date.UTC(2026, 0, 2);
+    const variantId = sqlite
+      .prepare(
+        "SELECT v.id FROM variant v JOIN product p ON p.id = v.product_id WHERE p.status = 'active' AND v.stock > 0 LIMIT 1",
+      )
+      .pluck()
+      .get() as string;
+    sqlite
+      .prepare(
+        "INSERT INTO user (id, email, name, password_hash, created_at, updated_at) VALUES ('plan-buyer', 'plan@example.com', 'Plan', 'x', 0, 0)",
+      )
+      .run();
+    sqlite
+      .prepare(
+        "INSERT INTO shipping_option (id, name, countries, price, min_days, max_days, created_at) VALUES ('plan-ship', 'Plan', '[]', 500, 1, 3, 0)",
+      )
+      .run();
+    const user = { id: 'plan-buyer', email: 'plan@example.com', name: 'Plan', role: 'customer' as const };
+    const buy = async (key: string) => {
+      const cartId = ensureCart(db, { userId: user.id }, now).cart.id;
+      changeLine(db, cartId, { variantId, quantity: 1, mode: 'add' }, now);
+      recorded.length = 0;
+      await placeOrder(
+        { db, payments: manualPayments, currency: 'USD', now },
+        { ...user, emailVerified: false, createdAt: 0 },
+        { idempotencyKey: key, shippingAddress: ADDRESS, shippingOptionId: 'plan-ship' },
+      );
+      return [...recorded];
+    };
+    await buy('plan-key-0001');
+    const statements = await buy('plan-key-0002'); // the second order: prepared statements, warm
+    expect(statements.length).toBeGreaterThan(15);
+    const scans: string[] = [];
+    for (const { sql, params } of statements) {
+      if (!/^(SELECT|INSERT|UPDATE|DELETE|WITH)/i.test(sql)) continue; // BEGIN, SAVEPOINT, COMMIT
+      const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as unknown[])) as {
+        detail: string;
+      }[];
+      // The webhook subscriptions are read whole: a handful of rows by design.
+      for (const { detail } of plan)
+        if (/^SCAN (?!webhook\b)/.test(detail) && !/USING (COVERING )?INDEX/.test(detail))
+          scans.push(`${detail}  ←  ${sql.slice(0, 120)}`);
     }
     expect(scans).toEqual([]);
   }, 60_000);
