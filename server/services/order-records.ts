@@ -13,11 +13,12 @@ import {
   payment,
 } from '../../db/schema/index.js';
 
-/**
+/*
  * The prepared statements that write a new order, built once per database handle. Run them with
  * the root handle inside the caller's transaction: better-sqlite3 has one connection, so a
  * statement prepared on it runs inside whatever transaction is open there.
  */
+
 const p = sql.placeholder;
 
 export const previousKey = (db: Executor) =>

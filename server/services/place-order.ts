@@ -169,9 +169,11 @@ function writeOrder(deps: PlaceOrderDeps, user: SessionUser, input: PlaceOrderIn
 
 /**
  * Turns the user's cart into an order in one IMMEDIATE transaction shared with the other orders of
- * this turn (see writeOrder and inWriteBatch): one commit per batch with the manual provider. A provider that calls out is called afterwards, outside the
- * transaction, and the first answer is then stored with the key (Stripe's semantics: a failed
- * start leaves the order, and the same key retries only the payment).
+ * this turn (see writeOrder and inWriteBatch): one commit per batch with the manual provider. A
+ * provider that calls out is called afterwards, outside the transaction, and the first answer is
+ * then stored with the key (Stripe's semantics: a failed start leaves the order, and the same key
+ * retries only the payment). A failed group COMMIT rejects with WriteBatchError: nothing was
+ * written, so the same key may be retried.
  */
 export async function placeOrder(
   deps: PlaceOrderDeps,
