@@ -1,11 +1,12 @@
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
+import { WriteBatchError } from '../db/write-batch.js';
 import type { ErrorReason } from '../shared/reasons.js';
 
 /** A business failure: a tRPC code plus the stable `reason` clients switch on. */
 export class AppError extends TRPCError {
   readonly reason: ErrorReason;
-  constructor(code: TRPC_ERROR_CODE_KEY, reason: ErrorReason, message: string) {
-    super({ code, message });
+  constructor(code: TRPC_ERROR_CODE_KEY, reason: ErrorReason, message: string, cause?: unknown) {
+    super({ code, message, cause });
     this.reason = reason;
   }
 }
@@ -31,5 +32,20 @@ export function isUniqueViolation(error: unknown): boolean {
     error !== null &&
     'code' in error &&
     (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  );
+}
+
+/**
+ * True when the database refused a write without applying any of it: a lock held past
+ * busy_timeout (another process writing), or a group commit that failed (db/write-batch.ts).
+ */
+export function isRetryableStorageError(error: unknown): boolean {
+  if (error instanceof WriteBatchError) return true;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    (error.code.startsWith('SQLITE_BUSY') || error.code.startsWith('SQLITE_LOCKED'))
   );
 }

@@ -1,7 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Context } from './context.js';
-import { AppError, DEFAULT_REASONS } from './errors.js';
+import { AppError, DEFAULT_REASONS, isRetryableStorageError } from './errors.js';
 
 const GENERIC_MESSAGES: Partial<Record<string, string>> = {
   INTERNAL_SERVER_ERROR: 'Internal server error',
@@ -36,10 +36,28 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+/**
+ * A write the database refused whole (locked past busy_timeout by another process, or a failed
+ * group commit) answers 503 TEMPORARILY_UNAVAILABLE instead of a 500: nothing was saved, so the
+ * client may retry (with the same idempotency key for an order).
+ */
+const storageRefusals = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isRetryableStorageError(result.error.cause)) {
+    throw new AppError(
+      'SERVICE_UNAVAILABLE',
+      'TEMPORARILY_UNAVAILABLE',
+      'The shop is busy and nothing was saved; try again',
+      result.error.cause,
+    );
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(storageRefusals);
 
 /** Signed-in callers only; narrows the context to a `user` and its `sessionId`. */
-export const customerProcedure = t.procedure.use(({ ctx, next }) => {
+export const customerProcedure = publicProcedure.use(({ ctx, next }) => {
   const current = ctx.session.current();
   if (!current) throw new AppError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Sign in to continue');
   return next({ ctx: { user: current.user, sessionId: current.session.id } });
