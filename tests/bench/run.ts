@@ -16,8 +16,8 @@ import { openDatabase } from '../../db/client.js';
 import { generateCatalog } from '../../db/seed/generate.js';
 import { createSession } from '../../server/auth/sessions.js';
 import { newId } from '../../server/ids.js';
+import { buildServer, ROOT, startArguments } from '../helpers/start-command.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -142,9 +142,11 @@ async function start(
   throw new Error(`${name} did not start`);
 }
 
+// Backroom runs exactly as `npm start` runs it: the bundle that prestart builds, with the same node flags.
+buildServer();
 const backroom = await start(
   'backroom',
-  ['--import', 'tsx', 'server/index.ts'],
+  startArguments(),
   {
     DATABASE_PATH: databasePath,
     SEED_DEMO: 'false',

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROOT, startArguments } from './start-command.js';
 
 export interface ServerProcess {
   url: string;
@@ -12,8 +13,6 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
 }
-
-const ROOT = join(import.meta.dirname, '../..');
 
 /** A temporary folder for a test's database file. */
 export function tempDir(): string {
@@ -32,10 +31,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs `server/index.ts` as `npm start` does, on a free port, and waits until /healthz answers. */
+/**
+ * Runs the server exactly as `npm start` does (the bundle tests/helpers/global-setup.ts built, with
+ * the same node flags) on a free port, and waits until /healthz answers.
+ */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  const child = spawn(process.execPath, startArguments(), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -90,7 +92,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
 
 /** Runs the server expecting it to refuse to start; resolves with exit code and output. */
 export function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  const child = spawn(process.execPath, startArguments(), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
