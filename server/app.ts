@@ -34,8 +34,6 @@ export function trpcErrorLogger(logger: Logger) {
         { requestId: ctx?.requestId, procedure: path, err: error.cause ?? error },
         'procedure failed',
       );
-    } else if (error.code === 'SERVICE_UNAVAILABLE' && error.cause) {
-      logger.warn({ requestId: ctx?.requestId, procedure: path, err: error.cause }, 'write refused for now');
     }
   };
 }

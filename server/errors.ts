@@ -5,8 +5,8 @@ import type { ErrorReason } from '../shared/reasons.js';
 /** A business failure: a tRPC code plus the stable `reason` clients switch on. */
 export class AppError extends TRPCError {
   readonly reason: ErrorReason;
-  constructor(code: TRPC_ERROR_CODE_KEY, reason: ErrorReason, message: string, cause?: unknown) {
-    super({ code, message, cause });
+  constructor(code: TRPC_ERROR_CODE_KEY, reason: ErrorReason, message: string) {
+    super({ code, message });
     this.reason = reason;
   }
 }

@@ -1,4 +1,5 @@
 import { initTRPC } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
 import type { Context } from './context.js';
 import { AppError, DEFAULT_REASONS, isRetryableStorageError } from './errors.js';
@@ -12,20 +13,31 @@ const t = initTRPC.context<Context>().create({
   // NOTE: isDev false keeps stacks out of every answer, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
+    // A write the database refused whole (locked past busy_timeout by another process, or a failed
+    // group commit) saved nothing: 503 TEMPORARILY_UNAVAILABLE tells the client to retry. Mapped
+    // here rather than in a middleware so that no request pays for it.
+    const busy = isRetryableStorageError(error.cause);
     const zodError = error.cause instanceof ZodError ? error.cause : null;
-    const reason =
-      error instanceof AppError ? error.reason : zodError ? 'INVALID_INPUT' : DEFAULT_REASONS[error.code];
+    const reason = busy
+      ? 'TEMPORARILY_UNAVAILABLE'
+      : error instanceof AppError
+        ? error.reason
+        : zodError
+          ? 'INVALID_INPUT'
+          : DEFAULT_REASONS[error.code];
     const flattened = zodError ? z.flattenError(zodError) : null;
     return {
-      message: zodError
-        ? 'Invalid input'
-        : error.cause instanceof SyntaxError
-          ? 'Malformed JSON'
-          : (GENERIC_MESSAGES[error.code] ?? shape.message),
-      code: shape.code,
+      message: busy
+        ? 'The shop is busy and nothing was saved; try again'
+        : zodError
+          ? 'Invalid input'
+          : error.cause instanceof SyntaxError
+            ? 'Malformed JSON'
+            : (GENERIC_MESSAGES[error.code] ?? shape.message),
+      code: busy ? TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE : shape.code,
       data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
+        code: busy ? 'SERVICE_UNAVAILABLE' : shape.data.code,
+        httpStatus: busy ? 503 : shape.data.httpStatus,
         path: shape.data.path,
         reason,
         ...(flattened && { fieldErrors: flattened.fieldErrors, formErrors: flattened.formErrors }),
@@ -36,28 +48,10 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-/**
- * A write the database refused whole (locked past busy_timeout by another process, or a failed
- * group commit) answers 503 TEMPORARILY_UNAVAILABLE instead of a 500: nothing was saved, so the
- * client may retry (with the same idempotency key for an order).
- */
-const storageRefusals = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && isRetryableStorageError(result.error.cause)) {
-    throw new AppError(
-      'SERVICE_UNAVAILABLE',
-      'TEMPORARILY_UNAVAILABLE',
-      'The shop is busy and nothing was saved; try again',
-      result.error.cause,
-    );
-  }
-  return result;
-});
-
-export const publicProcedure = t.procedure.use(storageRefusals);
+export const publicProcedure = t.procedure;
 
 /** Signed-in callers only; narrows the context to a `user` and its `sessionId`. */
-export const customerProcedure = publicProcedure.use(({ ctx, next }) => {
+export const customerProcedure = t.procedure.use(({ ctx, next }) => {
   const current = ctx.session.current();
   if (!current) throw new AppError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Sign in to continue');
   return next({ ctx: { user: current.user, sessionId: current.session.id } });

@@ -54,6 +54,6 @@ describe('a write while another process holds the lock', () => {
     expect(t.deps.db.select().from(customerOrder).all()).toHaveLength(0);
     const placed = await client.checkout.placeOrder.mutate(order);
     expect(placed.order.items).toHaveLength(1);
-    expect(t.logs.some((line) => line.msg === 'write refused for now')).toBe(true);
+    expect(t.logs.some((line) => line.msg === 'procedure failed')).toBe(true);
   });
 });
