@@ -7,7 +7,6 @@ import {
   type AnyProcedure,
   getErrorShape,
   getTRPCErrorFromUnknown,
-  transformTRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
 import { cartCookieName, readCookie, sessionCookieName } from '../auth/cookies.js';
 import { isSameOriginOrTrusted } from '../auth/cross-origin.js';
@@ -62,6 +61,8 @@ export function createTrpcFastPath(deps: Deps, options: FastPathOptions) {
   // At run time tRPC keeps the procedures in a flat record by dotted path.
   const procedures = options.router._def.procedures as unknown as Record<string, AnyProcedure>;
   const rootConfig = options.router._def._config;
+  // What transformTRPCResponse does to one answer, without its object spreads.
+  const serialize = (value: unknown) => rootConfig.transformer.output.serialize(value) as unknown;
   const sessionCookie = sessionCookieName(config);
   const cartCookie = cartCookieName(config);
   const trusted = new Set(config.TRUSTED_ORIGINS);
@@ -147,7 +148,7 @@ export function createTrpcFastPath(deps: Deps, options: FastPathOptions) {
         signal: undefined,
         batchIndex: 0,
       });
-      body = JSON.stringify(transformTRPCResponse(rootConfig, { result: { data } }));
+      body = JSON.stringify({ result: { data: serialize(data) } });
     } catch (cause) {
       const error = getTRPCErrorFromUnknown(cause);
       options.onError({ error, path: call.path, input: call.input, ctx, type, req });
@@ -160,7 +161,7 @@ export function createTrpcFastPath(deps: Deps, options: FastPathOptions) {
         ctx,
       });
       status = getHTTPStatusCode({ error: shape }, [error]);
-      body = JSON.stringify(transformTRPCResponse(rootConfig, { error: shape }));
+      body = JSON.stringify({ error: serialize(shape) });
     }
     responseHeaders.push('Content-Length', String(Buffer.byteLength(body)));
     res.writeHead(status, responseHeaders).end(body);
