@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: Backroom against a bare node:http + better-sqlite3 reference on a generated
  * 100k-product catalogue, over loopback with autocannon (50 connections, 10 s per scenario after a
- * 3 s warm-up), alternating the two servers. Prints a table and writes it to bench-results/latest.md.
+ * 3 s warm-up), alternating the two servers. Prints a table and writes it to bench-results/latest.md
+ * (latest-workers-N.md with BENCH_WORKERS=N).
  * `checkout.placeOrder` is placeOrder alone, each request from the next of ORDER_CUSTOMERS signed-in
  * customers with a one-line cart; its orders/s counts 2xx answers only, and any non-2xx is shown
  * (a non-2xx there means the measure is wrong).
@@ -26,6 +27,8 @@ const CUSTOMERS = 400;
 const ORDER_CUSTOMERS = Number(process.env.BENCH_ORDER_CUSTOMERS ?? 30_000);
 /** Runs only the scenarios whose name contains this text (for quick experiments). */
 const ONLY = process.env.BENCH_ONLY ?? '';
+/** Backroom's WORKERS (the reference is always one process). */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 
 function log(message: string) {
   process.stderr.write(`${message}\n`);
@@ -103,9 +106,20 @@ interface Running {
   peakRssKb: () => number;
 }
 
+/** The process and, with WORKERS > 1, its worker processes. */
+function processTree(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return [pid, ...(children ? children.split(' ').map(Number) : [])];
+}
+
+/** CPU time of the server's processes, in clock ticks (100 per second). */
 function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+  let ticks = 0;
+  for (const id of processTree(pid)) {
+    const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+  }
+  return ticks;
 }
 
 async function start(
@@ -130,9 +144,12 @@ async function start(
       return {
         child,
         url,
+        // The largest peak of any one server process.
         peakRssKb: () => {
-          const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-          peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+          for (const id of processTree(child.pid ?? 0)) {
+            const status = readFileSync(`/proc/${id}/status`, 'utf8');
+            peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+          }
           return peak;
         },
       };
@@ -152,6 +169,7 @@ const backroom = await start(
     SEED_DEMO: 'false',
     NODE_ENV: 'production',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    WORKERS: String(WORKERS),
   },
   3900,
 );
@@ -304,17 +322,18 @@ for (const scenario of scenarios.filter((s) => s.name.includes(ONLY))) {
 }
 
 const table = [
-  `Backroom on ${PRODUCTS.toLocaleString('en')} products, ${CONNECTIONS} connections, ${DURATION} s per scenario after a 3 s warm-up, client and server on one ${process.arch} machine (${(await import('node:os')).cpus().length} cores), Node ${process.version}, synchronous=FULL.`,
+  `Backroom on ${PRODUCTS.toLocaleString('en')} products, ${CONNECTIONS} connections, ${DURATION} s per scenario after a 3 s warm-up, client and server on one ${process.arch} machine (${(await import('node:os')).cpus().length} cores), Node ${process.version}, synchronous=FULL, Backroom WORKERS=${WORKERS}, the reference one process.`,
   '',
   '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | reference req/s / p50 / p99 / CPU µs | ratio |',
   '|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
-  `Peak RSS: Backroom ${Math.round(backroom.peakRssKb() / 1024)} MB, reference ${Math.round(reference.peakRssKb() / 1024)} MB.`,
+  `Peak RSS (largest process): Backroom ${Math.round(backroom.peakRssKb() / 1024)} MB, reference ${Math.round(reference.peakRssKb() / 1024)} MB.`,
 ].join('\n');
 
 console.log(table);
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench-results', 'latest.md'), `${table}\n`);
+const resultFile = WORKERS === 1 ? 'latest.md' : `latest-workers-${WORKERS}.md`;
+writeFileSync(join(ROOT, 'bench-results', resultFile), `${table}\n`);
 backroom.child.kill('SIGTERM');
 reference.child.kill('SIGTERM');
