@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { customerOrder, idempotencyKey, inventoryMovement, variant } from '../../db/schema/index.js';
+import { customerOrder, idempotencyKey, inventoryMovement } from '../../db/schema/index.js';
 import { writeBatchCounters } from '../../db/write-batch.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createTestClient, type TestClient } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
-import { ADDRESS, customer, type Shop, setupShop } from '../helpers/shop.js';
+import { ADDRESS, customer, type Shop, setupShop, stockOf as stockOfVariant } from '../helpers/shop.js';
 
 let t: TestApp;
 let shop: Shop;
@@ -16,8 +16,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const stockOf = (id: string) =>
-  t.deps.db.select({ stock: variant.stock }).from(variant).where(eq(variant.id, id)).get()?.stock;
+const stockOf = (id: string) => stockOfVariant(t, id);
 const orders = () => t.deps.db.select({ id: customerOrder.id }).from(customerOrder).all();
 
 /** `count` customers, each with an unbatched client (one request per call) and `quantity` of the variant in the cart. */

@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { customerOrder, idempotencyKey, variant } from '../../db/schema/index.js';
+import { customerOrder, idempotencyKey } from '../../db/schema/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { errorOf } from '../helpers/errors.js';
-import { ADDRESS, customer, type Shop, setupShop } from '../helpers/shop.js';
+import { ADDRESS, customer, type Shop, setupShop, stockOf as stockOfVariant } from '../helpers/shop.js';
 
 let t: TestApp;
 let shop: Shop;
@@ -14,8 +13,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const stockOf = (id: string) =>
-  t.deps.db.select({ stock: variant.stock }).from(variant).where(eq(variant.id, id)).get()?.stock;
+const stockOf = (id: string) => stockOfVariant(t, id);
 const orderCount = () => t.deps.db.select().from(customerOrder).all().length;
 
 describe('shipping options and quotes', () => {

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { customerOrder, discount, inventoryMovement, variant } from '../../db/schema/index.js';
+import { customerOrder, discount, inventoryMovement } from '../../db/schema/index.js';
 import { expireUnpaidOrders } from '../../server/services/orders.js';
 import type { ORDER_STATUSES } from '../../shared/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { errorOf } from '../helpers/errors.js';
-import { customer, placeOrder, type Shop, setupShop } from '../helpers/shop.js';
+import { customer, placeOrder, type Shop, setupShop, stockOf as stockOfVariant } from '../helpers/shop.js';
 
 type Status = (typeof ORDER_STATUSES)[number];
 let t: TestApp;
@@ -17,8 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const stockOf = (id: string) =>
-  t.deps.db.select({ stock: variant.stock }).from(variant).where(eq(variant.id, id)).get()?.stock;
+const stockOf = (id: string) => stockOfVariant(t, id);
 
 /** Drives a fresh order to a status through the admin API. */
 async function orderIn(status: Status) {

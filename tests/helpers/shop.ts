@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm';
+import { variant } from '../../db/schema/index.js';
 import type { TestApp } from './app.js';
 import { adminClient, createProduct } from './catalog.js';
 import { createTestClient, newAccount, type TestClient } from './client.js';
@@ -83,3 +85,7 @@ export async function placeOrder(
     shippingOptionId: shop.standard.id,
   });
 }
+
+/** A variant's stock as the database holds it now. */
+export const stockOf = (t: TestApp, variantId: string) =>
+  t.deps.db.select({ stock: variant.stock }).from(variant).where(eq(variant.id, variantId)).get()?.stock;
