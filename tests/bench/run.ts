@@ -24,7 +24,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
 const CUSTOMERS = 400;
 /** Signed-in customers with a one-line cart, one per placeOrder request (warm-up included). */
-const ORDER_CUSTOMERS = Number(process.env.BENCH_ORDER_CUSTOMERS ?? 30_000);
+/** One customer per order: enough for 4,000 orders/s through the warm-up and the run. */
+const ORDER_CUSTOMERS = Number(process.env.BENCH_ORDER_CUSTOMERS ?? (DURATION + 3) * 4_000);
 /** Runs only the scenarios whose name contains this text (for quick experiments). */
 const ONLY = process.env.BENCH_ONLY ?? '';
 /** Backroom's WORKERS (the reference is always one process). */
@@ -179,6 +180,13 @@ const reference = await start(
   { DATABASE_PATH: databasePath },
   3901,
 );
+
+// Whatever ends the bench (the end, an error, Ctrl-C), the servers end with it.
+process.on('exit', () => {
+  backroom.child.kill('SIGTERM');
+  reference.child.kill('SIGTERM');
+});
+process.on('SIGINT', () => process.exit(130));
 
 // ---- scenarios ------------------------------------------------------------------------------
 const q = (input: unknown) => `?input=${encodeURIComponent(JSON.stringify(input))}`;
@@ -335,5 +343,4 @@ console.log(table);
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
 const resultFile = WORKERS === 1 ? 'latest.md' : `latest-workers-${WORKERS}.md`;
 writeFileSync(join(ROOT, 'bench-results', resultFile), `${table}\n`);
-backroom.child.kill('SIGTERM');
-reference.child.kill('SIGTERM');
+process.exit(0); // the exit handler above stops both servers
