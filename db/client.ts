@@ -49,6 +49,16 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
   }
 }
 
+/**
+ * The better-sqlite3 connection behind the root Drizzle handle. A transaction object has none:
+ * statement caches and the group commit work on the connection, so they need the root handle.
+ */
+export function rootConnection(db: Executor): Sqlite {
+  const connection = (db as { $client?: Sqlite }).$client;
+  if (!connection) throw new TypeError('This needs the root database handle, not a transaction');
+  return connection;
+}
+
 /** True when the database answers and every committed migration has been applied. */
 export function isReady(sqlite: Sqlite, expectedMigrations: number): boolean {
   try {

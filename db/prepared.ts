@@ -1,6 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { sql } from 'drizzle-orm';
-import type { Executor, Sqlite } from './client.js';
+import { type Executor, rootConnection, type Sqlite } from './client.js';
 
 const statements = new WeakMap<Sqlite, Map<string, Statement>>();
 const builtQueries = new WeakMap<object, Map<string, unknown>>();
@@ -15,16 +14,10 @@ export interface PlainQuery {
 /**
  * Runs a dynamic query through a statement cache keyed by its SQL text, so each query shape is
  * prepared once per database and no query builder runs per request (values stay bound
- * parameters). Inside a transaction it goes through Drizzle, which prepares per call.
+ * parameters). Takes the root handle; the text must come from code, never from input.
  */
 export function allRows<T>(db: Executor, query: PlainQuery): T[] {
-  const client = (db as { $client?: Sqlite }).$client;
-  if (!client) {
-    const [first = '', ...rest] = query.text.split('?');
-    const chunks = [sql.raw(first)];
-    for (const [i, text] of rest.entries()) chunks.push(sql`${query.params[i]}`, sql.raw(text));
-    return db.all<T>(sql.join(chunks));
-  }
+  const client = rootConnection(db);
   let cache = statements.get(client);
   if (!cache) {
     cache = new Map();
