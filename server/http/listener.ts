@@ -4,7 +4,7 @@ import { createApp, MAX_BODY_BYTES, trpcErrorLogger } from '../app.js';
 import type { Deps } from '../deps.js';
 import { appRouter } from '../routers/_app.js';
 import { Metrics } from './metrics.js';
-import { createTrpcFastPath } from './trpc-fast-path.js';
+import { createTrpcFastPath, type Fallback } from './trpc-fast-path.js';
 
 /** Writes a Fetch Response to a node:http response (bodies here are small JSON or text). */
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -32,7 +32,7 @@ export function createRequestListener(deps: Deps) {
     onError: trpcErrorLogger(deps.logger),
   });
   /** A POST the fast path read but will not answer (its body is not JSON) goes to the app whole. */
-  const replay = (req: IncomingMessage, res: ServerResponse) => (body: Buffer) => {
+  const replay: Fallback = (req, res, body) => {
     const headers = new Headers();
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
@@ -50,7 +50,7 @@ export function createRequestListener(deps: Deps) {
       });
   };
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    if (!fastPath(req, res, replay(req, res))) void stock(req, res);
+    if (!fastPath(req, res, replay)) void stock(req, res);
   };
   return Object.assign(listener, { fastPathAnswers: () => fastPath.answered });
 }

@@ -35,6 +35,9 @@ export interface FastPathOptions {
   onError: HTTPErrorHandler<AppRouter, IncomingMessage>;
 }
 
+/** Where a POST goes whose body the fast path read but will not answer. */
+export type Fallback = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
+
 /** A call the fast path takes on: its procedure, and for a query its input (a body is read later). */
 interface Claimed {
   path: string;
@@ -175,21 +178,22 @@ export function createTrpcFastPath(deps: Deps, options: FastPathOptions) {
     });
   }
 
+  function fail(res: ServerResponse, error: unknown) {
+    logger.error({ err: error }, 'request failed');
+    if (res.headersSent) res.destroy();
+    else res.writeHead(500, fixedHeaders).end(JSON.stringify(INTERNAL_ERROR));
+  }
+
   /**
    * Answers the request and returns true, or returns false (having read nothing) so the caller
    * hands it to the Hono app. `fallback` gets a POST whose body turned out not to be JSON.
    */
-  function tryFastPath(req: IncomingMessage, res: ServerResponse, fallback: (body: Buffer) => void): boolean {
+  function tryFastPath(req: IncomingMessage, res: ServerResponse, fallback: Fallback): boolean {
     const call = claim(req);
     if (!call) return false;
     const started = performance.now();
-    const fail = (error: unknown) => {
-      logger.error({ err: error }, 'request failed');
-      if (res.headersSent) res.destroy();
-      else res.writeHead(500, fixedHeaders).end(JSON.stringify(INTERNAL_ERROR));
-    };
     if (call.query) {
-      answer(req, res, call, started).catch(fail);
+      answer(req, res, call, started).catch((error: unknown) => fail(res, error));
       return true;
     }
     const chunks: Buffer[] = [];
@@ -200,10 +204,10 @@ export function createTrpcFastPath(deps: Deps, options: FastPathOptions) {
       try {
         call.input = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
       } catch {
-        fallback(raw); // tRPC answers a malformed body itself
+        fallback(req, res, raw); // tRPC answers a malformed body itself
         return;
       }
-      answer(req, res, call, started).catch(fail);
+      answer(req, res, call, started).catch((error: unknown) => fail(res, error));
     });
     return true;
   }
