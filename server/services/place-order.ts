@@ -51,7 +51,7 @@ export type PlacedOrder = { order: Order; payment: Payment };
 type Written = { orderId: string; placed: PlacedOrder | null; replay: string | null };
 
 /** Whether starting a payment calls out (stripe) or is settled outside the shop (manual). */
-const callsProvider = (payments: PaymentProvider) => payments.name !== 'manual';
+const callsProvider = (provider: PaymentProvider['name']) => provider !== 'manual';
 
 /**
  * The write of placeOrder, run inside the caller's transaction with the root handle (so the
@@ -152,7 +152,7 @@ function writeOrder(deps: PlaceOrderDeps, user: SessionUser, input: PlaceOrderIn
   // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
   // the key in this same commit; otherwise it is stored once the payment has started.
   let placed: PlacedOrder | null = null;
-  if (!callsProvider(deps.payments)) {
+  if (!callsProvider(deps.payments.name)) {
     const order = loadOrder(db, orderId);
     placed = { order, payment: order.payment };
   }
@@ -215,7 +215,7 @@ export async function startPayment(
   orderId: string,
 ): Promise<void> {
   const row = records.paymentOfOrder(deps.db).get({ orderId });
-  if (!row || row.provider === 'manual' || row.externalId !== null) return;
+  if (!row || !callsProvider(row.provider) || row.externalId !== null) return;
   const started = await deps.payments.createPayment({ orderId, amount: row.amount, currency: row.currency });
   deps.db
     .update(payment)
