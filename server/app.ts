@@ -1,26 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trpcServer } from '@hono/trpc-server';
-import type { TRPCError } from '@trpc/server';
+import type { AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { isReady, MIGRATIONS_FOLDER } from '../db/client.js';
-import { crossOriginGuard } from './auth/cross-origin.js';
-import { createHonoContext } from './context.js';
+import { createContextFactory, type NodeRequest } from './context.js';
 import type { Deps } from './deps.js';
-import { corsAllowlist } from './http/cors.js';
+import { corsPreflight } from './http/cors.js';
+import { crossOriginGuard } from './http/cross-origin.js';
 import { errorBody } from './http/error-response.js';
+import { MAX_BATCH_SIZE, MAX_BODY_BYTES, PAYLOAD_TOO_LARGE } from './http/limits.js';
+import { createRequestListener } from './http/listener.js';
 import { Metrics } from './http/metrics.js';
-import { type RequestVariables, requestLog } from './http/request-log.js';
-import { secureHeaders } from './http/secure-headers.js';
+import { indexProcedures } from './http/procedure-index.js';
+import { type AccessLog, answerRules, type RequestVariables } from './http/request-log.js';
+import { createHeaderRule } from './http/response-headers.js';
+import { createTrpcFastPath } from './http/trpc-fast-path.js';
 import { urlGuard } from './http/url-guard.js';
 import type { PaymentEvent } from './integrations/payments/index.js';
 import { appRouter } from './routers/_app.js';
 import { applyPaymentEvent } from './services/payment-events.js';
-
-export const MAX_BODY_BYTES = 1024 * 1024;
-export const MAX_BATCH_SIZE = 20;
 
 const committedMigrations = (
   JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
@@ -38,21 +39,68 @@ export function trpcErrorLogger(logger: Logger) {
   };
 }
 
-/** Builds the HTTP application; no listening, so tests drive it with app.request(). */
-export function createApp(deps: Deps, metrics = new Metrics()) {
-  const { config, logger } = deps;
-  const app = new Hono<{ Variables: RequestVariables }>();
+export interface AppOptions {
+  /** Answer the common tRPC calls on the fast path (default); off, every request goes through Hono. */
+  fastPath?: boolean;
+}
 
-  app.use(requestLog(logger, metrics));
-  app.use(secureHeaders(config));
+/**
+ * The server's HTTP application: the node:http request listener that `npm start` serves and the
+ * tests drive over a socket, with its metrics. Every response rule is built here once and read by
+ * both answering paths: the tRPC fast path and the Hono app.
+ */
+export function createApp(deps: Deps, options: AppOptions = {}) {
+  const router: AnyTRPCRouter = appRouter;
+  const metrics = new Metrics(indexProcedures(router).keys());
+  const access: AccessLog = { logger: deps.logger, metrics };
+  const headerRule = createHeaderRule(deps.config);
+  const createContext = createContextFactory(deps);
+  const hono = createHonoApp(deps, access, headerRule, createContext);
+  const fastPath =
+    options.fastPath === false
+      ? null
+      : createTrpcFastPath({
+          router,
+          config: deps.config,
+          maxBodyBytes: MAX_BODY_BYTES,
+          access,
+          headerRule,
+          createContext,
+          onError: trpcErrorLogger(deps.logger),
+        });
+  const listener = createRequestListener({
+    fetch: hono.fetch,
+    fastPath,
+    maxBodyBytes: MAX_BODY_BYTES,
+    access,
+    headerRule,
+  });
+  return { listener, metrics };
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** The Hono app: every rule and refusal before tRPC, the routes, and the stock tRPC adapter. */
+function createHonoApp(
+  deps: Deps,
+  access: AccessLog,
+  headerRule: ReturnType<typeof createHeaderRule>,
+  createContext: ReturnType<typeof createContextFactory>,
+) {
+  const { config, logger } = deps;
+  const { metrics } = access;
+  const app = new Hono<{ Bindings: { incoming: NodeRequest }; Variables: RequestVariables }>();
+
+  app.use(answerRules(access, headerRule));
   app.use(urlGuard);
-  app.use(corsAllowlist(config.TRUSTED_ORIGINS));
+  app.use(corsPreflight(config.TRUSTED_ORIGINS));
   app.use(crossOriginGuard(config));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        c.json(errorBody('PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'Request body over 1 MiB'), 413),
+      // NOTE: the rest of a streamed body is not read; closing the connection after the answer
+      // keeps the client from sending its next request on a connection the server drops.
+      onError: (c) => c.json(PAYLOAD_TOO_LARGE, 413, { Connection: 'close' }),
     }),
   );
 
@@ -60,11 +108,11 @@ export function createApp(deps: Deps, metrics = new Metrics()) {
   app.get('/readyz', (c) =>
     isReady(deps.sqlite, committedMigrations) ? c.json({ ok: true }) : c.json({ ok: false }, 503),
   );
-  app.get('/metrics', (c) => {
+  app.get('/metrics', async (c) => {
     if (config.METRICS_TOKEN && c.req.header('authorization') !== `Bearer ${config.METRICS_TOKEN}`) {
       return c.json(errorBody('UNAUTHORIZED', 'UNAUTHENTICATED', 'Metrics token required'), 401);
     }
-    return c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    return c.text(await metrics.render(), 200, { 'Content-Type': metrics.contentType });
   });
 
   app.post('/webhooks/stripe', async (c) => {
@@ -86,18 +134,13 @@ export function createApp(deps: Deps, metrics = new Metrics()) {
     return c.json({ received: true, outcome });
   });
 
-  app.use('/trpc/*', async (c, next) => {
-    await next();
-    // Answers depend on the session cookie: never let a shared cache keep them.
-    c.res.headers.set('Cache-Control', 'no-store');
-  });
   app.use(
     '/trpc/*',
     trpcServer({
       router: appRouter,
       endpoint: '/trpc',
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: createHonoContext(deps),
+      createContext: (opts, c) => createContext(c.env.incoming, c.get('requestId'), opts.resHeaders),
       onError: trpcErrorLogger(logger),
     }),
   );
@@ -109,5 +152,3 @@ export function createApp(deps: Deps, metrics = new Metrics()) {
   });
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

@@ -70,6 +70,18 @@ const envSchema = z
     METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
     TRUST_PROXY: flag(false),
     /** Server processes sharing the port and the database file; jobs run in the first one only. */
+    HEADERS_TIMEOUT_MS: z.coerce
+      .number({ error: 'expected milliseconds' })
+      .int()
+      .min(1000)
+      .max(120_000)
+      .default(10_000),
+    REQUEST_TIMEOUT_MS: z.coerce
+      .number({ error: 'expected milliseconds' })
+      .int()
+      .min(1000)
+      .max(600_000)
+      .default(30_000),
     WORKERS: z.coerce.number({ error: 'expected a whole number' }).int().min(1).max(64).default(1),
   })
   .superRefine((env, ctx) => {

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { Db, Sqlite } from '../db/client.js';
+import type { DatabaseHandle, Db, Sqlite } from '../db/client.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { Mailer } from './integrations/mail/mailer.js';
-import type { PaymentProvider } from './integrations/payments/index.js';
+import { createMailer, type Mailer } from './integrations/mail/mailer.js';
+import { createPaymentProvider, type PaymentProvider } from './integrations/payments/index.js';
 
-/** What the app is built from; tests build their own (in-memory database, manual clock). */
+/** What the app is built from; tests build theirs with createDeps too (own database, manual clock). */
 export interface Deps {
   db: Db;
   sqlite: Sqlite;
@@ -14,4 +14,17 @@ export interface Deps {
   clock: Clock;
   payments: PaymentProvider;
   mailer: Mailer;
+}
+
+/** The one way to assemble the dependencies, for the server process and for the tests. */
+export function createDeps(config: Config, database: DatabaseHandle, logger: Logger, clock: Clock): Deps {
+  return {
+    db: database.db,
+    sqlite: database.sqlite,
+    config,
+    logger,
+    clock,
+    payments: createPaymentProvider(config),
+    mailer: createMailer(config),
+  };
 }

@@ -1,13 +1,12 @@
 import cluster from 'node:cluster';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase } from '../db/client.js';
+import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { createRequestListener } from './http/listener.js';
-import { createMailer } from './integrations/mail/mailer.js';
-import { createPaymentProvider } from './integrations/payments/index.js';
+import { createDeps } from './deps.js';
+import { createHttpServer } from './http/server.js';
 import { startJobs } from './jobs/index.js';
 import { createLogger } from './logger.js';
 
@@ -89,16 +88,9 @@ async function runPrimary(config: Config) {
 /** One server process: database → app → listen → jobs (first worker only) → graceful shutdown. */
 async function runServer(config: Config, workerIndex: number) {
   const database = attempt(() => openDatabase(config.DATABASE_PATH, { migrate: !cluster.isWorker }));
+  const processLogger = cluster.isWorker ? logger.child({ worker: workerIndex }) : logger;
   const deps = attempt(
-    () => ({
-      db: database.db,
-      sqlite: database.sqlite,
-      config,
-      logger: cluster.isWorker ? logger.child({ worker: workerIndex }) : logger,
-      clock: systemClock,
-      payments: createPaymentProvider(config),
-      mailer: createMailer(config),
-    }),
+    () => createDeps(config, database, processLogger, systemClock),
     () => database.close(),
   );
   if (!cluster.isWorker) {
@@ -108,7 +100,7 @@ async function runServer(config: Config, workerIndex: number) {
     });
   }
 
-  const server = createServer(createRequestListener(deps));
+  const server = createHttpServer(createApp(deps).listener, config);
   server.listen(config.PORT, config.HOST, () => {
     const info = server.address() as AddressInfo;
     deps.logger.info({ port: info.port, host: info.address, database: config.DATABASE_PATH }, 'listening');

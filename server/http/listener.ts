@@ -1,10 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
-import { createApp, MAX_BODY_BYTES, trpcErrorLogger } from '../app.js';
-import type { Deps } from '../deps.js';
-import { appRouter } from '../routers/_app.js';
-import { Metrics } from './metrics.js';
-import { createTrpcFastPath, type Fallback } from './trpc-fast-path.js';
+import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
+import { PAYLOAD_TOO_LARGE } from './limits.js';
+import { type AccessLog, logRequest, requestIdFrom } from './request-log.js';
+import type { HeaderRule } from './response-headers.js';
+import type { Fallback, TrpcFastPath } from './trpc-fast-path.js';
+
+/** The most of a refused body read and thrown away before the connection is closed. */
+const LINGER_MAX_BYTES = 16 * 1024 * 1024;
+/** How long a refused body is read and thrown away before the connection is closed. */
+const LINGER_MS = 2_000;
+
+export interface ListenerParts {
+  /** The Hono app's fetch: every rule, every refusal, the stock tRPC adapter. */
+  fetch: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
+  fastPath: TrpcFastPath | null;
+  maxBodyBytes: number;
+  access: AccessLog;
+  headerRule: HeaderRule;
+}
 
 /** Writes a Fetch Response to a node:http response (bodies here are small JSON or text). */
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -18,19 +31,14 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
 }
 
 /**
- * The node:http request listener of a server process: the tRPC fast path for the common calls,
- * the Hono app (every middleware, every refusal, the stock tRPC adapter) for everything else.
+ * The node:http request listener of the server, the one `npm start` runs and the tests drive over
+ * a socket: a declared body over the limit is refused here, the tRPC fast path answers the common
+ * calls, and the Hono app everything else.
  */
-export function createRequestListener(deps: Deps) {
-  const metrics = new Metrics();
-  const app = createApp(deps, metrics);
-  const stock = getRequestListener(app.fetch);
-  const fastPath = createTrpcFastPath(deps, {
-    router: appRouter,
-    maxBodyBytes: MAX_BODY_BYTES,
-    metrics,
-    onError: trpcErrorLogger(deps.logger),
-  });
+export function createRequestListener(parts: ListenerParts) {
+  const { fetch, fastPath, maxBodyBytes, access, headerRule } = parts;
+  const stock = getRequestListener(fetch);
+
   /** A POST the fast path read but will not answer (its body is not JSON) goes to the app whole. */
   const replay: Fallback = (req, res, body) => {
     const headers = new Headers();
@@ -42,15 +50,54 @@ export function createRequestListener(deps: Deps) {
       headers,
       body,
     });
-    Promise.resolve(app.fetch(request, { incoming: req, outgoing: res }))
+    Promise.resolve(fetch(request, { incoming: req, outgoing: res }))
       .then((response) => writeResponse(res, response))
       .catch((error: unknown) => {
-        deps.logger.error({ err: error }, 'request failed');
+        access.logger.error({ err: error }, 'request failed');
         res.destroy();
       });
   };
-  const listener = (req: IncomingMessage, res: ServerResponse) => {
-    if (!fastPath(req, res, replay)) void stock(req, res);
+
+  /**
+   * 413 for a body declared over the limit, before any of it is read. The answer says
+   * `Connection: close`; the body is read and dropped for a while before the end of the answer
+   * closes the connection, so the client gets the 413 instead of a reset while it is still sending.
+   */
+  const refuseOversized = (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const incomingId = req.headers['x-request-id'];
+    const requestId = requestIdFrom(typeof incomingId === 'string' ? incomingId : undefined);
+    const path = (req.url ?? '').split('?', 1)[0] ?? '';
+    const body = JSON.stringify(PAYLOAD_TOO_LARGE);
+    const headers = headerRule({
+      requestId,
+      origin: req.headers.origin,
+      trpc: path.startsWith('/trpc/'),
+    }).flat();
+    headers.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body)));
+    headers.push('Connection', 'close');
+    res.writeHead(413, headers);
+    res.write(body);
+    let drained = 0;
+    const close = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      if (!res.writableEnded) res.end();
+    };
+    const onData = (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > LINGER_MAX_BYTES) close();
+    };
+    const timer = setTimeout(close, LINGER_MS);
+    req.on('data', onData);
+    req.on('end', close);
+    req.on('error', close);
+    logRequest(access, { requestId, method: req.method ?? '', path, status: 413, started });
   };
-  return Object.assign(listener, { fastPathAnswers: () => fastPath.answered });
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length']) > maxBodyBytes) refuseOversized(req, res);
+    else if (!fastPath?.(req, res, replay)) void stock(req, res);
+  };
+  return Object.assign(listener, { fastPathAnswers: () => fastPath?.answered ?? 0 });
 }

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
+import type { HeaderRule } from './response-headers.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -26,6 +27,12 @@ export interface AnsweredRequest {
   started: number;
 }
 
+/** Where every answer is counted and logged: the logger and the metrics of the process. */
+export interface AccessLog {
+  logger: Logger;
+  metrics: Metrics;
+}
+
 const accessLoggers = new WeakMap<Logger, Logger>();
 
 /**
@@ -33,35 +40,37 @@ const accessLoggers = new WeakMap<Logger, Logger>();
  * NOTE: no headers, query strings or bodies are logged, so passwords, cookies and tokens never
  * reach the log; that is why this line alone skips the redaction pass (half its cost).
  */
-export function logRequest(logger: Logger, metrics: Metrics, answered: AnsweredRequest): void {
+export function logRequest({ logger, metrics }: AccessLog, answered: AnsweredRequest): void {
   const { requestId, method, path, status } = answered;
   const durationMs = Math.round((performance.now() - answered.started) * 1000) / 1000;
-  metrics.observe(method, status, durationMs / 1000);
+  const procedure = procedureOf(path);
+  metrics.observe(method, status, durationMs / 1000, procedure);
   let accessLogger = accessLoggers.get(logger);
   if (!accessLogger) {
     accessLogger = logger.child({}, { redact: [] });
     accessLoggers.set(logger, accessLogger);
   }
-  accessLogger.info({ requestId, method, path, procedure: procedureOf(path), status, durationMs });
+  accessLogger.info({ requestId, method, path, procedure, status, durationMs });
 }
 
-/** Gives each request an id, echoes it in X-Request-Id, and logs the answer (see logRequest). */
-export function requestLog(
-  logger: Logger,
-  metrics: Metrics,
+/**
+ * The Hono side of the response rules: gives each request its id, and on the way out sets the
+ * header rule's headers and logs the answer (the fast path applies the same two functions).
+ */
+export function answerRules(
+  access: AccessLog,
+  headerRule: HeaderRule,
 ): MiddlewareHandler<{ Variables: RequestVariables }> {
   return async (c, next) => {
     const started = performance.now();
     const requestId = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     await next();
-    c.res.headers.set('X-Request-Id', requestId);
-    logRequest(logger, metrics, {
-      requestId,
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      started,
-    });
+    const path = c.req.path;
+    const trpc = path.startsWith('/trpc/');
+    for (const [name, value] of headerRule({ requestId, origin: c.req.header('origin'), trpc })) {
+      c.res.headers.set(name, value);
+    }
+    logRequest(access, { requestId, method: c.req.method, path, status: c.res.status, started });
   };
 }

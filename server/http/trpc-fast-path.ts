@@ -1,23 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HTTPErrorHandler } from '@trpc/server/http';
-import { getHTTPStatusCode } from '@trpc/server/http';
-// NOTE: the helpers tRPC's own adapters use (resolveResponse is built from them); the version is
-// pinned (~11.25) and tests/api/trpc-fast-path.test.ts compares every answer with the stock adapter.
 import {
-  type AnyProcedure,
-  getErrorShape,
+  type AnyTRPCRouter,
+  callTRPCProcedure,
   getTRPCErrorFromUnknown,
-} from '@trpc/server/unstable-core-do-not-import';
-import { cartCookieName, readCookie, sessionCookieName } from '../auth/cookies.js';
-import { isSameOriginOrTrusted } from '../auth/cross-origin.js';
-import { clientIpOf, createInnerContext } from '../context.js';
-import type { Deps } from '../deps.js';
-import type { AppRouter } from '../routers/_app.js';
-import { CORS_RESPONSE_HEADERS } from './cors.js';
+  getTRPCErrorShape,
+  type TRPCProcedureType,
+} from '@trpc/server';
+import { getHTTPStatusCode, type HTTPErrorHandler } from '@trpc/server/http';
+import type { Context, NodeRequest } from '../context.js';
+import { crossOriginAllowed } from './cross-origin.js';
 import { errorBody } from './error-response.js';
-import type { Metrics } from './metrics.js';
-import { logRequest, requestIdFrom } from './request-log.js';
-import { securityHeaders } from './secure-headers.js';
+import { indexProcedures } from './procedure-index.js';
+import { type AccessLog, logRequest, requestIdFrom } from './request-log.js';
+import type { HeaderRule } from './response-headers.js';
 
 /** A procedure path with nothing to decode: no batch comma, no percent-escape, no slash. */
 const PLAIN_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
@@ -26,13 +21,18 @@ const PLAIN_TARGET = /^[\x21\x22\x24-\x7e]*$/;
 /** A Host header @hono/node-server takes as it is (the same pattern). */
 const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
 
-const INTERNAL_ERROR = errorBody('INTERNAL_SERVER_ERROR', 'INTERNAL', 'Internal server error');
+const INTERNAL_ERROR = JSON.stringify(
+  errorBody('INTERNAL_SERVER_ERROR', 'INTERNAL', 'Internal server error'),
+);
 
 export interface FastPathOptions {
-  router: AppRouter;
+  router: AnyTRPCRouter;
+  config: Context['config'];
   maxBodyBytes: number;
-  metrics: Metrics;
-  onError: HTTPErrorHandler<AppRouter, IncomingMessage>;
+  access: AccessLog;
+  headerRule: HeaderRule;
+  createContext: (req: NodeRequest, requestId: string, resHeaders: Pick<Headers, 'append'>) => Context;
+  onError: HTTPErrorHandler<AnyTRPCRouter, IncomingMessage>;
 }
 
 /** Where a POST goes whose body the fast path read but will not answer. */
@@ -41,9 +41,17 @@ export type Fallback = (req: IncomingMessage, res: ServerResponse, body: Buffer)
 /** A call the fast path takes on: its procedure, and for a query its input (a body is read later). */
 interface Claimed {
   path: string;
-  procedure: AnyProcedure;
-  query: boolean;
+  type: TRPCProcedureType;
   input: unknown;
+  requestId: string;
+  started: number;
+}
+
+/** A claimed call, stamped with its request id and arrival time. */
+function claimed(req: IncomingMessage, path: string, type: TRPCProcedureType, input: unknown): Claimed {
+  const incoming = req.headers['x-request-id'];
+  const requestId = requestIdFrom(typeof incoming === 'string' ? incoming : undefined);
+  return { path, type, input, requestId, started: performance.now() };
 }
 
 /** `application/json`, compared the way tRPC's JSON content-type handler compares it. */
@@ -53,31 +61,16 @@ function isJson(contentType: string | undefined): boolean {
 
 /**
  * Answers the common tRPC call (one query by GET, or one mutation by POST with a JSON body) straight
- * from node:http, skipping the Fetch Request/Response, AbortSignal and Hono layers. Every other
- * request, and every request some HTTP-level rule would refuse (cross-origin, size, malformed URL,
- * batches, streaming, unknown procedures, wrong methods), is left to the Hono app, which remains
- * the one place those refusals are made. What it answers is what the stock adapter answers:
- * the same middleware headers, log line, metrics, context, error shapes and statuses.
+ * from node:http, skipping the Fetch Request/Response, AbortSignal and Hono layers, on tRPC's public
+ * procedure caller and error shape. Every other request, and every request an HTTP-level rule would
+ * refuse (cross-origin, size, malformed URL, batches, streaming, unknown procedures, wrong methods),
+ * is left to the Hono app, the one place those refusals are made. The headers, request id, log line
+ * and metrics come from the same functions the app uses (response-headers.ts, request-log.ts).
  */
-export function createTrpcFastPath(deps: Deps, options: FastPathOptions) {
-  const { config, logger } = deps;
-  // At run time tRPC keeps the procedures in a flat record by dotted path.
-  const procedures = options.router._def.procedures as unknown as Record<string, AnyProcedure>;
-  const rootConfig = options.router._def._config;
-  // What transformTRPCResponse does to one answer, without its object spreads.
-  const serialize = (value: unknown) => rootConfig.transformer.output.serialize(value) as unknown;
-  const sessionCookie = sessionCookieName(config);
-  const cartCookie = cartCookieName(config);
-  const trusted = new Set(config.TRUSTED_ORIGINS);
-  const fixedHeaders: string[] = [
-    'Content-Type',
-    'application/json',
-    'Vary',
-    'trpc-accept, accept, Origin',
-    'Cache-Control',
-    'no-store',
-    ...securityHeaders(config).flat(),
-  ];
+export function createTrpcFastPath(options: FastPathOptions) {
+  const { router, config, access, headerRule } = options;
+  const procedures = indexProcedures(router);
+  const serialize = (value: unknown): unknown => router._def._config.transformer.output.serialize(value);
 
   /** The call, when this request is one the fast path answers exactly like the stock adapter. */
   function claim(req: IncomingMessage): Claimed | null {
@@ -89,63 +82,69 @@ export function createTrpcFastPath(deps: Deps, options: FastPathOptions) {
     const queryAt = url.indexOf('?');
     const path = url.slice('/trpc/'.length, queryAt === -1 ? undefined : queryAt);
     if (!PLAIN_PATH.test(path)) return null;
-    if (!Object.hasOwn(procedures, path)) return null;
-    const procedure = procedures[path] as AnyProcedure;
+    const type = procedures.get(path);
 
     if (method === 'GET') {
-      if (procedure._def.type !== 'query' || headers['content-type'] !== undefined) return null;
-      if (queryAt === -1) return { path, procedure, query: true, input: undefined };
+      if (type !== 'query' || headers['content-type'] !== undefined) return null;
+      if (queryAt === -1) return claimed(req, path, type, undefined);
       const query = url.slice(queryAt + 1);
       if (!query.startsWith('input=') || query.includes('&')) return null;
       try {
         const text = decodeURIComponent(query.slice('input='.length).replaceAll('+', ' '));
-        return text === '' ? null : { path, procedure, query: true, input: JSON.parse(text) };
+        return text === '' ? null : claimed(req, path, type, JSON.parse(text));
       } catch {
         return null; // the URL guard answers 400
       }
     }
 
     if (method === 'POST') {
-      if (procedure._def.type !== 'mutation' || queryAt !== -1 || !isJson(headers['content-type']))
-        return null;
+      if (type !== 'mutation' || queryAt !== -1 || !isJson(headers['content-type'])) return null;
       const length = Number(headers['content-length']);
       if (headers['transfer-encoding'] !== undefined || !(length <= options.maxBodyBytes)) return null;
-      const allowed = isSameOriginOrTrusted({
+      const allowed = crossOriginAllowed(config, {
+        method,
+        protocol: 'http:',
+        host: headers.host,
         secFetchSite: headers['sec-fetch-site'],
         origin: headers.origin,
-        ownOrigin: config.PUBLIC_URL ?? `http://${headers.host}`,
-        trustedOrigins: config.TRUSTED_ORIGINS,
       });
-      return allowed ? { path, procedure, query: false, input: undefined } : null;
+      return allowed ? claimed(req, path, type, undefined) : null;
     }
     return null;
   }
 
-  async function answer(req: IncomingMessage, res: ServerResponse, call: Claimed, started: number) {
-    const { headers } = req;
-    const requestId = requestIdFrom(headers['x-request-id'] as string | undefined);
-    const responseHeaders = [...fixedHeaders, 'X-Request-Id', requestId];
-    const origin = headers.origin;
-    if (origin !== undefined && trusted.has(origin))
-      responseHeaders.push(...CORS_RESPONSE_HEADERS(origin).flat());
-    const ctx = createInnerContext(deps, {
-      sessionToken: readCookie(headers.cookie, sessionCookie),
-      cartToken: readCookie(headers.cookie, cartCookie),
-      clientIp: clientIpOf(
-        headers['x-forwarded-for'] as string | undefined,
-        req.socket.remoteAddress,
-        config.TRUST_PROXY,
-      ),
-      requestId,
-      resHeaders: { append: (name, value) => responseHeaders.push(name, value) },
+  function finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: Claimed,
+    status: number,
+    headers: string[],
+    body: string,
+  ) {
+    headers.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body)));
+    res.writeHead(status, headers).end(body);
+    tryFastPath.answered += 1;
+    const path = `/trpc/${call.path}`;
+    logRequest(access, {
+      requestId: call.requestId,
+      method: req.method ?? '',
+      path,
+      status,
+      started: call.started,
     });
-    const type = call.procedure._def.type;
+  }
+
+  async function answer(req: IncomingMessage, res: ServerResponse, call: Claimed) {
+    const { requestId, path, type, input } = call;
+    const headers = headerRule({ requestId, origin: req.headers.origin, trpc: true }).flat();
+    const ctx = options.createContext(req, requestId, { append: (name, value) => headers.push(name, value) });
     let body: string;
     let status = 200;
     try {
-      const data = await call.procedure({
-        path: call.path,
-        getRawInput: async () => call.input,
+      const data: unknown = await callTRPCProcedure({
+        router,
+        path,
+        getRawInput: async () => input,
         ctx,
         type,
         signal: undefined,
@@ -154,34 +153,23 @@ export function createTrpcFastPath(deps: Deps, options: FastPathOptions) {
       body = JSON.stringify({ result: { data: serialize(data) } });
     } catch (cause) {
       const error = getTRPCErrorFromUnknown(cause);
-      options.onError({ error, path: call.path, input: call.input, ctx, type, req });
-      const shape = getErrorShape({
-        config: rootConfig,
-        error,
-        type,
-        path: call.path,
-        input: call.input,
-        ctx,
-      });
+      options.onError({ error, path, input, ctx, type, req });
+      const shape = getTRPCErrorShape({ config: router._def._config, error, type, path, input, ctx });
       status = getHTTPStatusCode({ error: shape }, [error]);
       body = JSON.stringify({ error: serialize(shape) });
     }
-    responseHeaders.push('Content-Length', String(Buffer.byteLength(body)));
-    res.writeHead(status, responseHeaders).end(body);
-    tryFastPath.answered += 1;
-    logRequest(logger, options.metrics, {
-      requestId,
-      method: req.method ?? '',
-      path: `/trpc/${call.path}`,
-      status,
-      started,
-    });
+    finish(req, res, call, status, headers, body);
   }
 
-  function fail(res: ServerResponse, error: unknown) {
-    logger.error({ err: error }, 'request failed');
-    if (res.headersSent) res.destroy();
-    else res.writeHead(500, fixedHeaders).end(JSON.stringify(INTERNAL_ERROR));
+  /** An unexpected failure outside the procedure: logged, and answered like the app's onError. */
+  function fail(req: IncomingMessage, res: ServerResponse, call: Claimed, error: unknown) {
+    access.logger.error({ requestId: call.requestId, err: error }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const headers = headerRule({ requestId: call.requestId, origin: req.headers.origin, trpc: true }).flat();
+    finish(req, res, call, 500, headers, INTERNAL_ERROR);
   }
 
   /**
@@ -191,23 +179,22 @@ export function createTrpcFastPath(deps: Deps, options: FastPathOptions) {
   function tryFastPath(req: IncomingMessage, res: ServerResponse, fallback: Fallback): boolean {
     const call = claim(req);
     if (!call) return false;
-    const started = performance.now();
-    if (call.query) {
-      answer(req, res, call, started).catch((error: unknown) => fail(res, error));
+    if (call.type === 'query') {
+      answer(req, res, call).catch((error: unknown) => fail(req, res, call, error));
       return true;
     }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', () => res.destroy());
     req.on('end', () => {
-      const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      const raw = chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
       try {
         call.input = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
       } catch {
         fallback(req, res, raw); // tRPC answers a malformed body itself
         return;
       }
-      answer(req, res, call, started).catch((error: unknown) => fail(res, error));
+      answer(req, res, call).catch((error: unknown) => fail(req, res, call, error));
     });
     return true;
   }
@@ -215,3 +202,5 @@ export function createTrpcFastPath(deps: Deps, options: FastPathOptions) {
   tryFastPath.answered = 0;
   return tryFastPath;
 }
+
+export type TrpcFastPath = ReturnType<typeof createTrpcFastPath>;

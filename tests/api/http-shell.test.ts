@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { user } from '../../db/schema/index.js';
-import { MAX_BODY_BYTES } from '../../server/app.js';
+import { MAX_BODY_BYTES } from '../../server/http/limits.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { user } from '../../db/schema/index.js';
-import { createInnerContext } from '../../server/context.js';
+import { createRequestContext } from '../../server/context.js';
 import { ensureAdmin } from '../../server/services/auth.js';
 import {
   adminProcedure,
@@ -26,7 +26,7 @@ afterEach(() => t.close());
 
 function callerWithCookie(sessionToken: string | null) {
   return createCaller(
-    createInnerContext(t.deps, {
+    createRequestContext(t.deps, {
       sessionToken,
       cartToken: null,
       clientIp: '127.0.0.1',

@@ -29,7 +29,7 @@ describe('sign-in rate limit', () => {
 
     // A different address does not help: the lock is on the email.
     const elsewhere = await errorOf(
-      createTestClient(t, { ip: '198.51.100.9' }).auth.signIn.mutate(credentials(account)),
+      createTestClient(t, { ip: '127.51.100.9' }).auth.signIn.mutate(credentials(account)),
     );
     expect(elsewhere.data.reason).toBe('RATE_LIMITED');
 
@@ -60,7 +60,7 @@ describe('sign-in rate limit', () => {
 
   it('counts failures per client address across emails', async () => {
     await withAccount();
-    const attacker = createTestClient(t, { ip: '192.0.2.66', batch: false });
+    const attacker = createTestClient(t, { ip: '127.0.2.66', batch: false });
     for (let i = 0; i < SIGN_IN_LIMIT_PER_IP; i++) {
       const error = await errorOf(
         attacker.auth.signIn.mutate({ email: `victim${i}@example.com`, password: 'guess' }),
@@ -72,7 +72,7 @@ describe('sign-in rate limit', () => {
     );
     expect(blocked.data.reason).toBe('RATE_LIMITED');
     const other = await errorOf(
-      createTestClient(t, { ip: '192.0.2.67' }).auth.signIn.mutate({
+      createTestClient(t, { ip: '127.0.2.67' }).auth.signIn.mutate({
         email: 'fresh@example.com',
         password: 'guess',
       }),

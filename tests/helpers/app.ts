@@ -1,24 +1,30 @@
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { openDatabase } from '../../db/client.js';
-import { createApp } from '../../server/app.js';
+import { type AppOptions, createApp } from '../../server/app.js';
 import { manualClock } from '../../server/clock.js';
 import { testConfig } from '../../server/config.js';
-import type { Deps } from '../../server/deps.js';
-import { createMailer } from '../../server/integrations/mail/mailer.js';
-import { createPaymentProvider } from '../../server/integrations/payments/index.js';
+import { createDeps, type Deps } from '../../server/deps.js';
+import { createHttpServer } from '../../server/http/server.js';
 
 export interface TestApp {
-  app: ReturnType<typeof createApp>;
   deps: Deps;
   clock: ReturnType<typeof manualClock>;
   /** Every JSON log line the app wrote. */
   logs: Record<string, unknown>[];
+  /** `http://127.0.0.1:<port>` once the server listens. */
+  url(): Promise<string>;
+  /** How many requests the tRPC fast path answered. */
+  fastPathAnswers(): number;
   close(): void;
 }
 
-/** A whole app on a fresh in-memory database with a manual clock and a captured log. */
-export function createTestApp(env: Record<string, string> = {}): TestApp {
+/**
+ * A whole app on a fresh in-memory database with a manual clock and a captured log, served by the
+ * same listener and node:http server `npm start` runs, on a loopback port of its own.
+ */
+export function createTestApp(env: Record<string, string> = {}, options: AppOptions = {}): TestApp {
   const config = testConfig(env);
   const database = openDatabase(config.DATABASE_PATH);
   const logs: Record<string, unknown>[] = [];
@@ -28,23 +34,25 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
       done();
     },
   });
-  const logger = pino({ level: 'info' }, sink);
   const clock = manualClock(Date.UTC(2026, 5, 1));
-  const deps: Deps = {
-    db: database.db,
-    sqlite: database.sqlite,
-    config,
-    logger,
-    clock,
-    payments: createPaymentProvider(config),
-    mailer: createMailer(config),
-  };
+  const deps = createDeps(config, database, pino({ level: 'info' }, sink), clock);
+  const { listener } = createApp(deps, options);
+  const server = createHttpServer(listener, config);
+  const listening = new Promise<string>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    );
+  });
   return {
-    app: createApp(deps),
     deps,
     clock,
     logs,
+    url: () => listening,
+    fastPathAnswers: () => listener.fastPathAnswers(),
     close: () => {
+      server.close();
+      server.closeAllConnections();
       deps.mailer.close();
       database.close();
     },

@@ -1,6 +1,10 @@
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
+import { sessionCookieName } from '../../server/auth/cookies.js';
+import { createRequestContext } from '../../server/context.js';
+import { appRouter } from '../../server/routers/_app.js';
 import type { AppRouter } from '../../shared/index.js';
 import type { TestApp } from './app.js';
+import { socketFetch } from './socket-fetch.js';
 
 export const ORIGIN = 'http://localhost';
 
@@ -29,21 +33,21 @@ export class CookieJar {
 
 export interface ClientOptions {
   jar?: CookieJar;
-  /** Client address as the socket would show it. */
+  /** The client's address, a loopback one (127.x.y.z): the socket connects from it. */
   ip?: string;
   headers?: Record<string, string>;
   batch?: boolean;
 }
 
-/** A typed tRPC client whose requests go through app.request(), with its own cookie jar. */
+/** A typed tRPC client talking to the test server over a socket, with its own cookie jar. */
 export function createTestClient(testApp: TestApp, options: ClientOptions = {}) {
   const jar = options.jar ?? new CookieJar();
+  const send = socketFetch(testApp.url, options.ip);
   const fetchThroughApp = async (url: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const headers = new Headers(init?.headers);
     for (const [k, v] of Object.entries(options.headers ?? {})) headers.set(k, v);
     if (jar.cookies.size > 0) headers.set('cookie', jar.header());
-    const env = { incoming: { socket: { remoteAddress: options.ip ?? '203.0.113.7' } } };
-    const response = await testApp.app.request(String(url), { ...init, headers }, env);
+    const response = await send(String(url), { ...init, headers });
     jar.store(response);
     return response;
   };
@@ -59,9 +63,9 @@ export function createTestClient(testApp: TestApp, options: ClientOptions = {}) 
 
 export type TestClient = ReturnType<typeof createTestClient>;
 
-/** A raw request through the app, as a browser or attacker would send it. */
-export function rawRequest(testApp: TestApp, path: string, init: RequestInit = {}, ip = '203.0.113.7') {
-  return testApp.app.request(`${ORIGIN}${path}`, init, { incoming: { socket: { remoteAddress: ip } } });
+/** A raw request over a socket, as a browser or attacker would send it (Host: localhost). */
+export function rawRequest(testApp: TestApp, path: string, init: RequestInit = {}, ip = '127.0.0.1') {
+  return socketFetch(testApp.url, ip)(`${ORIGIN}${path}`, init);
 }
 
 let counter = 0;
@@ -74,4 +78,20 @@ export function newAccount(overrides: Partial<{ email: string; password: string;
     name: `User ${counter}`,
     ...overrides,
   };
+}
+
+/**
+ * Calls procedures in-process as the holder of `jar`'s session would, without HTTP: for tests of
+ * what happens inside one event-loop turn (a socket cannot promise that requests arrive together).
+ */
+export function callerFor(testApp: TestApp, jar: CookieJar) {
+  return appRouter.createCaller(() =>
+    createRequestContext(testApp.deps, {
+      sessionToken: jar.cookies.get(sessionCookieName(testApp.deps.config)) ?? null,
+      cartToken: null,
+      clientIp: '127.0.0.1',
+      requestId: 'in-process',
+      resHeaders: new Headers(),
+    }),
+  );
 }

@@ -4,7 +4,6 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { CookieJar, newAccount } from '../helpers/client.js';
 import { ADMIN } from '../helpers/fixtures.js';
 import { httpClient } from '../helpers/http-client.js';
-import { listen } from '../helpers/listening.js';
 import { customer, placeOrder, type Shop, setupShop } from '../helpers/shop.js';
 
 /**
@@ -14,7 +13,7 @@ import { customer, placeOrder, type Shop, setupShop } from '../helpers/shop.js';
  */
 let t: TestApp;
 let shop: Shop;
-let server: Awaited<ReturnType<typeof listen>>;
+let server: { url: string };
 /** Clients over the socket: a customer with an order, the admin, and nobody. */
 let buyer: Client;
 let buyerJar: CookieJar;
@@ -27,7 +26,7 @@ beforeEach(async () => {
   shop = await setupShop(t);
   const { client, account } = await customer(t);
   await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
-  server = await listen(t);
+  server = { url: await t.url() };
   buyerJar = new CookieJar();
   buyer = httpClient(server.url, { jar: buyerJar });
   await buyer.auth.signIn.mutate({ email: account.email, password: account.password });
@@ -36,7 +35,6 @@ beforeEach(async () => {
   anonymous = httpClient(server.url);
 });
 afterEach(async () => {
-  await server.close();
   t.close();
 });
 

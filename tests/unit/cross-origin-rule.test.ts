@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSameOriginOrTrusted } from '../../server/auth/cross-origin.js';
+import { isSameOriginOrTrusted } from '../../server/http/cross-origin.js';
 
 const base = { ownOrigin: 'https://api.shop.example', trustedOrigins: ['https://shop.example'] };
 

@@ -1,0 +1,59 @@
+import type { Config } from '../config.js';
+
+/** What the headers of an answer depend on. */
+export interface AnswerFacts {
+  requestId: string;
+  /** The request's Origin header. */
+  origin: string | undefined;
+  /** A tRPC answer: depends on the session, so never cached; varies like tRPC's own answers. */
+  trpc: boolean;
+}
+
+export type HeaderPairs = [string, string][];
+
+/** The CORS headers of an answer to an allowlisted origin (a preflight adds its own, see cors.ts). */
+function corsHeaders(origin: string): HeaderPairs {
+  return [
+    ['Access-Control-Allow-Origin', origin],
+    ['Access-Control-Allow-Credentials', 'true'],
+    ['Access-Control-Expose-Headers', 'x-request-id'],
+  ];
+}
+
+/** The security headers every response carries; this server answers JSON and text only. */
+function securityHeaders(config: Pick<Config, 'NODE_ENV'>): HeaderPairs {
+  const headers: HeaderPairs = [
+    ['X-Content-Type-Options', 'nosniff'],
+    ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+    ['X-Frame-Options', 'DENY'],
+    ['Referrer-Policy', 'no-referrer'],
+    ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ];
+  if (config.NODE_ENV === 'production') {
+    headers.push(['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']);
+  }
+  return headers;
+}
+
+/**
+ * The one rule for the headers every answer carries, whichever path answers it: security headers,
+ * the request id, Vary, CORS for an allowlisted origin (never reflected), and no-store on tRPC
+ * answers. Returns a function of the request's facts; the fixed part is built once.
+ */
+export function createHeaderRule(config: Pick<Config, 'NODE_ENV' | 'TRUSTED_ORIGINS'>) {
+  const fixed = securityHeaders(config);
+  const trusted = new Set(config.TRUSTED_ORIGINS);
+  const trpcHeaders: HeaderPairs = [
+    ...fixed,
+    ['Vary', 'trpc-accept, accept, Origin'],
+    ['Cache-Control', 'no-store'],
+  ];
+  const otherHeaders: HeaderPairs = [...fixed, ['Vary', 'Origin']];
+  return ({ requestId, origin, trpc }: AnswerFacts): HeaderPairs => {
+    const headers: HeaderPairs = [...(trpc ? trpcHeaders : otherHeaders), ['X-Request-Id', requestId]];
+    if (origin !== undefined && trusted.has(origin)) headers.push(...corsHeaders(origin));
+    return headers;
+  };
+}
+
+export type HeaderRule = ReturnType<typeof createHeaderRule>;
