@@ -1,5 +1,16 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
+let processMetrics: Registry | undefined;
+
+/** Process, GC and event-loop metrics: one set per process, however many apps it builds. */
+function processRegistry(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics, prefix: 'backroom_' });
+  }
+  return processMetrics;
+}
+
 /** Label for requests that name no single known procedure (batches, unknown paths, non-tRPC routes). */
 const OTHER = 'other';
 
@@ -17,7 +28,6 @@ export class Metrics {
 
   constructor(procedureNames: Iterable<string> = []) {
     this.procedures = new Set(procedureNames);
-    collectDefaultMetrics({ register: this.registry, prefix: 'backroom_' });
     this.requests = new Counter({
       name: 'backroom_http_requests_total',
       help: 'HTTP requests answered, by method and status.',
@@ -40,9 +50,9 @@ export class Metrics {
     this.duration.observe({ procedure: this.labelOf(procedure) }, seconds);
   }
 
-  /** The Prometheus text exposition. */
+  /** The Prometheus text exposition: the process's metrics and this app's. */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return Registry.merge([processRegistry(), this.registry]).metrics();
   }
 
   get contentType(): string {

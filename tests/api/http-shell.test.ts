@@ -193,9 +193,30 @@ describe('logging and metrics', () => {
   it('serves Prometheus metrics, behind METRICS_TOKEN when set', async () => {
     t = createTestApp({ METRICS_TOKEN: 'a-long-metrics-token' });
     await rawRequest(t, '/healthz');
+    await rawRequest(t, '/trpc/store.info');
+    await rawRequest(t, '/trpc/store.info,store.info?batch=1&input={}');
+    await rawRequest(t, '/trpc/no.such.thing');
     expect((await rawRequest(t, '/metrics')).status).toBe(401);
     const ok = await rawRequest(t, '/metrics', { headers: { authorization: 'Bearer a-long-metrics-token' } });
     expect(ok.status).toBe(200);
-    expect(await ok.text()).toContain('backroom_http_requests_total{method="GET",status="200"} 1');
+    expect(ok.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await ok.text();
+    expect(text).toContain('backroom_http_requests_total{method="GET",status="200"} 3');
+    // Per-procedure latency; batches and unknown paths never become labels of their own.
+    expect(text).toContain('backroom_http_request_duration_seconds_count{procedure="store.info"} 1');
+    expect(text).toContain('backroom_http_request_duration_seconds_count{procedure="batch"} 1');
+    // /healthz, the unknown path and the refused /metrics call.
+    expect(text).toContain('backroom_http_request_duration_seconds_count{procedure="other"} 3');
+    expect(text).not.toContain('no.such.thing');
+    // Process, GC and event-loop metrics, so a stall shows on a dashboard.
+    for (const name of [
+      'backroom_process_resident_memory_bytes',
+      'backroom_nodejs_eventloop_lag_seconds',
+      'backroom_nodejs_eventloop_lag_p99_seconds',
+      'backroom_nodejs_gc_duration_seconds',
+      'backroom_nodejs_heap_size_used_bytes',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
   });
 });
