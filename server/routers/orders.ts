@@ -1,4 +1,5 @@
 import { idInput, pageInput } from '../../shared/schemas/index.js';
+import { CUSTOMER_CANCELLABLE } from '../domain/order-status.js';
 import { listOrderSummaries, loadOrder } from '../services/order-view.js';
 import { cancelOrder } from '../services/orders.js';
 import { customerProcedure, router } from '../trpc.js';
@@ -20,7 +21,7 @@ export const ordersRouter = router({
       ownerId: ctx.user.id,
       now: ctx.clock.now(),
       note: 'Cancelled by the customer',
-      allowedFrom: ['pending_payment', 'paid'],
+      allowedFrom: CUSTOMER_CANCELLABLE,
     }),
   ),
 });

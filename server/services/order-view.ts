@@ -3,6 +3,7 @@ import type { Executor } from '../../db/client.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { customerOrder, orderEvent, orderLine, payment } from '../../db/schema/index.js';
 import type { OrderStatus } from '../../shared/reasons.js';
+import { escapeLike } from '../domain/search-query.js';
 import { AppError } from '../errors.js';
 import { cursorKeys, toPage } from './paging.js';
 
@@ -136,15 +137,22 @@ export function loadOrder(db: Executor, id: string, scope: { userId?: string } =
 export type Order = ReturnType<typeof loadOrder>;
 
 /** A page of order summaries, newest first, keyset on (createdAt, id). */
+/** An admin's order search: an order number (`1042`, `#1042`), or part of the customer's email. */
+function orderSearch(q: string) {
+  const number = /^#?(\d{1,12})$/.exec(q)?.[1];
+  if (number) return eq(customerOrder.number, Number(number));
+  return sql`${customerOrder.email} LIKE ${`%${escapeLike(q.toLowerCase())}%`} ESCAPE '\\'`;
+}
+
 export function listOrderSummaries(
   db: Executor,
-  filter: { userId?: string; status?: OrderStatus; search?: ReturnType<typeof sql> },
+  filter: { userId?: string; status?: OrderStatus; search?: string },
   page: { limit: number; cursor?: string | undefined },
 ) {
   const conditions = [];
   if (filter.userId) conditions.push(eq(customerOrder.userId, filter.userId));
   if (filter.status) conditions.push(eq(customerOrder.status, filter.status));
-  if (filter.search) conditions.push(filter.search);
+  if (filter.search) conditions.push(orderSearch(filter.search));
   if (page.cursor !== undefined) {
     const [at, id] = cursorKeys(page.cursor, 'orders', ['number', 'string']) as [number, string];
     conditions.push(
