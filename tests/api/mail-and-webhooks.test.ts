@@ -213,7 +213,9 @@ describe('outbound webhooks', () => {
       ]);
       const { client } = await customer(t);
       const { order } = await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
-      await shop.admin.admin.orders.fulfill.mutate({ id: order.id }).catch(() => {}); // not subscribed, refused anyway
+      // Not a subscribed event, and refused anyway: an unpaid order cannot be fulfilled.
+      const refused = await errorOf(shop.admin.admin.orders.fulfill.mutate({ id: order.id }));
+      expect(refused.data.reason).toBe('INVALID_TRANSITION');
 
       for (let i = 0; i < 4; i++) {
         await dispatch();
