@@ -1,6 +1,6 @@
-import { catalogIsEmpty, seedDemoStore } from '../db/seed/demo.js';
 import type { Deps } from './deps.js';
 import { ensureAdmin } from './services/auth.js';
+import { catalogIsEmpty, seedDemoStore } from './services/demo-store.js';
 
 /** Start-up work on the database: the configured admin exists; an empty shop gets the demo store. */
 export async function bootstrap(deps: Pick<Deps, 'db' | 'config' | 'clock' | 'logger'>): Promise<void> {

@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../../db/client.js';
-import { generateCatalog } from '../../db/seed/generate.js';
 import { createSession } from '../../server/auth/sessions.js';
 import { newId } from '../../server/ids.js';
+import { generateCatalog } from '../../server/services/catalog-generator.js';
 import { buildServer, ROOT, startArguments } from '../helpers/start-command.js';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);

@@ -4,7 +4,6 @@ import { promisify } from 'node:util';
 import type { Statement } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase, type Sqlite } from '../../db/client.js';
-import { generateCatalog } from '../../db/seed/generate.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
 import { changeLine, ensureCart } from '../../server/services/cart.js';
 import {
@@ -13,6 +12,7 @@ import {
   listProducts,
   listProductsForAdmin,
 } from '../../server/services/catalog.js';
+import { generateCatalog } from '../../server/services/catalog-generator.js';
 import { ledger, lowStock } from '../../server/services/inventory.js';
 import { placeOrder } from '../../server/services/place-order.js';
 import { ADDRESS } from '../helpers/fixtures.js';

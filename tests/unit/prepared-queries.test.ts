@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.js';
-import { seedDemoStore } from '../../db/seed/demo.js';
 import { createSession, validateSessionToken } from '../../server/auth/sessions.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
 import { cartView, changeLine, ensureCart, findCart } from '../../server/services/cart.js';
 import { findProduct, listProducts } from '../../server/services/catalog.js';
+import { seedDemoStore } from '../../server/services/demo-store.js';
 import { placeOrder } from '../../server/services/place-order.js';
 import { ADDRESS } from '../helpers/fixtures.js';
 

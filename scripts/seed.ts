@@ -3,10 +3,10 @@
  * `npm run db:seed -- --products 100000`: a large generated catalogue (benchmarks, index tests).
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../server/config.js';
-import { openDatabase } from '../client.js';
-import { catalogIsEmpty, seedDemoStore } from './demo.js';
-import { generateCatalog } from './generate.js';
+import { openDatabase } from '../db/client.js';
+import { loadConfig } from '../server/config.js';
+import { generateCatalog } from '../server/services/catalog-generator.js';
+import { catalogIsEmpty, seedDemoStore } from '../server/services/demo-store.js';
 
 const { values } = parseArgs({ options: { products: { type: 'string' } } });
 const config = loadConfig();

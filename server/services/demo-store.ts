@@ -1,10 +1,10 @@
 import { count } from 'drizzle-orm';
-import { createCategory, createProduct } from '../../server/services/catalog-admin.js';
-import { createDiscount } from '../../server/services/discounts.js';
-import { createShippingOption, setTaxRate } from '../../server/services/shipping.js';
-import type { Executor } from '../client.js';
-import { category, product } from '../schema/index.js';
-import { DEMO_CATALOG, DESCRIPTION_TAILS } from './demo-data.js';
+import type { Executor } from '../../db/client.js';
+import { category, product } from '../../db/schema/index.js';
+import { createCategory, createProduct } from './catalog-admin.js';
+import { DEMO_CATALOG, DESCRIPTION_TAILS } from './demo-store-data.js';
+import { createDiscount } from './discounts.js';
+import { createShippingOption, setTaxRate } from './shipping.js';
 
 const HOUR = 60 * 60 * 1000;
 
