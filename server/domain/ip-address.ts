@@ -143,6 +143,7 @@ export function clientAddressBucket(address: string): string {
   if (ip.version === 4) return ip.bytes.join('.');
   if (inPrefix(ip.bytes, MAPPED_V4, 96)) return ip.bytes.slice(12).join('.');
   const groups: string[] = [];
-  for (let i = 0; i < 8; i += 2) groups.push((((ip.bytes[i] ?? 0) << 8) | (ip.bytes[i + 1] ?? 0)).toString(16));
+  for (let i = 0; i < 8; i += 2)
+    groups.push((((ip.bytes[i] ?? 0) << 8) | (ip.bytes[i + 1] ?? 0)).toString(16));
   return `${groups.join(':')}::/64`;
 }

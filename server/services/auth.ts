@@ -82,7 +82,11 @@ export async function signUp(
 function signInRules(email: string, clientIp: string): LimitRule[] {
   return [
     { key: `sign-in:email:${email}`, limit: SIGN_IN_LIMIT_PER_EMAIL, windowMs: SIGN_IN_WINDOW_MS },
-    { key: `sign-in:ip:${clientAddressBucket(clientIp)}`, limit: SIGN_IN_LIMIT_PER_IP, windowMs: SIGN_IN_WINDOW_MS },
+    {
+      key: `sign-in:ip:${clientAddressBucket(clientIp)}`,
+      limit: SIGN_IN_LIMIT_PER_IP,
+      windowMs: SIGN_IN_WINDOW_MS,
+    },
   ];
 }
 

@@ -15,8 +15,7 @@ afterEach(() => t.close());
 
 const roleOf = (email: string) =>
   t.deps.db.select({ role: user.role }).from(user).where(eq(user.email, email)).get()?.role;
-const signIn = (password: string) =>
-  createTestClient(t).auth.signIn.mutate({ email: ADMIN_EMAIL, password });
+const signIn = (password: string) => createTestClient(t).auth.signIn.mutate({ email: ADMIN_EMAIL, password });
 const errorLogs = () => t.logs.filter((line) => Number(line.level) >= 50);
 
 describe('the ADMIN_EMAIL bootstrap', () => {
@@ -66,7 +65,9 @@ describe('the ADMIN_EMAIL bootstrap', () => {
 
   it('promotes the account once its holder proves control of the address by a password reset to ADMIN_PASSWORD', async () => {
     t = createTestApp(OPERATOR);
-    await createTestClient(t).auth.signUp.mutate(newAccount({ email: ADMIN_EMAIL, password: 'forgotten-pw' }));
+    await createTestClient(t).auth.signUp.mutate(
+      newAccount({ email: ADMIN_EMAIL, password: 'forgotten-pw' }),
+    );
     await bootstrap(t.deps);
     expect(roleOf(ADMIN_EMAIL)).toBe('customer');
     // The operator's way out, as README describes it: reset the password (here written directly) to ADMIN_PASSWORD, restart.
