@@ -156,9 +156,10 @@ export async function resetPassword(
 }
 
 /** What the start-up did about ADMIN_EMAIL; `refused` leaves the account as it was. */
-export type AdminBootstrap =
-  | { outcome: 'created' | 'promoted' | 'already-admin'; userId: string }
-  | { outcome: 'refused'; userId: string };
+export interface AdminBootstrap {
+  outcome: 'created' | 'promoted' | 'already-admin' | 'refused';
+  userId: string;
+}
 
 /**
  * Makes sure the configured admin exists: creates it with ADMIN_PASSWORD, or keeps an account that
