@@ -69,6 +69,15 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
     TRUST_PROXY: flag(false),
+    /** Sign-ups one client address may attempt per hour (an IPv6 client counts per /64). */
+    SIGN_UP_LIMIT_PER_HOUR: z.coerce
+      .number({ error: 'expected a whole number' })
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(20),
+    /** Lets webhooks reach loopback, link-local and private addresses: local development only. */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: flag(false),
     /** Server processes sharing the port and the database file; jobs run in the first one only. */
     HEADERS_TIMEOUT_MS: z.coerce
       .number({ error: 'expected milliseconds' })

@@ -5,9 +5,17 @@ import type { ErrorReason } from '../shared/reasons.js';
 /** A business failure: a tRPC code plus the stable `reason` clients switch on. */
 export class AppError extends TRPCError {
   readonly reason: ErrorReason;
-  constructor(code: TRPC_ERROR_CODE_KEY, reason: ErrorReason, message: string) {
+  /** Per-field messages, answered as `data.fieldErrors` like zod's (e.g. `{ url: ['…'] }`). */
+  readonly fieldErrors: Record<string, string[]> | undefined;
+  constructor(
+    code: TRPC_ERROR_CODE_KEY,
+    reason: ErrorReason,
+    message: string,
+    fieldErrors?: Record<string, string[]>,
+  ) {
     super({ code, message });
     this.reason = reason;
+    this.fieldErrors = fieldErrors;
   }
 }
 

@@ -25,7 +25,11 @@ const t = initTRPC.context<Context>().create({
         : zodError
           ? 'INVALID_INPUT'
           : DEFAULT_REASONS[error.code];
-    const flattened = zodError ? z.flattenError(zodError) : null;
+    const flattened = zodError
+      ? z.flattenError(zodError)
+      : error instanceof AppError && error.fieldErrors
+        ? { fieldErrors: error.fieldErrors, formErrors: [] }
+        : null;
     return {
       message: busy
         ? 'The shop is busy and nothing was saved; try again'

@@ -45,6 +45,7 @@ export const ERROR_REASONS = [
   'ALREADY_REVIEWED',
   // admin
   'LAST_ADMIN',
+  'WEBHOOK_TARGET_FORBIDDEN',
 ] as const;
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

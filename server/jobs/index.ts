@@ -46,6 +46,7 @@ export function startJobs(deps: Deps): Jobs {
     payments: deps.payments,
     storeName: deps.config.STORE_NAME,
     retryBaseMs: deps.config.OUTBOX_RETRY_BASE_MS,
+    allowPrivateTargets: deps.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
   };
   const timers = [
     schedule('outbox', OUTBOX_POLL_MS, () => dispatchDue(dispatch)),

@@ -101,9 +101,12 @@ export const adminReportsRouter = router({
 });
 
 export const adminWebhooksRouter = router({
-  create: adminProcedure
-    .input(webhookCreateInput)
-    .mutation(({ ctx, input }) => webhooks.createWebhook(ctx.db, input, ctx.clock.now())),
+  create: adminProcedure.input(webhookCreateInput).mutation(({ ctx, input }) =>
+    webhooks.createWebhook(ctx.db, input, {
+      now: ctx.clock.now(),
+      allowPrivateTargets: ctx.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    }),
+  ),
   list: adminProcedure.query(({ ctx }) => webhooks.listWebhooks(ctx.db)),
   delete: adminProcedure
     .input(idInput)

@@ -29,6 +29,8 @@ export const authRouter = router({
     const account = await auth.signUp(ctx.db, input, {
       now: ctx.clock.now(),
       storefrontUrl: storefrontUrl(ctx.config),
+      clientIp: ctx.clientIp,
+      limitPerHour: ctx.config.SIGN_UP_LIMIT_PER_HOUR,
     });
     signedIn(ctx, account.id);
     return { user: auth.toUser(account) };

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { user } from '../../db/schema/index.js';
@@ -6,6 +6,7 @@ import type { changePasswordInput, signInInput, signUpInput } from '../../shared
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { consumeAttempt, type LimitRule, refundAttempt } from '../auth/rate-limit.js';
 import { invalidateUserSessions, type SessionUser, sessionUserColumns } from '../auth/sessions.js';
+import { clientAddressBucket } from '../domain/ip-address.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { newId } from '../ids.js';
 import { consumeToken, sendVerification } from './account-tokens.js';
@@ -28,16 +29,32 @@ export function toUser(row: SessionUser) {
 
 export type User = ReturnType<typeof toUser>;
 
+export const SIGN_UP_WINDOW_MS = 60 * 60 * 1000;
+
+function rateLimited(what: string, retryAt: number, now: number): AppError {
+  const minutes = Math.max(1, Math.ceil((retryAt - now) / 60000));
+  return new AppError('TOO_MANY_REQUESTS', 'RATE_LIMITED', `Too many ${what}; try again in ${minutes} min`);
+}
+
 /**
  * Creates a customer account and queues the welcome mail with its verification link, in one
- * transaction. CONFLICT EMAIL_TAKEN when the email is in use.
+ * transaction. CONFLICT EMAIL_TAKEN when the email is in use. Every attempt counts against the
+ * client address's hourly limit before anything else (the hash is the expensive part), taken or not,
+ * so sign-up can neither mint accounts nor probe for taken emails in bulk.
  */
 export async function signUp(
   db: Db,
   input: z.output<typeof signUpInput>,
-  facts: { now: number; storefrontUrl: string },
+  facts: { now: number; storefrontUrl: string; clientIp: string; limitPerHour: number },
 ): Promise<SessionUser> {
   const { now } = facts;
+  const rule = {
+    key: `sign-up:ip:${clientAddressBucket(facts.clientIp)}`,
+    limit: facts.limitPerHour,
+    windowMs: SIGN_UP_WINDOW_MS,
+  };
+  const limited = consumeAttempt(db, [rule], now);
+  if (!limited.ok) throw rateLimited('sign-ups from this address', limited.retryAt, now);
   const taken = () => new AppError('CONFLICT', 'EMAIL_TAKEN', 'An account with this email already exists');
   if (db.select({ id: user.id }).from(user).where(eq(user.email, input.email)).get()) throw taken();
   const passwordHash = await hashPassword(input.password);
@@ -65,7 +82,11 @@ export async function signUp(
 function signInRules(email: string, clientIp: string): LimitRule[] {
   return [
     { key: `sign-in:email:${email}`, limit: SIGN_IN_LIMIT_PER_EMAIL, windowMs: SIGN_IN_WINDOW_MS },
-    { key: `sign-in:ip:${clientIp}`, limit: SIGN_IN_LIMIT_PER_IP, windowMs: SIGN_IN_WINDOW_MS },
+    {
+      key: `sign-in:ip:${clientAddressBucket(clientIp)}`,
+      limit: SIGN_IN_LIMIT_PER_IP,
+      windowMs: SIGN_IN_WINDOW_MS,
+    },
   ];
 }
 
@@ -81,14 +102,7 @@ export async function signIn(
 ): Promise<SessionUser> {
   const rules = signInRules(input.email, facts.clientIp);
   const limited = consumeAttempt(db, rules, facts.now);
-  if (!limited.ok) {
-    const minutes = Math.max(1, Math.ceil((limited.retryAt - facts.now) / 60000));
-    throw new AppError(
-      'TOO_MANY_REQUESTS',
-      'RATE_LIMITED',
-      `Too many sign-in attempts; try again in ${minutes} min`,
-    );
-  }
+  if (!limited.ok) throw rateLimited('sign-in attempts', limited.retryAt, facts.now);
   const row = db
     .select({ ...sessionUserColumns, passwordHash: user.passwordHash })
     .from(user)
@@ -141,33 +155,62 @@ export async function resetPassword(
   );
 }
 
+/** What the start-up did about ADMIN_EMAIL; `refused` leaves the account as it was. */
+export interface AdminBootstrap {
+  outcome: 'created' | 'promoted' | 'already-admin' | 'refused';
+  userId: string;
+}
+
 /**
- * Makes sure the configured admin exists and has the admin role. An existing account keeps its
- * password (it may have been changed since); a new one gets ADMIN_PASSWORD.
+ * Makes sure the configured admin exists: creates it with ADMIN_PASSWORD, or keeps an account that
+ * is admin already (its password may have been changed since).
+ * NOTE: an existing non-admin account is promoted only when its password verifies against
+ * ADMIN_PASSWORD. Anyone may sign up any address, so an account under ADMIN_EMAIL that the start-up
+ * did not create proves nothing about who holds it; promoting it would hand the shop to whoever
+ * signed up first. Otherwise the answer is `refused` and the operator must act (see README).
  */
-export async function ensureAdmin(db: Db, email: string, password: string, now: number): Promise<void> {
+export async function ensureAdmin(
+  db: Db,
+  email: string,
+  password: string,
+  now: number,
+): Promise<AdminBootstrap> {
   const normalized = email.trim().toLowerCase();
-  const existing = db
-    .select({ id: user.id, role: user.role })
-    .from(user)
-    .where(eq(user.email, normalized))
-    .get();
-  if (existing) {
-    if (existing.role !== 'admin')
-      db.update(user).set({ role: 'admin', updatedAt: now }).where(eq(user.id, existing.id)).run();
-    return;
+  const find = () =>
+    db
+      .select({ id: user.id, role: user.role, passwordHash: user.passwordHash })
+      .from(user)
+      .where(eq(user.email, normalized))
+      .get();
+  let existing = find();
+  if (!existing) {
+    const id = newId();
+    const passwordHash = await hashPassword(password);
+    const inserted = db
+      .insert(user)
+      .values({
+        id,
+        email: normalized,
+        name: 'Administrator',
+        passwordHash,
+        role: 'admin',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing()
+      .run();
+    if (inserted.changes === 1) return { outcome: 'created', userId: id };
+    existing = find(); // someone signed up the address while the password was hashed
+    if (!existing) throw new Error('the admin account could be neither created nor found');
   }
-  const passwordHash = await hashPassword(password);
-  db.insert(user)
-    .values({
-      id: newId(),
-      email: normalized,
-      name: 'Administrator',
-      passwordHash,
-      role: 'admin',
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoNothing()
+  if (existing.role === 'admin') return { outcome: 'already-admin', userId: existing.id };
+  if (!(await verifyPassword(existing.passwordHash, password)))
+    return { outcome: 'refused', userId: existing.id };
+  // Promote the account exactly as verified: a password changed meanwhile proves nothing.
+  const promoted = db
+    .update(user)
+    .set({ role: 'admin', updatedAt: now })
+    .where(and(eq(user.id, existing.id), eq(user.passwordHash, existing.passwordHash)))
     .run();
+  return { outcome: promoted.changes === 1 ? 'promoted' : 'refused', userId: existing.id };
 }

@@ -10,6 +10,7 @@ import { newId } from '../ids.js';
 import type { Mailer } from '../integrations/mail/mailer.js';
 import { type MailTemplate, renderMail } from '../integrations/mail/templates.js';
 import type { PaymentProvider } from '../integrations/payments/index.js';
+import { postWebhook, WebhookTargetRefused } from '../integrations/webhooks/post.js';
 
 export type WebhookEvent = (typeof WEBHOOK_EVENT_NAMES)[number];
 
@@ -107,7 +108,8 @@ export interface DispatchDeps {
   payments: PaymentProvider;
   storeName: string;
   retryBaseMs: number;
-  fetch?: typeof fetch;
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS: let webhooks reach loopback and private addresses. */
+  allowPrivateTargets: boolean;
 }
 
 type Outcome =
@@ -123,8 +125,7 @@ async function deliverWebhook(deps: DispatchDeps, row: typeof outboxMessage.$inf
   if (!hook) return { ok: false, retry: false, error: 'webhook deleted' };
   const timestamp = Math.floor(deps.clock.now() / 1000);
   try {
-    const response = await (deps.fetch ?? fetch)(hook.url, {
-      method: 'POST',
+    const status = await postWebhook(hook.url, {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Backroom-Webhooks/1',
@@ -133,14 +134,16 @@ async function deliverWebhook(deps: DispatchDeps, row: typeof outboxMessage.$inf
         'backroom-signature': signWebhook(hook.secret, timestamp, row.payload),
       },
       body: row.payload,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(10_000),
+      timeoutMs: 10_000,
+      allowPrivateTargets: deps.allowPrivateTargets,
     });
-    await response.body?.cancel();
-    if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status };
-    const retry = response.status >= 500 || response.status === 429;
-    return { ok: false, retry, statusCode: response.status, error: `HTTP ${response.status}` };
+    if (status >= 200 && status < 300) return { ok: true, statusCode: status };
+    const retry = status >= 500 || status === 429;
+    return { ok: false, retry, statusCode: status, error: `HTTP ${status}` };
   } catch (error) {
+    // A refused target stays refused: failed at once, with the reason in the delivery log.
+    if (error instanceof WebhookTargetRefused)
+      return { ok: false, retry: false, error: `Refused: ${error.message}` };
     return { ok: false, retry: true, error: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -4,6 +4,7 @@ import type { Executor } from '../../db/client.js';
 import { webhook } from '../../db/schema/index.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
+import { webhookUrlRefusal } from '../integrations/webhooks/target.js';
 import { webhookDeliveries } from './outbox.js';
 
 const view = (row: typeof webhook.$inferSelect) => ({
@@ -13,8 +14,22 @@ const view = (row: typeof webhook.$inferSelect) => ({
   createdAt: new Date(row.createdAt).toISOString(),
 });
 
-/** Registers an endpoint; the signing secret is shown in this answer only. */
-export function createWebhook(db: Executor, input: { url: string; events: string[] }, now: number) {
+/**
+ * Registers an endpoint; the signing secret is shown in this answer only. BAD_REQUEST
+ * WEBHOOK_TARGET_FORBIDDEN for a URL that names a loopback, private or otherwise non-public target.
+ */
+export function createWebhook(
+  db: Executor,
+  input: { url: string; events: string[] },
+  facts: { now: number; allowPrivateTargets: boolean },
+) {
+  const refusal = webhookUrlRefusal(input.url, facts.allowPrivateTargets);
+  if (refusal) {
+    throw new AppError('BAD_REQUEST', 'WEBHOOK_TARGET_FORBIDDEN', `Webhook URL refused: ${refusal}`, {
+      url: [refusal],
+    });
+  }
+  const { now } = facts;
   const row = {
     id: newId(),
     url: input.url,

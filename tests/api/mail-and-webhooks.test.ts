@@ -23,6 +23,7 @@ beforeEach(async () => {
     SMTP_URL: smtp.url,
     STOREFRONT_URL: 'https://shop.example',
     OUTBOX_RETRY_BASE_MS: '1000',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', // the receivers listen on 127.0.0.1
   });
   shop = await setupShop(t);
 });
@@ -38,6 +39,7 @@ const dispatch = () =>
     payments: t.deps.payments,
     storeName: t.deps.config.STORE_NAME,
     retryBaseMs: t.deps.config.OUTBOX_RETRY_BASE_MS,
+    allowPrivateTargets: t.deps.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
   });
 
 const mailTo = (email: string) => smtp.messages.filter((m) => m.to.includes(email));
@@ -179,6 +181,7 @@ describe('transactional mail over SMTP', () => {
           payments: down.deps.payments,
           storeName: 'x',
           retryBaseMs: 1000,
+          allowPrivateTargets: false,
         });
       expect(await run()).toEqual({ delivered: 0, failed: 0 });
       const row = () => down.deps.db.select().from(outboxMessage).get();

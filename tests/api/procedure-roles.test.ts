@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { user } from '../../db/schema/index.js';
 import { createRequestContext } from '../../server/context.js';
-import { ensureAdmin } from '../../server/services/auth.js';
 import {
   adminProcedure,
   createCallerFactory,
@@ -70,28 +69,5 @@ describe('procedure roles', () => {
     expect(await callerWithCookie(token).manage()).toBe(`admin ${account.email}`);
     t.deps.db.update(user).set({ role: 'customer' }).where(eq(user.email, account.email)).run();
     await expect(callerWithCookie(token).manage()).rejects.toMatchObject({ code: 'FORBIDDEN' });
-  });
-});
-
-describe('admin bootstrap', () => {
-  it('creates the configured admin once and promotes an existing account without touching its password', async () => {
-    t = createTestApp();
-    await ensureAdmin(t.deps.db, 'Boss@Example.com', 'first-password', t.clock.now());
-    await ensureAdmin(t.deps.db, 'boss@example.com', 'ignored-password', t.clock.now());
-    const admins = t.deps.db.select().from(user).where(eq(user.role, 'admin')).all();
-    expect(admins.map((a) => a.email)).toEqual(['boss@example.com']);
-    const { user: signedIn } = await createTestClient(t).auth.signIn.mutate({
-      email: 'boss@example.com',
-      password: 'first-password',
-    });
-    expect(signedIn.role).toBe('admin');
-
-    const { account } = await signedUpToken('promote@example.com');
-    await ensureAdmin(t.deps.db, 'promote@example.com', 'other-password', t.clock.now());
-    const { user: promoted } = await createTestClient(t).auth.signIn.mutate({
-      email: account.email,
-      password: account.password,
-    });
-    expect(promoted.role).toBe('admin');
   });
 });

@@ -171,6 +171,7 @@ describe('Stripe payments', () => {
       payments: t.deps.payments,
       storeName: 'Test',
       retryBaseMs: 10,
+      allowPrivateTargets: false,
     };
     stub.failNext(3); // the SDK tries 3 times; all fail, so the refund waits for a retry
     await dispatchDue(dispatch);

@@ -82,6 +82,39 @@ describe('the real server process', () => {
     }
   }, 60_000);
 
+  it('never hands admin to an account someone signed up under ADMIN_EMAIL before the first start with it, and logs why at error level', async () => {
+    const databasePath = join(tempDir(), 'squatted.db');
+    const first = await startServer({ DATABASE_PATH: databasePath });
+    const squatter = { email: 'owner@example.com', password: 'squatter-password', name: 'Not the owner' };
+    await httpClient(first.url).auth.signUp.mutate(squatter);
+    expect(await first.stop()).toBe(0);
+
+    const server = await startServer({
+      DATABASE_PATH: databasePath,
+      ADMIN_EMAIL: 'owner@example.com',
+      ADMIN_PASSWORD: 'operator-password',
+    });
+    try {
+      const { user } = await httpClient(server.url).auth.signIn.mutate({
+        email: squatter.email,
+        password: squatter.password,
+      });
+      expect(user.role).toBe('customer');
+      const refused = await httpClient(server.url)
+        .auth.signIn.mutate({ email: squatter.email, password: 'operator-password' })
+        .catch((error: { data?: { reason?: string } }) => error.data?.reason);
+      expect(refused).toBe('INVALID_CREDENTIALS');
+      const errorLine = server
+        .output()
+        .split('\n')
+        .find((line) => line.includes('"level":50'));
+      expect(errorLine).toContain('NOT made admin');
+      expect(server.output()).not.toContain('operator-password');
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 60_000);
+
   it('drains 20 in-flight requests on SIGTERM under load, refuses new connections, exits 0, restarts clean', async () => {
     const databasePath = join(tempDir(), 'drain.db');
     const server = await startServer({ DATABASE_PATH: databasePath });

@@ -14,6 +14,8 @@ describe('configuration', () => {
       ORDER_PAYMENT_TIMEOUT_MINUTES: 30,
       TRUST_PROXY: false,
       TRUSTED_ORIGINS: [],
+      SIGN_UP_LIMIT_PER_HOUR: 20,
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: false,
     });
   });
 
@@ -35,6 +37,8 @@ describe('configuration', () => {
     ['STRIPE_SECRET_KEY', { PAYMENT_PROVIDER: 'stripe', STRIPE_WEBHOOK_SECRET: 'whsec_x' }],
     ['SMTP_URL', { SMTP_URL: 'http://mail.example' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['SIGN_UP_LIMIT_PER_HOUR', { SIGN_UP_LIMIT_PER_HOUR: '0' }],
+    ['WEBHOOK_ALLOW_PRIVATE_TARGETS', { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'sometimes' }],
   ])('refuses a bad %s with a message naming it', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n(.*\\n)*  ${name}: `));

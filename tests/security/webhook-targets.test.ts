@@ -1,0 +1,155 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { outboxMessage, webhook } from '../../db/schema/index.js';
+import { dispatchDue } from '../../server/services/outbox.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { errorOf } from '../helpers/errors.js';
+import { startWebhookReceiver } from '../helpers/receivers.js';
+import { customer, placeOrder, type Shop, setupShop } from '../helpers/shop.js';
+
+let t: TestApp;
+let shop: Shop;
+afterEach(() => t.close());
+
+async function shopWith(env: Record<string, string> = {}) {
+  t = createTestApp(env);
+  shop = await setupShop(t);
+}
+
+describe('webhook targets at creation', () => {
+  it.each([
+    ['http://127.0.0.1:3000/hook', 'loopback'],
+    ['http://2130706433/', 'loopback'],
+    ['http://0177.0.0.1/', 'loopback'],
+    ['http://0x7f.0.0.1/', 'loopback'],
+    ['http://[::1]/', 'loopback'],
+    ['http://[::ffff:127.0.0.1]/', 'loopback'],
+    ['http://localhost:3000/', 'local name'],
+    ['http://169.254.169.254/latest/meta-data/', 'link-local'],
+    ['http://metadata.google.internal/computeMetadata/v1/', 'local name'],
+    ['http://10.1.2.3/', 'private'],
+    ['http://192.168.1.10/', 'private'],
+    ['http://100.64.0.1/', 'carrier-grade NAT'],
+    ['http://[fd00::1]/', 'private'],
+    ['http://[fe80::1]/', 'link-local'],
+    ['http://0.0.0.0/', 'unspecified'],
+    ['http://[::]/', 'unspecified'],
+  ])('refuses %s (%s) with BAD_REQUEST WEBHOOK_TARGET_FORBIDDEN and stores nothing', async (url, why) => {
+    await shopWith();
+    const error = await errorOf(shop.admin.admin.webhooks.create.mutate({ url, events: ['order.paid'] }));
+    expect(error.data).toMatchObject({
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+      reason: 'WEBHOOK_TARGET_FORBIDDEN',
+    });
+    const fieldErrors = error.data.fieldErrors as Record<string, string[]>;
+    expect(fieldErrors.url?.[0]).toContain(why);
+    expect(await shop.admin.admin.webhooks.list.query()).toEqual([]);
+  });
+
+  it('accepts a public host name', async () => {
+    await shopWith();
+    const hook = await shop.admin.admin.webhooks.create.mutate({
+      url: 'https://hooks.example.com/backroom',
+      events: ['order.paid'],
+    });
+    expect(hook.url).toBe('https://hooks.example.com/backroom');
+  });
+
+  it('accepts private targets only with WEBHOOK_ALLOW_PRIVATE_TARGETS=true, and never another scheme', async () => {
+    await shopWith({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+    const hook = await shop.admin.admin.webhooks.create.mutate({
+      url: 'http://localhost:3000/hook',
+      events: ['order.paid'],
+    });
+    expect(hook.url).toBe('http://localhost:3000/hook');
+    const error = await errorOf(
+      shop.admin.admin.webhooks.create.mutate({ url: 'ftp://127.0.0.1/', events: ['order.paid'] }),
+    );
+    expect(error.data.reason).toBe('INVALID_INPUT');
+  });
+});
+
+describe('webhook targets at delivery', () => {
+  /** Rows as stored while the setting was on, or before this rule existed. */
+  function storeHooks(urls: string[]) {
+    return urls.map((url, i) => {
+      const id = `hook-${i}`;
+      t.deps.db
+        .insert(webhook)
+        .values({
+          id,
+          url,
+          events: JSON.stringify(['order.created']),
+          secret: 'whsec_test',
+          createdAt: t.clock.now(),
+        })
+        .run();
+      return id;
+    });
+  }
+  const dispatch = (allowPrivateTargets: boolean) =>
+    dispatchDue({
+      db: t.deps.db,
+      clock: t.clock,
+      logger: t.deps.logger,
+      mailer: t.deps.mailer,
+      payments: t.deps.payments,
+      storeName: 'Test',
+      retryBaseMs: 1000,
+      allowPrivateTargets,
+    });
+  const deliveryOf = (webhookId: string) =>
+    t.deps.db.select().from(outboxMessage).where(eq(outboxMessage.webhookId, webhookId)).get();
+
+  it('refuses a name that resolves to loopback and every spelling of a loopback address, records why, and never retries', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      await shopWith();
+      const port = new URL(receiver.url).port;
+      const ids = storeHooks([
+        `http://localhost:${port}/hooks`, // refused after resolving, not by its name
+        `http://2130706433:${port}/hooks`,
+        `http://0x7f.0.0.1:${port}/hooks`,
+        `http://0177.0.0.1:${port}/hooks`,
+        `http://[::ffff:127.0.0.1]:${port}/hooks`,
+      ]);
+      const { client } = await customer(t);
+      await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
+
+      expect(await dispatch(false)).toMatchObject({ failed: ids.length });
+      t.clock.advance(24 * 60 * 60 * 1000);
+      await dispatch(false);
+      expect(receiver.received).toHaveLength(0);
+      for (const id of ids) {
+        const row = deliveryOf(id);
+        expect(row).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: null });
+        expect(row?.lastError).toMatch(/^Refused: .*loopback address/);
+      }
+      expect(deliveryOf(ids[0] ?? '')?.lastError).toMatch(
+        /^Refused: localhost resolves to 127\.0\.0\.1, a loopback/,
+      );
+      const logged = t.logs.filter((line) => line.msg === 'outbox delivery failed');
+      expect(logged).toHaveLength(ids.length);
+      expect(logged.every((line) => line.giveUp === true)).toBe(true);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('delivers to the same local receiver when WEBHOOK_ALLOW_PRIVATE_TARGETS is on', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      await shopWith({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+      const port = new URL(receiver.url).port;
+      const ids = storeHooks([`http://localhost:${port}/hooks`, `http://2130706433:${port}/hooks`]);
+      const { client } = await customer(t);
+      await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
+      expect(await dispatch(true)).toMatchObject({ failed: 0 });
+      expect(receiver.received).toHaveLength(2);
+      for (const id of ids) expect(deliveryOf(id)).toMatchObject({ status: 'done', lastStatusCode: 200 });
+    } finally {
+      await receiver.close();
+    }
+  });
+});
