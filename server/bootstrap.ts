@@ -3,10 +3,18 @@ import { ensureAdmin } from './services/auth.js';
 import { catalogIsEmpty, seedDemoStore } from './services/demo-store.js';
 
 /** Start-up work on the database: the configured admin exists; an empty shop gets the demo store. */
-export async function bootstrap(deps: Pick<Deps, 'db' | 'config' | 'clock' | 'logger'>): Promise<void> {
+export async function bootstrap(
+  deps: Pick<Deps, 'db' | 'config' | 'clock' | 'logger' | 'passwords'>,
+): Promise<void> {
   const { config, db, clock, logger } = deps;
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    const result = await ensureAdmin(db, config.ADMIN_EMAIL, config.ADMIN_PASSWORD, clock.now());
+    const result = await ensureAdmin(
+      db,
+      deps.passwords,
+      config.ADMIN_EMAIL,
+      config.ADMIN_PASSWORD,
+      clock.now(),
+    );
     if (result.outcome === 'refused') {
       // NOTE: the shop still starts (customers are served); only the admin grant is withheld.
       logger.error(

@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
 import type { DatabaseHandle, Db, Sqlite } from '../db/client.js';
+import {
+  createPasswords,
+  type PasswordCost,
+  type Passwords,
+  PRODUCTION_PASSWORD_COST,
+} from './auth/passwords.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createMailer, type Mailer } from './integrations/mail/mailer.js';
@@ -14,10 +20,17 @@ export interface Deps {
   clock: Clock;
   payments: PaymentProvider;
   mailer: Mailer;
+  passwords: Passwords;
 }
 
 /** The one way to assemble the dependencies, for the server process and for the tests. */
-export function createDeps(config: Config, database: DatabaseHandle, logger: Logger, clock: Clock): Deps {
+export function createDeps(
+  config: Config,
+  database: DatabaseHandle,
+  logger: Logger,
+  clock: Clock,
+  passwordCost: PasswordCost = PRODUCTION_PASSWORD_COST,
+): Deps {
   return {
     db: database.db,
     sqlite: database.sqlite,
@@ -26,5 +39,6 @@ export function createDeps(config: Config, database: DatabaseHandle, logger: Log
     clock,
     payments: createPaymentProvider(config),
     mailer: createMailer(config),
+    passwords: createPasswords(passwordCost),
   };
 }

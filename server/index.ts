@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { openDatabase } from '../db/client.js';
 import { createApp } from './app.js';
+import { createPasswords } from './auth/passwords.js';
 import { bootstrap } from './bootstrap.js';
 import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -41,7 +42,7 @@ else await runServer(config, cluster.isWorker ? Number(process.env[WORKER_INDEX]
 async function runPrimary(config: Config) {
   const database = attempt(() => openDatabase(config.DATABASE_PATH));
   const clock = systemClock;
-  await bootstrap({ db: database.db, config, logger, clock }).catch((error) => {
+  await bootstrap({ db: database.db, config, logger, clock, passwords: createPasswords() }).catch((error) => {
     database.close();
     fail(error);
   });

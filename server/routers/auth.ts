@@ -26,7 +26,7 @@ function signedIn(ctx: Context, userId: string) {
 
 export const authRouter = router({
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
-    const account = await auth.signUp(ctx.db, input, {
+    const account = await auth.signUp(ctx.db, ctx.passwords, input, {
       now: ctx.clock.now(),
       storefrontUrl: storefrontUrl(ctx.config),
       clientIp: ctx.clientIp,
@@ -37,7 +37,10 @@ export const authRouter = router({
   }),
 
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
-    const account = await auth.signIn(ctx.db, input, { clientIp: ctx.clientIp, now: ctx.clock.now() });
+    const account = await auth.signIn(ctx.db, ctx.passwords, input, {
+      clientIp: ctx.clientIp,
+      now: ctx.clock.now(),
+    });
     signedIn(ctx, account.id);
     return { user: auth.toUser(account) };
   }),
@@ -55,6 +58,7 @@ export const authRouter = router({
   changePassword: customerProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     await auth.changePassword(
       ctx.db,
+      ctx.passwords,
       { userId: ctx.user.id, sessionId: ctx.sessionId },
       input,
       ctx.clock.now(),
@@ -76,7 +80,7 @@ export const authRouter = router({
   }),
 
   resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
-    await auth.resetPassword(ctx.db, input, ctx.clock.now());
+    await auth.resetPassword(ctx.db, ctx.passwords, input, ctx.clock.now());
     return { ok: true as const };
   }),
 

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { user } from '../../db/schema/index.js';
 import type { changePasswordInput, signInInput, signUpInput } from '../../shared/schemas/index.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { Passwords } from '../auth/passwords.js';
 import { consumeAttempt, type LimitRule, refundAttempt } from '../auth/rate-limit.js';
 import { invalidateUserSessions, type SessionUser, sessionUserColumns } from '../auth/sessions.js';
 import { clientAddressBucket } from '../domain/ip-address.js';
@@ -44,6 +44,7 @@ function rateLimited(what: string, retryAt: number, now: number): AppError {
  */
 export async function signUp(
   db: Db,
+  passwords: Passwords,
   input: z.output<typeof signUpInput>,
   facts: { now: number; storefrontUrl: string; clientIp: string; limitPerHour: number },
 ): Promise<SessionUser> {
@@ -57,7 +58,7 @@ export async function signUp(
   if (!limited.ok) throw rateLimited('sign-ups from this address', limited.retryAt, now);
   const taken = () => new AppError('CONFLICT', 'EMAIL_TAKEN', 'An account with this email already exists');
   if (db.select({ id: user.id }).from(user).where(eq(user.email, input.email)).get()) throw taken();
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await passwords.hash(input.password);
   const row = {
     id: newId(),
     email: input.email,
@@ -97,6 +98,7 @@ function signInRules(email: string, clientIp: string): LimitRule[] {
  */
 export async function signIn(
   db: Db,
+  passwords: Passwords,
   input: z.output<typeof signInInput>,
   facts: { clientIp: string; now: number },
 ): Promise<SessionUser> {
@@ -108,7 +110,7 @@ export async function signIn(
     .from(user)
     .where(eq(user.email, input.email))
     .get();
-  const valid = await verifyPassword(row?.passwordHash ?? null, input.password);
+  const valid = await passwords.verify(row?.passwordHash ?? null, input.password);
   if (!row || !valid)
     throw new AppError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'Email or password is incorrect');
   refundAttempt(db, rules);
@@ -119,6 +121,7 @@ export async function signIn(
 /** Replaces the password after checking the current one; ends every other session of the user. */
 export async function changePassword(
   db: Db,
+  passwords: Passwords,
   account: { userId: string; sessionId: string },
   input: z.output<typeof changePasswordInput>,
   now: number,
@@ -128,10 +131,10 @@ export async function changePassword(
     .from(user)
     .where(eq(user.id, account.userId))
     .get();
-  if (!row || !(await verifyPassword(row.passwordHash, input.currentPassword))) {
+  if (!row || !(await passwords.verify(row.passwordHash, input.currentPassword))) {
     throw new AppError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'Current password is incorrect');
   }
-  const passwordHash = await hashPassword(input.newPassword);
+  const passwordHash = await passwords.hash(input.newPassword);
   db.transaction((tx) => {
     tx.update(user).set({ passwordHash, updatedAt: now }).where(eq(user.id, account.userId)).run();
     invalidateUserSessions(tx, account.userId, account.sessionId);
@@ -141,10 +144,11 @@ export async function changePassword(
 /** Sets a new password from a reset link (single use) and ends every session of the user. */
 export async function resetPassword(
   db: Db,
+  passwords: Passwords,
   input: { token: string; newPassword: string },
   now: number,
 ): Promise<void> {
-  const passwordHash = await hashPassword(input.newPassword);
+  const passwordHash = await passwords.hash(input.newPassword);
   db.transaction(
     (tx) => {
       const userId = consumeToken(tx, input.token, 'password_reset', now);
@@ -171,6 +175,7 @@ export interface AdminBootstrap {
  */
 export async function ensureAdmin(
   db: Db,
+  passwords: Passwords,
   email: string,
   password: string,
   now: number,
@@ -185,7 +190,7 @@ export async function ensureAdmin(
   let existing = find();
   if (!existing) {
     const id = newId();
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await passwords.hash(password);
     const inserted = db
       .insert(user)
       .values({
@@ -204,7 +209,7 @@ export async function ensureAdmin(
     if (!existing) throw new Error('the admin account could be neither created nor found');
   }
   if (existing.role === 'admin') return { outcome: 'already-admin', userId: existing.id };
-  if (!(await verifyPassword(existing.passwordHash, password)))
+  if (!(await passwords.verify(existing.passwordHash, password)))
     return { outcome: 'refused', userId: existing.id };
   // Promote the account exactly as verified: a password changed meanwhile proves nothing.
   const promoted = db

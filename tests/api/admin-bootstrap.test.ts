@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { user } from '../../db/schema/index.js';
-import { hashPassword } from '../../server/auth/passwords.js';
+
 import { bootstrap } from '../../server/bootstrap.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
@@ -73,7 +73,7 @@ describe('the ADMIN_EMAIL bootstrap', () => {
     // The operator's way out, as README describes it: reset the password (here written directly) to ADMIN_PASSWORD, restart.
     t.deps.db
       .update(user)
-      .set({ passwordHash: await hashPassword(OPERATOR.ADMIN_PASSWORD) })
+      .set({ passwordHash: await t.deps.passwords.hash(OPERATOR.ADMIN_PASSWORD) })
       .where(eq(user.email, ADMIN_EMAIL))
       .run();
     await bootstrap(t.deps);

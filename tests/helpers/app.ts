@@ -8,6 +8,12 @@ import { testConfig } from '../../server/config.js';
 import { createDeps, type Deps } from '../../server/deps.js';
 import { createHttpServer } from '../../server/http/server.js';
 
+/**
+ * NOTE: tests hash with argon2id at a tiny cost (64 KiB, one pass) so that hundreds of sign-ups stay
+ * quick; production's cost is proven in tests/unit/passwords.test.ts and used by every server process.
+ */
+export const TEST_PASSWORD_COST = { memoryCost: 64, timeCost: 1, parallelism: 1 };
+
 export interface TestApp {
   deps: Deps;
   clock: ReturnType<typeof manualClock>;
@@ -35,7 +41,7 @@ export function createTestApp(env: Record<string, string> = {}, options: AppOpti
     },
   });
   const clock = manualClock(Date.UTC(2026, 5, 1));
-  const deps = createDeps(config, database, pino({ level: 'info' }, sink), clock);
+  const deps = createDeps(config, database, pino({ level: 'info' }, sink), clock, TEST_PASSWORD_COST);
   const { listener } = createApp(deps, options);
   const server = createHttpServer(listener, config);
   const listening = new Promise<string>((resolve, reject) => {
