@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { trpcServer } from '@hono/trpc-server';
 import type { TRPCError } from '@trpc/server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import { isReady, MIGRATIONS_FOLDER } from '../db/client.js';
 import { crossOriginGuard } from './auth/cross-origin.js';
 import { createHonoContext } from './context.js';
 import type { Deps } from './deps.js';
+import { isRetryableStorageError, STORAGE_REFUSED_MESSAGE } from './errors.js';
 import { corsAllowlist } from './http/cors.js';
 import { errorBody } from './http/error-response.js';
 import { Metrics } from './http/metrics.js';
@@ -18,13 +16,10 @@ import { urlGuard } from './http/url-guard.js';
 import type { PaymentEvent } from './integrations/payments/index.js';
 import { appRouter } from './routers/_app.js';
 import { applyPaymentEvent } from './services/payment-events.js';
+import { readinessRoute } from './storage-health.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_BATCH_SIZE = 20;
-
-const committedMigrations = (
-  JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
-).entries.length;
 
 /** tRPC's onError: unexpected failures are logged with the request id; their answers stay generic. */
 export function trpcErrorLogger(logger: Logger) {
@@ -57,9 +52,7 @@ export function createApp(deps: Deps, metrics = new Metrics()) {
   );
 
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/readyz', (c) =>
-    isReady(deps.sqlite, committedMigrations) ? c.json({ ok: true }) : c.json({ ok: false }, 503),
-  );
+  app.get('/readyz', readinessRoute(deps));
   app.get('/metrics', (c) => {
     if (config.METRICS_TOKEN && c.req.header('authorization') !== `Bearer ${config.METRICS_TOKEN}`) {
       return c.json(errorBody('UNAUTHORIZED', 'UNAUTHENTICATED', 'Metrics token required'), 401);
@@ -105,6 +98,11 @@ export function createApp(deps: Deps, metrics = new Metrics()) {
   app.notFound((c) => c.json(errorBody('NOT_FOUND', 'NOT_FOUND', 'Not found'), 404));
   app.onError((error, c) => {
     logger.error({ requestId: c.get('requestId'), err: error }, 'request failed');
+    if (isRetryableStorageError(error))
+      return c.json(
+        errorBody('SERVICE_UNAVAILABLE', 'TEMPORARILY_UNAVAILABLE', STORAGE_REFUSED_MESSAGE),
+        503,
+      );
     return c.json(errorBody('INTERNAL_SERVER_ERROR', 'INTERNAL', 'Internal server error'), 500);
   });
   return app;

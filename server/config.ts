@@ -69,6 +69,19 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
     TRUST_PROXY: flag(false),
+    /** /readyz answers 503 while the database's filesystem has less free space than this. */
+    STORAGE_MIN_FREE_BYTES: z.coerce
+      .number({ error: 'expected a number of bytes' })
+      .int()
+      .min(0)
+      .default(16 * 1024 * 1024),
+    /** How long /readyz reuses its last free-space check and probe write. */
+    READINESS_CACHE_MS: z.coerce
+      .number({ error: 'expected milliseconds' })
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(1000),
     /** Server processes sharing the port and the database file; jobs run in the first one only. */
     WORKERS: z.coerce.number({ error: 'expected a whole number' }).int().min(1).max(64).default(1),
   })
