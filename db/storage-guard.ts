@@ -1,4 +1,5 @@
-import { readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Sqlite } from './client.js';
 
 /**
@@ -24,6 +25,18 @@ interface Identity {
 }
 
 const SIDE_FILES = ['', '-wal', '-shm'] as const;
+/** How long the directory must have been unchanged before its ctime alone vouches for its files. */
+const SETTLED_MS = 1000;
+
+/** The directory's identity and last change: an entry deleted, renamed or added changes its ctime. */
+interface DirectoryMark {
+  dev: number;
+  ino: number;
+  ctimeMs: number;
+}
+
+const sameMark = (mark: DirectoryMark, stats: Stats) =>
+  stats.ctimeMs === mark.ctimeMs && stats.ino === mark.ino && stats.dev === mark.dev;
 
 function identityOf(path: string): Identity | null {
   const stats = statSync(path, { throwIfNoEntry: false });
@@ -54,22 +67,34 @@ function openDescriptorsOf(path: string): string[] {
 
 /**
  * Compares the database file (and its -wal and -shm) at the path with the files this connection
- * opened, by device and inode. Every write checks it before it can commit (a TEMP trigger on each
- * table calls it), once per synchronous run of writes: a group commit, a transaction and an
- * autocommit statement all run synchronously, so the check precedes their COMMIT.
+ * opened, by device and inode. Every write statement checks it before it runs, once per
+ * synchronous run of writes: a group commit, a transaction and an autocommit statement all run
+ * synchronously, so the check precedes their COMMIT. The check is one stat of the directory while
+ * its ctime has not moved since a full check (deleting, renaming or creating any entry moves it),
+ * else a stat of each of the three files.
+ * NOTE: the directory's ctime vouches only once it is SETTLED_MS old, so that a change within the
+ * same coarse kernel timestamp as the last one cannot go unseen.
  */
 export class StorageGuard {
   readonly path: string;
   private readonly opened: (Identity | null)[];
+  private readonly directory: string;
   private checkedThisTurn = false;
   private problem: string | null = null;
+  /** The directory as the last full check found it with every file in place, once settled. */
+  private mark: DirectoryMark | null = null;
   private readonly listeners = new Set<(event: GuardEvent) => void>();
   private readonly resetTurn = () => {
     this.checkedThisTurn = false;
   };
 
-  constructor(path: string) {
+  /** `now` is the wall clock the filesystem's timestamps are compared with (tests move it). */
+  constructor(
+    path: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.path = realpathSync(path);
+    this.directory = dirname(this.path);
     this.opened = SIDE_FILES.map((suffix) => identityOf(this.path + suffix));
   }
 
@@ -89,13 +114,16 @@ export class StorageGuard {
     if (!this.checkedThisTurn) {
       this.checkedThisTurn = true;
       queueMicrotask(this.resetTurn);
-      this.refresh();
+      const directory = this.mark && statSync(this.directory, { throwIfNoEntry: false });
+      if (!this.mark || !directory || !sameMark(this.mark, directory)) this.refresh();
     }
     if (this.problem !== null) throw new StorageMovedError(this.problem);
   }
 
   /** Stats the files now; returns the problem, or null when they are the opened ones. */
   refresh(): string | null {
+    // The directory first: a change after this stat moves its ctime past the mark.
+    const directory = statSync(this.directory, { throwIfNoEntry: false });
     let problem: string | null = null;
     SIDE_FILES.forEach((suffix, i) => {
       const opened = this.opened[i];
@@ -105,6 +133,11 @@ export class StorageGuard {
       else if (now.dev !== opened.dev || now.ino !== opened.ino)
         problem = `${this.path}${suffix} was replaced by another file`;
     });
+    const settled = directory && this.now() - directory.ctimeMs >= SETTLED_MS;
+    this.mark =
+      problem === null && directory && settled
+        ? { dev: directory.dev, ino: directory.ino, ctimeMs: directory.ctimeMs }
+        : null;
     if (problem !== this.problem) {
       const was = this.problem;
       this.problem = problem;
@@ -131,40 +164,45 @@ export function storageGuardOf(sqlite: Sqlite): StorageGuard | undefined {
   return guards.get(sqlite);
 }
 
-const CHECK_FUNCTION = 'backroom_storage_check';
+const GUARDED_METHODS = ['run', 'get', 'all', 'iterate'] as const;
 
 /**
- * Installs the guard on a connection: a SQL function and, on every table of `main`, TEMP triggers
- * BEFORE INSERT, UPDATE and DELETE that call it. TEMP objects live only in this connection, so the
- * schema, migrations, backups and other processes never see them.
- * NOTE: the check runs before a write can commit, not at the instant of the COMMIT: a file deleted
- * during the same synchronous run of writes (microseconds to a few ms) is not seen until the next.
+ * Installs the guard on a connection: every statement it prepares that writes (SQLite's
+ * `sqlite3_stmt_readonly` is false: INSERT, UPDATE, DELETE, DDL) checks the guard before it runs.
+ * Drizzle and the group commit prepare every statement through `prepare`, so every write of the
+ * app passes here; reads, `pragma()` and `exec()` (migrations, seeding) do not.
+ * NOTE: a write statement pays one closure call; the stat of the three files happens once per
+ * synchronous run of writes (measured in tests/bench/storage-guard-cost.ts). A TEMP trigger per
+ * table did the same at 0.3–1.4 µs per written row, which an order's ~20 rows would feel.
+ * NOTE: the check precedes the first write of a synchronous run, and so its COMMIT; a file deleted
+ * during that same run (microseconds to a few ms) is only seen by the next.
  */
 export function installStorageGuard(sqlite: Sqlite, path: string): StorageGuard {
   // A read opens the -wal and -shm files (WAL mode), so the guard records all three.
   sqlite.prepare('SELECT count(*) FROM sqlite_schema').pluck().get();
   const guard = new StorageGuard(path);
-  sqlite.function(CHECK_FUNCTION, { deterministic: false }, () => {
-    guard.assertUnmoved();
-    return null;
+  const prepare = sqlite.prepare;
+  // defineProperty: `prepare` is generic over its result type, which one wrapper cannot restate.
+  Object.defineProperty(sqlite, 'prepare', {
+    configurable: true,
+    value(this: Sqlite, source: string) {
+      const statement = prepare.call(this, source);
+      if (statement.readonly) return statement;
+      const prototype: object = Object.getPrototypeOf(statement);
+      for (const name of GUARDED_METHODS) {
+        const method: unknown = Reflect.get(prototype, name);
+        if (typeof method !== 'function') continue;
+        Object.defineProperty(statement, name, {
+          configurable: true,
+          value(this: unknown, ...params: unknown[]) {
+            guard.assertUnmoved();
+            return Reflect.apply(method, this, params);
+          },
+        });
+      }
+      return statement;
+    },
   });
-  const tables = sqlite
-    .prepare(
-      "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
-    )
-    .pluck()
-    .all();
-  for (const table of tables) {
-    if (typeof table !== 'string') continue;
-    const quoted = `"${table.replaceAll('"', '""')}"`;
-    for (const operation of ['INSERT', 'UPDATE', 'DELETE']) {
-      const trigger = `"backroom_guard_${table.replaceAll('"', '""')}_${operation.toLowerCase()}"`;
-      sqlite.exec(
-        `CREATE TEMP TRIGGER IF NOT EXISTS ${trigger} BEFORE ${operation} ON main.${quoted} ` +
-          `BEGIN SELECT ${CHECK_FUNCTION}(); END`,
-      );
-    }
-  }
   guards.set(sqlite, guard);
   return guard;
 }
