@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerOrder } from '../../db/schema/index.js';
+import { startJobs } from '../../server/jobs/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest, type TestClient } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
@@ -21,6 +22,7 @@ let t: TestApp;
 let shop: Shop;
 let client: TestClient;
 const opened: TestApp[] = [];
+const DAY = 24 * 60 * 60 * 1000;
 
 const order = () => ({
   idempotencyKey: idempotencyKey(),
@@ -77,8 +79,14 @@ describe('the database file changes under the running server', () => {
     expect((await rawRequest(t, '/readyz')).status).toBe(503);
     expect(movedLogs()).toHaveLength(1);
     expect(String(movedLogs()[0]?.problem)).toContain('deleted');
-    // Reads still answer from the open file.
+    // Reads still answer from the open file, also for a session due for renewal (a write).
     expect((await client.cart.get.query()).items).toHaveLength(1);
+    t.clock.advance(20 * DAY);
+    expect((await client.auth.me.query())?.email).toBeTruthy();
+    // The jobs do not run on the replaced file (their writes would fail, after mail went out).
+    const jobs = startJobs(t.deps);
+    await jobs.stop();
+    expect(t.logs.filter((line) => line.msg === 'job failed')).toEqual([]);
     // Nothing was written into the deleted file either.
     expect(t.deps.db.select().from(customerOrder).all()).toHaveLength(0);
   });
