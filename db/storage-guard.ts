@@ -185,6 +185,7 @@ export function installStorageGuard(sqlite: Sqlite, path: string): StorageGuard 
   // defineProperty: `prepare` is generic over its result type, which one wrapper cannot restate.
   Object.defineProperty(sqlite, 'prepare', {
     configurable: true,
+    writable: true,
     value(this: Sqlite, source: string) {
       const statement = prepare.call(this, source);
       if (statement.readonly) return statement;
@@ -194,6 +195,7 @@ export function installStorageGuard(sqlite: Sqlite, path: string): StorageGuard 
         if (typeof method !== 'function') continue;
         Object.defineProperty(statement, name, {
           configurable: true,
+          writable: true,
           value(this: unknown, ...params: unknown[]) {
             guard.assertUnmoved();
             return Reflect.apply(method, this, params);

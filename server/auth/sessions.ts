@@ -59,6 +59,8 @@ export function createSession(
 /**
  * Runs a housekeeping write that a read may skip: when storage refuses it (full disk, read-only,
  * the file replaced), the read still answers and the write is left for a later request.
+ * NOTE: for single statements on the root handle (as the request context calls it): inside a
+ * transaction, SQLite may already have rolled the whole transaction back.
  */
 function unlessStorageRefuses(write: () => unknown): boolean {
   try {
