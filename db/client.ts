@@ -1,11 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database, { type RunResult } from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema/index.js';
+import { installStorageGuard } from './storage-guard.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export type Sqlite = Database.Database;
@@ -27,7 +28,10 @@ const REQUIRED_PRAGMAS = [
   ['busy_timeout', 5000],
 ] as const;
 
-/** Opens SQLite with the PRAGMAs of DESIGN.md, verifies them, and applies pending migrations. */
+/**
+ * Opens SQLite with the PRAGMAs of DESIGN.md, verifies them, applies pending migrations, and (for a
+ * file) installs the storage guard: no write commits once the file at the path is another one.
+ */
 export function openDatabase(path: string, options: { migrate?: boolean } = {}): DatabaseHandle {
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
@@ -42,6 +46,7 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
     }
     const db = drizzle(sqlite, { schema });
     if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    if (!inMemory) installStorageGuard(sqlite, path);
     return { db, sqlite, close: () => sqlite.close() };
   } catch (error) {
     sqlite.close();
@@ -57,6 +62,15 @@ export function rootConnection(db: Executor): Sqlite {
   const connection = (db as { $client?: Sqlite }).$client;
   if (!connection) throw new TypeError('This needs the root database handle, not a transaction');
   return connection;
+}
+
+let committed: number | undefined;
+/** How many migrations are committed in db/migrations (read once from drizzle-kit's journal). */
+export function committedMigrationCount(): number {
+  committed ??= (
+    JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
+  ).entries.length;
+  return committed;
 }
 
 /** True when the database answers and every committed migration has been applied. */

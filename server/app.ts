@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { trpcServer } from '@hono/trpc-server';
 import type { AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import { isReady, MIGRATIONS_FOLDER } from '../db/client.js';
 import { createContextFactory, type NodeRequest } from './context.js';
 import type { Deps } from './deps.js';
+import { isRetryableStorageError, STORAGE_REFUSED_MESSAGE } from './errors.js';
 import { corsPreflight } from './http/cors.js';
 import { crossOriginGuard } from './http/cross-origin.js';
 import { errorBody } from './http/error-response.js';
@@ -22,10 +20,7 @@ import { urlGuard } from './http/url-guard.js';
 import type { PaymentEvent } from './integrations/payments/index.js';
 import { appRouter } from './routers/_app.js';
 import { applyPaymentEvent } from './services/payment-events.js';
-
-const committedMigrations = (
-  JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
-).entries.length;
+import { readinessRoute } from './storage-health.js';
 
 /** tRPC's onError: unexpected failures are logged with the request id; their answers stay generic. */
 export function trpcErrorLogger(logger: Logger) {
@@ -105,9 +100,7 @@ function createHonoApp(
   );
 
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/readyz', (c) =>
-    isReady(deps.sqlite, committedMigrations) ? c.json({ ok: true }) : c.json({ ok: false }, 503),
-  );
+  app.get('/readyz', readinessRoute(deps));
   app.get('/metrics', async (c) => {
     if (config.METRICS_TOKEN && c.req.header('authorization') !== `Bearer ${config.METRICS_TOKEN}`) {
       return c.json(errorBody('UNAUTHORIZED', 'UNAUTHENTICATED', 'Metrics token required'), 401);
@@ -148,6 +141,11 @@ function createHonoApp(
   app.notFound((c) => c.json(errorBody('NOT_FOUND', 'NOT_FOUND', 'Not found'), 404));
   app.onError((error, c) => {
     logger.error({ requestId: c.get('requestId'), err: error }, 'request failed');
+    if (isRetryableStorageError(error))
+      return c.json(
+        errorBody('SERVICE_UNAVAILABLE', 'TEMPORARILY_UNAVAILABLE', STORAGE_REFUSED_MESSAGE),
+        503,
+      );
     return c.json(errorBody('INTERNAL_SERVER_ERROR', 'INTERNAL', 'Internal server error'), 500);
   });
   return app;

@@ -78,19 +78,34 @@ const envSchema = z
       .default(20),
     /** Lets webhooks reach loopback, link-local and private addresses: local development only. */
     WEBHOOK_ALLOW_PRIVATE_TARGETS: flag(false),
-    /** Server processes sharing the port and the database file; jobs run in the first one only. */
+    /** /readyz answers 503 while the database's filesystem has less free space than this. */
+    STORAGE_MIN_FREE_BYTES: z.coerce
+      .number({ error: 'expected a number of bytes' })
+      .int()
+      .min(0)
+      .default(16 * 1024 * 1024),
+    /** How long /readyz reuses its last free-space check and probe write. */
+    READINESS_CACHE_MS: z.coerce
+      .number({ error: 'expected milliseconds' })
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(1000),
+    /** A client must send all request headers within this, else 408 and the connection closes. */
     HEADERS_TIMEOUT_MS: z.coerce
       .number({ error: 'expected milliseconds' })
       .int()
       .min(1000)
       .max(120_000)
       .default(10_000),
+    /** A client must send the whole request within this, else 408 and the connection closes. */
     REQUEST_TIMEOUT_MS: z.coerce
       .number({ error: 'expected milliseconds' })
       .int()
       .min(1000)
       .max(600_000)
       .default(30_000),
+    /** Server processes sharing the port and the database file; jobs run in the first one only. */
     WORKERS: z.coerce.number({ error: 'expected a whole number' }).int().min(1).max(64).default(1),
   })
   .superRefine((env, ctx) => {

@@ -1,4 +1,5 @@
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
+import { StorageMovedError } from '../db/storage-guard.js';
 import { WriteBatchError } from '../db/write-batch.js';
 import type { ErrorReason } from '../shared/reasons.js';
 
@@ -43,17 +44,28 @@ export function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+/** What a client reads when storage refused its write (503 TEMPORARILY_UNAVAILABLE). */
+export const STORAGE_REFUSED_MESSAGE = 'The shop is busy and nothing was saved; try again';
+
 /**
- * True when the database refused a write without applying any of it: a lock held past
- * busy_timeout (another process writing), or a group commit that failed (db/write-batch.ts).
+ * SQLite result codes (and their extended codes, `SQLITE_IOERR_WRITE`, `SQLITE_READONLY_DBMOVED`, …)
+ * for a statement the database refused whole: a full disk, an I/O error, a read-only file or
+ * filesystem, a lock held past busy_timeout, a file it cannot open. None of them applied anything.
+ */
+const REFUSAL_CODES = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN)(_|$)/;
+
+/**
+ * True when storage refused a unit of work without applying any of it, so the client may retry:
+ * a code above, a failed group commit (db/write-batch.ts), or a database file that changed under
+ * the server (db/storage-guard.ts). Follows `cause` (drizzle and tRPC wrap the driver's error).
  */
 export function isRetryableStorageError(error: unknown): boolean {
-  if (error instanceof WriteBatchError) return true;
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    (error.code.startsWith('SQLITE_BUSY') || error.code.startsWith('SQLITE_LOCKED'))
-  );
+  let current = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if (current instanceof WriteBatchError || current instanceof StorageMovedError) return true;
+    if ('code' in current && typeof current.code === 'string' && REFUSAL_CODES.test(current.code))
+      return true;
+    current = 'cause' in current ? current.cause : undefined;
+  }
+  return false;
 }

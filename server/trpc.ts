@@ -2,7 +2,7 @@ import { initTRPC } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
 import type { Context } from './context.js';
-import { AppError, DEFAULT_REASONS, isRetryableStorageError } from './errors.js';
+import { AppError, DEFAULT_REASONS, isRetryableStorageError, STORAGE_REFUSED_MESSAGE } from './errors.js';
 
 const GENERIC_MESSAGES: Partial<Record<string, string>> = {
   INTERNAL_SERVER_ERROR: 'Internal server error',
@@ -13,9 +13,10 @@ const t = initTRPC.context<Context>().create({
   // NOTE: isDev false keeps stacks out of every answer, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
-    // A write the database refused whole (locked past busy_timeout by another process, or a failed
-    // group commit) saved nothing: 503 TEMPORARILY_UNAVAILABLE tells the client to retry. Mapped
-    // here rather than in a middleware so that no request pays for it.
+    // A write storage refused whole (full disk, I/O error, read-only, locked past busy_timeout, a
+    // failed group commit, a database file replaced under the server) saved nothing: 503
+    // TEMPORARILY_UNAVAILABLE tells the client to retry, on every procedure. Mapped here rather
+    // than in a middleware so that no request pays for it.
     const busy = isRetryableStorageError(error.cause);
     const zodError = error.cause instanceof ZodError ? error.cause : null;
     const reason = busy
@@ -32,7 +33,7 @@ const t = initTRPC.context<Context>().create({
         : null;
     return {
       message: busy
-        ? 'The shop is busy and nothing was saved; try again'
+        ? STORAGE_REFUSED_MESSAGE
         : zodError
           ? 'Invalid input'
           : error.cause instanceof SyntaxError

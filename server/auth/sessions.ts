@@ -2,6 +2,7 @@ import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { session, user } from '../../db/schema/index.js';
+import { isRetryableStorageError } from '../errors.js';
 import { generateToken, hashToken, isTokenShaped } from './tokens.js';
 
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -55,6 +56,22 @@ export function createSession(
   return { token, session: record };
 }
 
+/**
+ * Runs a housekeeping write that a read may skip: when storage refuses it (full disk, read-only,
+ * the file replaced), the read still answers and the write is left for a later request.
+ * NOTE: for single statements on the root handle (as the request context calls it): inside a
+ * transaction, SQLite may already have rolled the whole transaction back.
+ */
+function unlessStorageRefuses(write: () => unknown): boolean {
+  try {
+    write();
+    return true;
+  } catch (error) {
+    if (isRetryableStorageError(error)) return false;
+    throw error;
+  }
+}
+
 /** Looks a cookie token up; deletes it when expired and extends it past half of its life. */
 export function validateSessionToken(db: Executor, token: string, now: number): ValidatedSession | null {
   if (!isTokenShaped(token)) return null;
@@ -72,14 +89,16 @@ export function validateSessionToken(db: Executor, token: string, now: number): 
   ).get({ id });
   if (!row) return null;
   if (now >= row.session.expiresAt) {
-    db.delete(session).where(eq(session.id, id)).run();
+    unlessStorageRefuses(() => db.delete(session).where(eq(session.id, id)).run());
     return null;
   }
   let renewed = false;
   if (now >= row.session.expiresAt - RENEW_WHEN_LEFT_MS) {
-    row.session.expiresAt = now + SESSION_LIFETIME_MS;
-    db.update(session).set({ expiresAt: row.session.expiresAt }).where(eq(session.id, id)).run();
-    renewed = true;
+    const expiresAt = now + SESSION_LIFETIME_MS;
+    renewed = unlessStorageRefuses(() =>
+      db.update(session).set({ expiresAt }).where(eq(session.id, id)).run(),
+    );
+    if (renewed) row.session.expiresAt = expiresAt;
   }
   return { ...row, renewed };
 }

@@ -1,3 +1,4 @@
+import { storageGuardOf } from '../../db/storage-guard.js';
 import type { Deps } from '../deps.js';
 import { expireUnpaidOrders } from '../services/orders.js';
 import { dispatchDue } from '../services/outbox.js';
@@ -12,14 +13,17 @@ const OUTBOX_POLL_MS = 500;
 
 /**
  * Starts the in-process jobs. A job never overlaps itself; one that fails is logged and tried
- * again on its next tick. `stop` waits for a running job to finish.
+ * again on its next tick. `stop` waits for a running job to finish. No job runs while the database
+ * file at DATABASE_PATH is not the one opened (db/storage-guard.ts, which logs that once): its
+ * writes would be refused, after mail had gone out for them.
  */
 export function startJobs(deps: Deps): Jobs {
   const running = new Set<Promise<unknown>>();
+  const guard = storageGuardOf(deps.sqlite);
   const schedule = (name: string, everyMs: number, job: () => unknown) => {
     let busy = false;
     const tick = () => {
-      if (busy) return;
+      if (busy || guard?.refresh()) return;
       busy = true;
       const run = Promise.resolve()
         .then(job)

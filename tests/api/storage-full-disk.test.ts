@@ -1,0 +1,191 @@
+import { closeSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
+import { errorOf } from '../helpers/errors.js';
+import { ADDRESS, customer, idempotencyKey, type Shop, setupShop } from '../helpers/shop.js';
+import { mountTmpfs } from '../helpers/small-fs.js';
+
+/**
+ * On a real 2 MiB filesystem that fills up, every write storage refuses answers 503
+ * TEMPORARILY_UNAVAILABLE on every procedure and on the Stripe webhook (never a 500), is logged
+ * with its request id, and /readyz answers 503 until space comes back, then 200 by itself.
+ */
+const SECRET = 'whsec_full_disk';
+const READINESS_CACHE_MS = 1000;
+const mounted = mountTmpfs(2 * 1024 * 1024);
+const skip = 'skip' in mounted ? mounted.skip : null;
+let dir: string;
+let t: TestApp;
+let shop: Shop;
+let filler: string;
+
+beforeEach(async () => {
+  if (!('dir' in mounted)) return;
+  dir = mounted.dir;
+  t = createTestApp({
+    DATABASE_PATH: join(dir, 'shop.db'),
+    STORAGE_MIN_FREE_BYTES: String(64 * 1024),
+    READINESS_CACHE_MS: String(READINESS_CACHE_MS),
+    PAYMENT_PROVIDER: 'stripe',
+    STRIPE_SECRET_KEY: 'sk_test_full_disk',
+    STRIPE_WEBHOOK_SECRET: SECRET,
+    STRIPE_API_URL: 'http://127.0.0.1:9', // never called: the orders here are refused before payment
+  });
+  shop = await setupShop(t);
+  filler = join(dir, 'filler');
+});
+afterEach(() => {
+  if (!('dir' in mounted)) return;
+  t.close();
+  for (const name of ['filler', 'shop.db', 'shop.db-wal', 'shop.db-shm'])
+    rmSync(join(dir, name), { force: true });
+});
+afterAll(() => {
+  if ('dir' in mounted) mounted.unmount();
+});
+
+/** Takes every free byte of the filesystem, after emptying the WAL so the next commit must grow it. */
+function fillDisk() {
+  t.deps.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const fd = openSync(filler, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (error) {
+    expect(error).toMatchObject({ code: 'ENOSPC' });
+  } finally {
+    closeSync(fd);
+  }
+  const stats = statfsSync(dir);
+  expect(stats.bavail * stats.bsize).toBeLessThan(64 * 1024);
+}
+
+async function readyStatus() {
+  t.clock.advance(READINESS_CACHE_MS);
+  return (await rawRequest(t, '/readyz')).status;
+}
+
+function stripeEvent() {
+  const payload = JSON.stringify({
+    id: `evt_full_${Date.now()}`,
+    object: 'event',
+    type: 'payment_intent.succeeded',
+    data: { object: { id: 'pi_unknown', object: 'payment_intent', amount: 100, currency: 'usd' } },
+  });
+  const signature = new Stripe('sk_test_signer').webhooks.generateTestHeaderString({
+    payload,
+    secret: SECRET,
+    timestamp: Math.floor(t.clock.now() / 1000),
+  });
+  return rawRequest(t, '/webhooks/stripe', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body: payload,
+  });
+}
+
+describe.skipIf(skip)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it('refuses every kind of write with 503 TEMPORARILY_UNAVAILABLE, and /readyz is 503 until space comes back', async () => {
+    const { client } = await customer(t);
+    await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
+    expect(await readyStatus()).toBe(200);
+
+    fillDisk();
+    expect(await readyStatus()).toBe(503);
+    const guest = createTestClient(t);
+    const refusals = {
+      // one procedure of each router and write path: group commit, transactions, single statements
+      placeOrder: () =>
+        client.checkout.placeOrder.mutate({
+          idempotencyKey: idempotencyKey(),
+          shippingAddress: ADDRESS,
+          shippingOptionId: shop.standard.id,
+        }),
+      addItem: () => client.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 }),
+      guestAddItem: () => guest.cart.addItem.mutate({ variantId: shop.white, quantity: 1 }),
+      signUp: () => guest.auth.signUp.mutate(newAccount()),
+      createProduct: () =>
+        shop.admin.admin.products.create.mutate({
+          slug: 'full-disk',
+          name: 'Full Disk',
+          description: 'Refused',
+          variants: [{ sku: 'FULL-1', name: 'One', price: 100, stock: 1 }],
+        }),
+      adjustStock: () =>
+        shop.admin.admin.inventory.adjust.mutate({
+          variantId: shop.white,
+          delta: 5,
+          reason: 'adjustment',
+        }),
+      createShipping: () =>
+        shop.admin.admin.shipping.create.mutate({
+          name: 'Pigeon',
+          countries: ['US'],
+          price: 100,
+          minDays: 1,
+          maxDays: 2,
+        }),
+      setTax: () => shop.admin.admin.tax.set.mutate({ country: 'CA', rateBps: 500 }),
+    };
+    for (const [name, call] of Object.entries(refusals)) {
+      const refused = await errorOf(call());
+      expect({ name, ...refused.data }).toMatchObject({
+        name,
+        httpStatus: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        reason: 'TEMPORARILY_UNAVAILABLE',
+      });
+      expect(JSON.stringify(refused)).not.toMatch(/SQLITE|disk|full/i);
+    }
+    const webhook = await stripeEvent();
+    expect(webhook.status).toBe(503);
+    expect(await webhook.json()).toMatchObject({
+      error: { data: { httpStatus: 503, reason: 'TEMPORARILY_UNAVAILABLE' } },
+    });
+
+    // Each refusal is logged at error level with its request id.
+    const logged = t.logs.filter(
+      (line) =>
+        (line.msg === 'procedure failed' || line.msg === 'request failed') && Number(line.level) >= 40,
+    );
+    expect(logged.length).toBeGreaterThanOrEqual(Object.keys(refusals).length + 1);
+    expect(logged.every((line) => typeof line.requestId === 'string')).toBe(true);
+    expect(t.logs.some((line) => line.msg === 'not ready: writes cannot succeed')).toBe(true);
+
+    // Space comes back: readiness recovers by itself and the same writes succeed.
+    rmSync(filler);
+    expect(await readyStatus()).toBe(200);
+    await client.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 });
+    expect((await client.cart.get.query()).items).toHaveLength(2);
+    await shop.admin.admin.tax.set.mutate({ country: 'CA', rateBps: 500 });
+    expect((await stripeEvent()).status).toBe(200);
+  });
+});
+
+/** The fallback where no filesystem can be mounted, run everywhere: SQLite's own page limit. */
+describe('a database at its page limit (PRAGMA max_page_count)', () => {
+  it('refuses a write that needs new pages with 503 TEMPORARILY_UNAVAILABLE and saves nothing', async () => {
+    const limited = createTestApp();
+    try {
+      const limitedShop = await setupShop(limited);
+      const pages = Number(limited.deps.sqlite.pragma('page_count', { simple: true }));
+      limited.deps.sqlite.pragma(`max_page_count = ${pages}`);
+      const refused = await errorOf(
+        limitedShop.admin.admin.products.create.mutate({
+          slug: 'too-big',
+          name: 'Too Big',
+          description: 'x'.repeat(20_000), // overflow pages: more than the free list holds
+          variants: [{ sku: 'BIG-1', name: 'One', price: 100, stock: 1 }],
+        }),
+      );
+      expect(refused.data).toMatchObject({ httpStatus: 503, reason: 'TEMPORARILY_UNAVAILABLE' });
+      const found = await errorOf(limitedShop.admin.catalog.product.query({ slug: 'too-big' }));
+      expect(found.data.httpStatus).toBe(404);
+    } finally {
+      limited.close();
+    }
+  });
+});
