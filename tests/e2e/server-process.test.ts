@@ -197,6 +197,8 @@ describe('the real server process', () => {
       OUTBOX_RETRY_BASE_MS: '100',
     });
     try {
+      // The primary hands connections only to workers that listen: wait until both do.
+      await eventually(() => (server.output().match(/"msg":"listening"/g) ?? []).length === 2);
       const client = httpClient(server.url, { batch: false });
       const { user } = await client.auth.signUp.mutate({
         email: 'two@example.com',
