@@ -55,6 +55,7 @@ describe('admin catalogue: access', () => {
     ]);
     expect(info.status).toBe('fulfilled');
     expect(created.status).toBe('rejected');
+    expect(created).toMatchObject({ reason: { data: { code: 'FORBIDDEN', reason: 'FORBIDDEN' } } });
   });
 });
 
