@@ -1,18 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { describe, expect } from 'vitest';
 import { ADMIN } from '../helpers/catalog.js';
 import { createTestClient, type TestClient } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
-import { customer, placeOrder, type Shop, setupShop } from '../helpers/shop.js';
-
-let t: TestApp;
-let shop: Shop;
-
-beforeEach(async () => {
-  t = createTestApp();
-  shop = await setupShop(t);
-});
-afterEach(() => t.close());
+import { customer, placeOrder } from '../helpers/shop.js';
+import { it } from '../helpers/test.js';
 
 const adminCalls = (c: TestClient) => [
   () => c.admin.discounts.create.mutate({ code: 'X', kind: 'fixed', value: 1 }),
@@ -36,9 +27,9 @@ const adminCalls = (c: TestClient) => [
 ];
 
 describe('admin commerce: access', () => {
-  it('answers UNAUTHORIZED signed out and FORBIDDEN to customers', async () => {
-    const anonymous = createTestClient(t);
-    const { client } = await customer(t);
+  it('answers UNAUTHORIZED signed out and FORBIDDEN to customers', async ({ app, shop }) => {
+    const anonymous = createTestClient(app);
+    const { client } = await customer(app);
     for (const call of adminCalls(anonymous)) expect((await errorOf(call())).data.code).toBe('UNAUTHORIZED');
     for (const call of adminCalls(client)) expect((await errorOf(call())).data.code).toBe('FORBIDDEN');
     expect((await shop.admin.admin.discounts.list.query()).length).toBe(0);
@@ -47,7 +38,7 @@ describe('admin commerce: access', () => {
 });
 
 describe('discounts, shipping and tax', () => {
-  it('creates, lists and deactivates discounts; codes are unique and case-insensitive', async () => {
+  it('creates, lists and deactivates discounts; codes are unique and case-insensitive', async ({ shop }) => {
     const created = await shop.admin.admin.discounts.create.mutate({
       code: 'spring-25',
       kind: 'percent',
@@ -102,7 +93,7 @@ describe('discounts, shipping and tax', () => {
     ]);
   });
 
-  it('manages shipping options and tax rates', async () => {
+  it('manages shipping options and tax rates', async ({ shop }) => {
     const option = await shop.admin.admin.shipping.create.mutate({
       name: 'Freight',
       countries: ['de', 'FR', 'DE'],
@@ -157,11 +148,11 @@ describe('discounts, shipping and tax', () => {
 });
 
 describe('orders, users and reports for admins', () => {
-  it('lists and searches every order by status, number and email', async () => {
-    const a = await customer(t);
-    const b = await customer(t);
+  it('lists and searches every order by status, number and email', async ({ app, shop }) => {
+    const a = await customer(app);
+    const b = await customer(app);
     const first = await placeOrder(a.client, shop, [{ variantId: shop.white, quantity: 1 }]);
-    t.clock.advance(1000);
+    app.clock.advance(1000);
     const second = await placeOrder(b.client, shop, [{ variantId: shop.white, quantity: 1 }]);
     await shop.admin.admin.orders.markPaid.mutate({ id: second.order.id });
 
@@ -177,8 +168,11 @@ describe('orders, users and reports for admins', () => {
     expect(await list({ q: '_' })).toEqual([]);
   });
 
-  it('lists users with an escaped search, and changes roles but never demotes the last admin', async () => {
-    const { user } = await customer(t);
+  it('lists users with an escaped search, and changes roles but never demotes the last admin', async ({
+    app,
+    shop,
+  }) => {
+    const { user } = await customer(app);
     const page = await shop.admin.admin.users.list.query({ q: user.email.toUpperCase(), limit: 20 });
     expect(page.items).toEqual([user]);
     expect((await shop.admin.admin.users.list.query({ q: '%', limit: 20 })).items).toEqual([]);
@@ -199,15 +193,18 @@ describe('orders, users and reports for admins', () => {
     expect((await shop.admin.auth.me.query())?.email).toBe(ADMIN.email);
   });
 
-  it('reports sales over paid, fulfilled and delivered orders, by day, with top products', async () => {
+  it('reports sales over paid, fulfilled and delivered orders, by day, with top products', async ({
+    app,
+    shop,
+  }) => {
     const day1 = Date.UTC(2026, 5, 1, 12);
-    t.clock.set(day1);
-    const a = await customer(t);
+    app.clock.set(day1);
+    const a = await customer(app);
     const paidOne = await placeOrder(a.client, shop, [{ variantId: shop.white, quantity: 2 }]); // 3600 + 599 + 288
     await shop.admin.admin.orders.markPaid.mutate({ id: paidOne.order.id });
     await placeOrder(a.client, shop, [{ variantId: shop.white, quantity: 1 }]); // stays unpaid: not counted
-    t.clock.set(day1 + 86_400_000);
-    const b = await customer(t);
+    app.clock.set(day1 + 86_400_000);
+    const b = await customer(app);
     const paidTwo = await placeOrder(b.client, shop, [{ variantId: shop.lampVariant, quantity: 1 }]); // 9900 + 599 + 792
     await shop.admin.admin.orders.markPaid.mutate({ id: paidTwo.order.id });
     await shop.admin.admin.orders.fulfill.mutate({ id: paidTwo.order.id });

@@ -1,19 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { inventoryMovement, variant } from '../../db/schema/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { adminClient, createProduct } from '../helpers/catalog.js';
+import { createProduct } from '../helpers/catalog.js';
 import { createTestClient, newAccount, type TestClient } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
-
-let t: TestApp;
-let admin: TestClient;
-
-beforeEach(async () => {
-  t = createTestApp();
-  admin = await adminClient(t);
-});
-afterEach(() => t.close());
+import { it } from '../helpers/test.js';
 
 /** Every admin catalogue procedure, called with valid-looking input. */
 const adminCalls = (c: TestClient) => [
@@ -39,9 +30,11 @@ const adminCalls = (c: TestClient) => [
 ];
 
 describe('admin catalogue: access', () => {
-  it('answers UNAUTHORIZED to anonymous callers and FORBIDDEN to customers, and changes nothing', async () => {
-    const anonymous = createTestClient(t);
-    const customer = createTestClient(t);
+  it('answers UNAUTHORIZED to anonymous callers and FORBIDDEN to customers, and changes nothing', async ({
+    app,
+  }) => {
+    const anonymous = createTestClient(app);
+    const customer = createTestClient(app);
     await customer.auth.signUp.mutate(newAccount());
     for (const call of adminCalls(anonymous)) {
       expect((await errorOf(call())).data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
@@ -49,12 +42,12 @@ describe('admin catalogue: access', () => {
     for (const call of adminCalls(customer)) {
       expect((await errorOf(call())).data).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
     }
-    expect(t.deps.sqlite.prepare('SELECT count(*) AS n FROM category').get()).toEqual({ n: 0 });
-    expect(t.deps.sqlite.prepare('SELECT count(*) AS n FROM product').get()).toEqual({ n: 0 });
+    expect(app.deps.sqlite.prepare('SELECT count(*) AS n FROM category').get()).toEqual({ n: 0 });
+    expect(app.deps.sqlite.prepare('SELECT count(*) AS n FROM product').get()).toEqual({ n: 0 });
   });
 
-  it('refuses an admin call hidden in a batch with public calls', async () => {
-    const customer = createTestClient(t);
+  it('refuses an admin call hidden in a batch with public calls', async ({ app }) => {
+    const customer = createTestClient(app);
     await customer.auth.signUp.mutate(newAccount());
     const [info, created] = await Promise.allSettled([
       customer.store.info.query(),
@@ -62,11 +55,15 @@ describe('admin catalogue: access', () => {
     ]);
     expect(info.status).toBe('fulfilled');
     expect(created.status).toBe('rejected');
+    expect(created).toMatchObject({ reason: { data: { code: 'FORBIDDEN', reason: 'FORBIDDEN' } } });
   });
 });
 
 describe('admin catalogue: categories', () => {
-  it('creates, renames, moves and deletes categories, refusing taken slugs, cycles and non-empty deletes', async () => {
+  it('creates, renames, moves and deletes categories, refusing taken slugs, cycles and non-empty deletes', async ({
+    app,
+    admin,
+  }) => {
     const home = await admin.admin.categories.create.mutate({ slug: 'home', name: 'Home' });
     expect(home).toEqual({
       id: expect.any(String),
@@ -127,7 +124,7 @@ describe('admin catalogue: categories', () => {
     );
     const garden = await admin.admin.categories.create.mutate({ slug: 'garden', name: 'Garden' });
     expect(await admin.admin.categories.delete.mutate({ id: garden.id })).toEqual({ ok: true });
-    expect((await createTestClient(t).catalog.categories.query()).map((c) => c.slug).sort()).toEqual([
+    expect((await createTestClient(app).catalog.categories.query()).map((c) => c.slug).sort()).toEqual([
       'home',
       'kitchen',
     ]);
@@ -135,7 +132,7 @@ describe('admin catalogue: categories', () => {
 });
 
 describe('admin catalogue: products and variants', () => {
-  it('creates a product with variants and returns it with its status', async () => {
+  it('creates a product with variants and returns it with its status', async ({ admin }) => {
     const created = await createProduct(admin, {
       slug: 'lamp',
       name: 'Brass Lamp',
@@ -166,10 +163,13 @@ describe('admin catalogue: products and variants', () => {
     expect((await admin.admin.products.get.query({ id: created.id })).status).toBe('draft');
   });
 
-  it('refuses taken slugs and SKUs, in the shop or within one request, and writes nothing', async () => {
+  it('refuses taken slugs and SKUs, in the shop or within one request, and writes nothing', async ({
+    app,
+    admin,
+  }) => {
     await createProduct(admin, { slug: 'mug', variants: [{ sku: 'MUG-1', name: 'a', price: 1, stock: 1 }] });
     const count = () =>
-      t.deps.sqlite
+      app.deps.sqlite
         .prepare('SELECT (SELECT count(*) FROM product) AS p, (SELECT count(*) FROM variant) AS v')
         .get();
     const before = count();
@@ -214,7 +214,7 @@ describe('admin catalogue: products and variants', () => {
     ).toBe('SKU_TAKEN');
   });
 
-  it('validates product input: https images, 1-100 variants, non-negative whole money', async () => {
+  it('validates product input: https images, 1-100 variants, non-negative whole money', async ({ admin }) => {
     const base = {
       slug: 'valid',
       name: 'V',
@@ -238,7 +238,7 @@ describe('admin catalogue: products and variants', () => {
     }
   });
 
-  it('updates, archives and lists products of every status', async () => {
+  it('updates, archives and lists products of every status', async ({ admin }) => {
     const a = await createProduct(admin, { slug: 'a' });
     await createProduct(admin, { slug: 'b', status: 'draft' });
     const updated = await admin.admin.products.update.mutate({
@@ -262,7 +262,7 @@ describe('admin catalogue: products and variants', () => {
     );
   });
 
-  it('adds and updates variants, and the card price follows', async () => {
+  it('adds and updates variants, and the card price follows', async ({ app, admin }) => {
     const p = await createProduct(admin, {
       slug: 'shirt',
       variants: [{ sku: 'SH-M', name: 'M', price: 3000, stock: 1 }],
@@ -275,7 +275,7 @@ describe('admin catalogue: products and variants', () => {
       stock: 0,
     });
     expect(small).toMatchObject({ sku: 'SH-S', price: 2500, available: 0, productId: p.id });
-    const card = async () => (await createTestClient(t).catalog.products.query()).items[0];
+    const card = async () => (await createTestClient(app).catalog.products.query()).items[0];
     expect((await card())?.price).toBe(2500);
     await admin.admin.variants.update.mutate({ id: small.id, price: 3500, compareAtPrice: 4000 });
     expect((await card())?.price).toBe(3000);
@@ -294,7 +294,7 @@ describe('admin catalogue: products and variants', () => {
 });
 
 describe('inventory', () => {
-  it('adjusts stock, never below zero, and keeps a ledger row for every change', async () => {
+  it('adjusts stock, never below zero, and keeps a ledger row for every change', async ({ app, admin }) => {
     const p = await createProduct(admin, {
       slug: 'socks',
       variants: [
@@ -335,7 +335,7 @@ describe('inventory', () => {
     expect(history.items[0]?.actorId).toBe(me?.id);
 
     // The ledger accounts for every unit: per variant, the deltas add up to the stock.
-    const mismatches = t.deps.db
+    const mismatches = app.deps.db
       .select({ id: variant.id })
       .from(variant)
       .where(
@@ -345,7 +345,7 @@ describe('inventory', () => {
     expect(mismatches).toEqual([]);
   });
 
-  it('lists low stock at or under the threshold, skipping archived products', async () => {
+  it('lists low stock at or under the threshold, skipping archived products', async ({ admin }) => {
     await createProduct(admin, { slug: 'low', variants: [{ sku: 'LOW', name: 'a', price: 1, stock: 2 }] });
     await createProduct(admin, { slug: 'edge', variants: [{ sku: 'EDGE', name: 'a', price: 1, stock: 5 }] });
     await createProduct(admin, {

@@ -1,28 +1,18 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { product } from '../../db/schema/index.js';
 import type { RouterInputs } from '../../shared/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { adminClient, createProduct } from '../helpers/catalog.js';
-import { createTestClient, type TestClient } from '../helpers/client.js';
+import { createProduct } from '../helpers/catalog.js';
+import type { TestClient } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
+import { it } from '../helpers/test.js';
 
 const HOUR = 3600_000;
-let t: TestApp;
-let admin: TestClient;
-let shopper: TestClient;
-
-beforeEach(async () => {
-  t = createTestApp();
-  admin = await adminClient(t);
-  shopper = createTestClient(t);
-});
-afterEach(() => t.close());
 
 type ListInput = RouterInputs['catalog']['products'];
 
 /** Walks every page of a list and returns the slugs in order. */
-async function walk(input: ListInput): Promise<string[]> {
+async function walk(shopper: TestClient, input: ListInput): Promise<string[]> {
   const slugs: string[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 100; page++) {
@@ -34,7 +24,7 @@ async function walk(input: ListInput): Promise<string[]> {
   throw new Error('paging did not end');
 }
 
-async function categoryTree() {
+async function categoryTree(admin: TestClient) {
   const home = await admin.admin.categories.create.mutate({ slug: 'home', name: 'Home' });
   const kitchen = await admin.admin.categories.create.mutate({
     slug: 'kitchen',
@@ -51,8 +41,11 @@ async function categoryTree() {
 }
 
 describe('catalogue browsing', () => {
-  it('shows cards with the lowest variant price, first image, stock status and category', async () => {
-    const { kitchen } = await categoryTree();
+  it('shows cards with the lowest variant price, first image, stock status and category', async ({
+    admin,
+    shopper,
+  }) => {
+    const { kitchen } = await categoryTree(admin);
     await createProduct(admin, {
       slug: 'chef-knife',
       categoryId: kitchen.id,
@@ -110,15 +103,15 @@ describe('catalogue browsing', () => {
     expect(new Date(detail.createdAt).toISOString()).toBe(detail.createdAt);
   });
 
-  it('never shows draft or archived products', async () => {
+  it('never shows draft or archived products', async ({ admin, shopper }) => {
     await createProduct(admin, { slug: 'live' });
     await createProduct(admin, { slug: 'draft', status: 'draft' });
     const archived = await createProduct(admin, { slug: 'gone' });
     await admin.admin.products.archive.mutate({ id: archived.id });
 
-    expect(await walk({})).toEqual(['live']);
-    expect(await walk({ q: 'draft' })).toEqual([]);
-    expect(await walk({ q: 'gone' })).toEqual([]);
+    expect(await walk(shopper, {})).toEqual(['live']);
+    expect(await walk(shopper, { q: 'draft' })).toEqual([]);
+    expect(await walk(shopper, { q: 'gone' })).toEqual([]);
     for (const slug of ['draft', 'gone', 'never-existed']) {
       const error = await errorOf(shopper.catalog.product.query({ slug }));
       expect(error.data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
@@ -127,18 +120,21 @@ describe('catalogue browsing', () => {
     expect(categories).toEqual([]);
   });
 
-  it('finds products through their category and every ancestor, and counts them there', async () => {
-    const { home, kitchen, knives, garden } = await categoryTree();
+  it('finds products through their category and every ancestor, and counts them there', async ({
+    admin,
+    shopper,
+  }) => {
+    const { home, kitchen, knives, garden } = await categoryTree(admin);
     await createProduct(admin, { slug: 'santoku', categoryId: knives.id });
     await createProduct(admin, { slug: 'kettle', categoryId: kitchen.id });
     await createProduct(admin, { slug: 'vase', categoryId: home.id });
     await createProduct(admin, { slug: 'hidden-pan', categoryId: kitchen.id, status: 'draft' });
     await createProduct(admin, { slug: 'rake', categoryId: garden.id });
 
-    expect((await walk({ category: 'knives' })).sort()).toEqual(['santoku']);
-    expect((await walk({ category: 'kitchen' })).sort()).toEqual(['kettle', 'santoku']);
-    expect((await walk({ category: 'home' })).sort()).toEqual(['kettle', 'santoku', 'vase']);
-    expect((await walk({ category: 'garden' })).sort()).toEqual(['rake']);
+    expect((await walk(shopper, { category: 'knives' })).sort()).toEqual(['santoku']);
+    expect((await walk(shopper, { category: 'kitchen' })).sort()).toEqual(['kettle', 'santoku']);
+    expect((await walk(shopper, { category: 'home' })).sort()).toEqual(['kettle', 'santoku', 'vase']);
+    expect((await walk(shopper, { category: 'garden' })).sort()).toEqual(['rake']);
     const unknown = await errorOf(shopper.catalog.products.query({ category: 'nope' }));
     expect(unknown.data).toMatchObject({ code: 'NOT_FOUND' });
 
@@ -150,7 +146,7 @@ describe('catalogue browsing', () => {
     expect(tree.find((c) => c.slug === 'knives')?.parentId).toBe(kitchen.id);
   });
 
-  it('filters on the lowest variant price and on stock', async () => {
+  it('filters on the lowest variant price and on stock', async ({ admin, shopper }) => {
     await createProduct(admin, { slug: 'cheap', variants: [{ sku: 'C1', name: 'a', price: 500, stock: 1 }] });
     await createProduct(admin, {
       slug: 'mixed',
@@ -161,15 +157,15 @@ describe('catalogue browsing', () => {
     });
     await createProduct(admin, { slug: 'dear', variants: [{ sku: 'D1', name: 'a', price: 5000, stock: 2 }] });
 
-    expect((await walk({ minPrice: 1000 })).sort()).toEqual(['dear', 'mixed']);
-    expect((await walk({ maxPrice: 1500 })).sort()).toEqual(['cheap', 'mixed']);
-    expect((await walk({ minPrice: 1500, maxPrice: 1500 })).sort()).toEqual(['mixed']);
-    expect((await walk({ inStock: true })).sort()).toEqual(['cheap', 'dear']);
-    expect((await walk({ inStock: false })).sort()).toEqual(['cheap', 'dear', 'mixed']);
-    expect(await walk({ minPrice: 6000, maxPrice: 1000 })).toEqual([]);
+    expect((await walk(shopper, { minPrice: 1000 })).sort()).toEqual(['dear', 'mixed']);
+    expect((await walk(shopper, { maxPrice: 1500 })).sort()).toEqual(['cheap', 'mixed']);
+    expect((await walk(shopper, { minPrice: 1500, maxPrice: 1500 })).sort()).toEqual(['mixed']);
+    expect((await walk(shopper, { inStock: true })).sort()).toEqual(['cheap', 'dear']);
+    expect((await walk(shopper, { inStock: false })).sort()).toEqual(['cheap', 'dear', 'mixed']);
+    expect(await walk(shopper, { minPrice: 6000, maxPrice: 1000 })).toEqual([]);
   });
 
-  it('sorts by newest, price both ways and rating', async () => {
+  it('sorts by newest, price both ways and rating', async ({ app, admin, shopper }) => {
     const made: Record<string, string> = {};
     for (const [slug, price] of [
       ['first', 3000],
@@ -181,30 +177,30 @@ describe('catalogue browsing', () => {
         variants: [{ sku: `S-${slug}`, name: 'x', price, stock: 1 }],
       });
       made[slug] = created.id;
-      t.clock.advance(HOUR);
+      app.clock.advance(HOUR);
     }
-    expect(await walk({})).toEqual(['third', 'second', 'first']);
-    expect(await walk({ sort: 'newest' })).toEqual(['third', 'second', 'first']);
-    expect(await walk({ sort: 'price_asc' })).toEqual(['second', 'third', 'first']);
-    expect(await walk({ sort: 'price_desc' })).toEqual(['first', 'third', 'second']);
+    expect(await walk(shopper, {})).toEqual(['third', 'second', 'first']);
+    expect(await walk(shopper, { sort: 'newest' })).toEqual(['third', 'second', 'first']);
+    expect(await walk(shopper, { sort: 'price_asc' })).toEqual(['second', 'third', 'first']);
+    expect(await walk(shopper, { sort: 'price_desc' })).toEqual(['first', 'third', 'second']);
 
     // Reviews arrive with the orders issue; until then set the aggregate the way they will.
     const rate = (slug: string, avg: number, count: number) =>
-      t.deps.db
+      app.deps.db
         .update(product)
         .set({ ratingAvg: avg, ratingCount: count })
         .where(eq(product.id, made[slug] ?? ''))
         .run();
     rate('first', 4.5, 2);
     rate('third', 4.5, 10);
-    expect(await walk({ sort: 'rating' })).toEqual(['third', 'first', 'second']);
+    expect(await walk(shopper, { sort: 'rating' })).toEqual(['third', 'first', 'second']);
     const cards = (await shopper.catalog.products.query({ sort: 'rating' })).items;
     expect(cards[0]?.rating).toEqual({ average: 4.5, count: 10 });
   });
 
-  it.each(['newest', 'price_asc', 'price_desc', 'rating'] as const)(
+  it.for(['newest', 'price_asc', 'price_desc', 'rating'] as const)(
     'pages through ties (%s) without repeating or skipping',
-    async (sort) => {
+    async (sort, { admin, shopper }) => {
       const slugs: string[] = [];
       for (let i = 0; i < 23; i++) {
         const slug = `tie-${i}`;
@@ -216,7 +212,7 @@ describe('catalogue browsing', () => {
         });
       }
       for (const limit of [1, 4, 7, 23, 100]) {
-        const seen = await walk({ sort, limit });
+        const seen = await walk(shopper, { sort, limit });
         expect(seen).toHaveLength(23);
         expect(new Set(seen).size).toBe(23);
         expect([...seen].sort()).toEqual([...slugs].sort());
@@ -224,10 +220,10 @@ describe('catalogue browsing', () => {
     },
   );
 
-  it('keeps walking correctly when products are added between pages', async () => {
+  it('keeps walking correctly when products are added between pages', async ({ app, admin, shopper }) => {
     for (let i = 0; i < 6; i++) await createProduct(admin, { slug: `p-${i}` });
     const first = await shopper.catalog.products.query({ limit: 3 });
-    t.clock.advance(HOUR);
+    app.clock.advance(HOUR);
     await createProduct(admin, { slug: 'newcomer' });
     const second = await shopper.catalog.products.query({ limit: 3, cursor: first.nextCursor ?? '' });
     const seen = [...first.items, ...second.items].map((i) => i.slug);
@@ -235,7 +231,7 @@ describe('catalogue browsing', () => {
     expect(seen).not.toContain('newcomer');
   });
 
-  it('refuses a cursor from another sort and a forged cursor', async () => {
+  it('refuses a cursor from another sort and a forged cursor', async ({ admin, shopper }) => {
     for (let i = 0; i < 3; i++) await createProduct(admin, { slug: `c-${i}` });
     const page = await shopper.catalog.products.query({ limit: 1, sort: 'newest' });
     const wrongSort = await errorOf(
@@ -249,7 +245,7 @@ describe('catalogue browsing', () => {
     }
   });
 
-  it('validates list input', async () => {
+  it('validates list input', async ({ shopper }) => {
     for (const input of [
       { limit: 0 },
       { limit: 101 },

@@ -1,38 +1,34 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { customerOrder, idempotencyKey, inventoryMovement } from '../../db/schema/index.js';
 import { writeBatchCounters } from '../../db/write-batch.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { callerFor } from '../helpers/client.js';
-import { ADDRESS, customer, type Shop, setupShop, stockOf as stockOfVariant } from '../helpers/shop.js';
+import { ADDRESS, customer, type Shop, stockOf } from '../helpers/shop.js';
+import { test } from '../helpers/test.js';
 
-let t: TestApp;
-let shop: Shop;
-
-beforeEach(async () => {
-  t = createTestApp();
-  shop = await setupShop(t);
-});
-afterEach(() => t.close());
-
-const stockOf = (id: string) => stockOfVariant(t, id);
-const orders = () => t.deps.db.select({ id: customerOrder.id }).from(customerOrder).all();
+const orders = (app: TestApp) => app.deps.db.select({ id: customerOrder.id }).from(customerOrder).all();
 
 /**
- * `count` customers with `quantity` of the variant in the cart, each as an in-process caller: the
- * calls below must start in one event-loop turn, which requests over sockets cannot promise.
+ * `buyers(count, variantId, quantity)`: `count` customers with `quantity` of the variant in the cart,
+ * each as an in-process caller: the calls below must start in one event-loop turn, which requests
+ * over sockets cannot promise.
  */
-async function buyers(count: number, variantId: string, quantity = 1) {
-  const clients: ReturnType<typeof callerFor>[] = [];
-  for (let i = 0; i < count; i++) {
-    const { client } = await customer(t);
-    await client.cart.addItem.mutate({ variantId, quantity });
-    clients.push(callerFor(t, client.jar));
-  }
-  return clients;
-}
+const it = test.extend(
+  'buyers',
+  async ({ app }) =>
+    async (count: number, variantId: string, quantity = 1) => {
+      const clients: ReturnType<typeof callerFor>[] = [];
+      for (let i = 0; i < count; i++) {
+        const { client } = await customer(app);
+        await client.cart.addItem.mutate({ variantId, quantity });
+        clients.push(callerFor(app, client.jar));
+      }
+      return clients;
+    },
+);
 
-const order = (key: string, extra: Record<string, unknown> = {}) => ({
+const order = (shop: Shop, key: string, extra: Record<string, unknown> = {}) => ({
   idempotencyKey: key,
   shippingAddress: ADDRESS,
   shippingOptionId: shop.standard.id,
@@ -40,28 +36,33 @@ const order = (key: string, extra: Record<string, unknown> = {}) => ({
 });
 
 /** Fires every call at once and waits for all, checking they went through one group commit. */
-async function inOneBatch<T>(calls: (() => Promise<T>)[]) {
-  const before = writeBatchCounters(t.deps.db);
+async function inOneBatch<T>(app: TestApp, calls: (() => Promise<T>)[]) {
+  const before = writeBatchCounters(app.deps.db);
   const results = await Promise.allSettled(calls.map((call) => call()));
-  const after = writeBatchCounters(t.deps.db);
+  const after = writeBatchCounters(app.deps.db);
   expect(after.commits - before.commits).toBe(1);
   expect(after.units - before.units).toBe(calls.length);
   return results;
 }
 
 describe('concurrent orders placed in one group commit', () => {
-  it('never oversell: 6 customers for the last 5 lamps get 5 orders and one OUT_OF_STOCK that takes nothing', async () => {
+  it('never oversell: 6 customers for the last 5 lamps get 5 orders and one OUT_OF_STOCK that takes nothing', async ({
+    app,
+    shop,
+    buyers,
+  }) => {
     const clients = await buyers(6, shop.lampVariant);
     const results = await inOneBatch(
-      clients.map((client, i) => () => client.checkout.placeOrder(order(`oversell-key-${i}`))),
+      app,
+      clients.map((client, i) => () => client.checkout.placeOrder(order(shop, `oversell-key-${i}`))),
     );
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused).toHaveLength(1);
     expect(refused[0]?.reason).toMatchObject({ code: 'CONFLICT', reason: 'OUT_OF_STOCK' });
-    expect(stockOf(shop.lampVariant)).toBe(0);
-    expect(orders()).toHaveLength(5);
+    expect(stockOf(app, shop.lampVariant)).toBe(0);
+    expect(orders(app)).toHaveLength(5);
     // The ledger holds exactly the five orders' movements.
-    const movements = t.deps.db
+    const movements = app.deps.db
       .select({ delta: inventoryMovement.delta, reason: inventoryMovement.reason })
       .from(inventoryMovement)
       .where(eq(inventoryMovement.variantId, shop.lampVariant))
@@ -72,34 +73,44 @@ describe('concurrent orders placed in one group commit', () => {
     expect(carts.map((c) => c.itemCount).sort()).toEqual([0, 0, 0, 0, 0, 1]);
   });
 
-  it('answer each order with its own result: a failing one does not undo or fail the others', async () => {
+  it('answer each order with its own result: a failing one does not undo or fail the others', async ({
+    app,
+    shop,
+    buyers,
+  }) => {
     const clients = await buyers(3, shop.white);
     const results = await inOneBatch(
+      app,
       clients.map(
         (client, i) => () =>
           // The second asks for a total that no longer holds.
-          client.checkout.placeOrder(order(`mixed-key-${i}`, i === 1 ? { expectedTotal: 1 } : {})),
+          client.checkout.placeOrder(order(shop, `mixed-key-${i}`, i === 1 ? { expectedTotal: 1 } : {})),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(results[1]).toMatchObject({ reason: { code: 'CONFLICT', reason: 'PRICE_CHANGED' } });
     const [first, , third] = results as PromiseFulfilledResult<{ order: { number: number } }>[];
     expect([first?.value.order.number, third?.value.order.number]).toEqual([1001, 1002]);
-    expect(stockOf(shop.white)).toBe(8);
+    expect(stockOf(app, shop.white)).toBe(8);
     expect((await clients[1]?.cart.get())?.itemCount).toBe(1);
   });
 
-  it('place one order per idempotency key, even when the retries arrive in the same batch', async () => {
+  it('place one order per idempotency key, even when the retries arrive in the same batch', async ({
+    app,
+    shop,
+    buyers,
+  }) => {
     const [client] = await buyers(1, shop.white, 2);
     if (!client) throw new Error('no buyer');
     const results = await inOneBatch(
-      [0, 1, 2].map(() => () => client.checkout.placeOrder(order('same-key-in-batch'))),
+      app,
+      [0, 1, 2].map(() => () => client.checkout.placeOrder(order(shop, 'same-key-in-batch'))),
     );
     const answers = results.map((r) => (r as PromiseFulfilledResult<{ order: { id: string } }>).value);
     expect(answers.map((a) => a.order.id)).toEqual(Array(3).fill(answers[0]?.order.id));
     expect(answers[1]).toEqual(answers[0]);
-    expect(orders()).toHaveLength(1);
-    expect(t.deps.db.select().from(idempotencyKey).all()).toHaveLength(1);
-    expect(stockOf(shop.white)).toBe(8);
+    expect(orders(app)).toHaveLength(1);
+    expect(app.deps.db.select().from(idempotencyKey).all()).toHaveLength(1);
+    expect(stockOf(app, shop.white)).toBe(8);
   });
 });

@@ -1,24 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { customerOrder, idempotencyKey } from '../../db/schema/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { errorOf } from '../helpers/errors.js';
-import { ADDRESS, customer, type Shop, setupShop, stockOf as stockOfVariant } from '../helpers/shop.js';
+import { ADDRESS, customer, type Shop, stockOf } from '../helpers/shop.js';
+import { it } from '../helpers/test.js';
 
-let t: TestApp;
-let shop: Shop;
-
-beforeEach(async () => {
-  t = createTestApp();
-  shop = await setupShop(t);
-});
-afterEach(() => t.close());
-
-const stockOf = (id: string) => stockOfVariant(t, id);
-const orderCount = () => t.deps.db.select().from(customerOrder).all().length;
+const orderCount = (app: TestApp) => app.deps.db.select().from(customerOrder).all().length;
 
 describe('shipping options and quotes', () => {
-  it('lists options that ship to the country, with the free-shipping rule applied to the cart', async () => {
-    const { client } = await customer(t);
+  it('lists options that ship to the country, with the free-shipping rule applied to the cart', async ({
+    app,
+    shop,
+  }) => {
+    const { client } = await customer(app);
     await shop.admin.admin.shipping.create.mutate({
       name: 'Anywhere',
       countries: [],
@@ -53,8 +47,11 @@ describe('shipping options and quotes', () => {
     );
   });
 
-  it('quotes exactly as API.md prices: discount, free shipping threshold after discount, tax on the discounted subtotal', async () => {
-    const { client } = await customer(t);
+  it('quotes exactly as API.md prices: discount, free shipping threshold after discount, tax on the discounted subtotal', async ({
+    app,
+    shop,
+  }) => {
+    const { client } = await customer(app);
     await shop.admin.admin.discounts.create.mutate({ code: 'TEN', kind: 'percent', value: 10 });
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 3 }); // 5400
     await client.cart.addItem.mutate({ variantId: shop.blue, quantity: 3 }); // 6000
@@ -88,8 +85,8 @@ describe('shipping options and quotes', () => {
     });
   });
 
-  it('refuses an empty cart and an option that does not ship there', async () => {
-    const { client } = await customer(t);
+  it('refuses an empty cart and an option that does not ship there', async ({ app, shop }) => {
+    const { client } = await customer(app);
     const empty = await errorOf(
       client.checkout.quote.query({ shippingAddress: ADDRESS, shippingOptionId: shop.standard.id }),
     );
@@ -107,18 +104,21 @@ describe('shipping options and quotes', () => {
 });
 
 describe('placing an order', () => {
-  const order = (key: string, extra: Record<string, unknown> = {}) => ({
+  const order = (shop: Shop, key: string, extra: Record<string, unknown> = {}) => ({
     idempotencyKey: key,
     shippingAddress: ADDRESS,
     shippingOptionId: shop.standard.id,
     ...extra,
   });
 
-  it('takes stock, snapshots prices, empties the cart and answers with order and payment', async () => {
-    const { client, user } = await customer(t);
+  it('takes stock, snapshots prices, empties the cart and answers with order and payment', async ({
+    app,
+    shop,
+  }) => {
+    const { client, user } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
     await client.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 });
-    const placed = await client.checkout.placeOrder.mutate(order('first-order-key'));
+    const placed = await client.checkout.placeOrder.mutate(order(shop, 'first-order-key'));
     expect(placed.order).toMatchObject({
       number: 1001,
       status: 'pending_payment',
@@ -155,7 +155,7 @@ describe('placing an order', () => {
       clientSecret: null,
     });
     expect(placed.order.payment).toEqual(placed.payment);
-    expect([stockOf(shop.white), stockOf(shop.lampVariant)]).toEqual([8, 4]);
+    expect([stockOf(app, shop.white), stockOf(app, shop.lampVariant)]).toEqual([8, 4]);
     expect((await client.cart.get.query()).items).toEqual([]);
 
     // The snapshot does not follow later price changes.
@@ -163,21 +163,21 @@ describe('placing an order', () => {
     expect((await client.orders.get.query({ id: placed.order.id })).items[0]?.unitPrice).toBe(1800);
   });
 
-  it('takes nothing when one line is short of stock', async () => {
-    const { client } = await customer(t);
+  it('takes nothing when one line is short of stock', async ({ app, shop }) => {
+    const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
     await client.cart.addItem.mutate({ variantId: shop.blue, quantity: 3 });
     await shop.admin.admin.inventory.adjust.mutate({ variantId: shop.blue, delta: -1, reason: 'breakage' });
-    const error = await errorOf(client.checkout.placeOrder.mutate(order('short-stock-key')));
+    const error = await errorOf(client.checkout.placeOrder.mutate(order(shop, 'short-stock-key')));
     expect(error.data).toMatchObject({ code: 'CONFLICT', reason: 'OUT_OF_STOCK' });
     expect(error.message).toContain('MUG-B');
-    expect([stockOf(shop.white), stockOf(shop.blue)]).toEqual([10, 2]);
-    expect(orderCount()).toBe(0);
+    expect([stockOf(app, shop.white), stockOf(app, shop.blue)]).toEqual([10, 2]);
+    expect(orderCount(app)).toBe(0);
     expect((await client.cart.get.query()).itemCount).toBe(5);
   });
 
-  it('refuses a changed total with PRICE_CHANGED and takes nothing', async () => {
-    const { client } = await customer(t);
+  it('refuses a changed total with PRICE_CHANGED and takes nothing', async ({ app, shop }) => {
+    const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     const quote = await client.checkout.quote.query({
       shippingAddress: ADDRESS,
@@ -185,38 +185,43 @@ describe('placing an order', () => {
     });
     await shop.admin.admin.variants.update.mutate({ id: shop.white, price: 1900 });
     const error = await errorOf(
-      client.checkout.placeOrder.mutate(order('price-changed-key', { expectedTotal: quote.total })),
+      client.checkout.placeOrder.mutate(order(shop, 'price-changed-key', { expectedTotal: quote.total })),
     );
     expect(error.data).toMatchObject({ code: 'CONFLICT', reason: 'PRICE_CHANGED' });
-    expect(orderCount()).toBe(0);
-    expect(stockOf(shop.white)).toBe(10);
+    expect(orderCount(app)).toBe(0);
+    expect(stockOf(app, shop.white)).toBe(10);
   });
 
-  it('fails the order with the reason of a code that stopped holding, taking nothing', async () => {
+  it('fails the order with the reason of a code that stopped holding, taking nothing', async ({
+    app,
+    shop,
+  }) => {
     const code = await shop.admin.admin.discounts.create.mutate({ code: 'GONE', kind: 'fixed', value: 100 });
-    const { client } = await customer(t);
+    const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     await client.cart.applyDiscount.mutate({ code: 'GONE' });
     await shop.admin.admin.discounts.deactivate.mutate({ id: code.id });
-    const error = await errorOf(client.checkout.placeOrder.mutate(order('expired-code-key')));
+    const error = await errorOf(client.checkout.placeOrder.mutate(order(shop, 'expired-code-key')));
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'DISCOUNT_EXPIRED' });
-    expect(orderCount()).toBe(0);
-    expect(stockOf(shop.white)).toBe(10);
+    expect(orderCount(app)).toBe(0);
+    expect(stockOf(app, shop.white)).toBe(10);
     await client.cart.removeDiscount.mutate();
-    expect((await client.checkout.placeOrder.mutate(order('expired-code-key'))).order.discount).toBeNull();
+    expect(
+      (await client.checkout.placeOrder.mutate(order(shop, 'expired-code-key'))).order.discount,
+    ).toBeNull();
   });
 
-  it('lets a once-per-customer code be used once by each customer', async () => {
+  it('lets a once-per-customer code be used once by each customer', async ({ app, shop }) => {
     await shop.admin.admin.discounts.create.mutate({
       code: 'HELLO',
       kind: 'percent',
       value: 10,
       oncePerCustomer: true,
     });
-    const { client } = await customer(t);
+    const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     await client.cart.applyDiscount.mutate({ code: 'HELLO' });
-    expect((await client.checkout.placeOrder.mutate(order('hello-1-key'))).order.discount).toEqual({
+    expect((await client.checkout.placeOrder.mutate(order(shop, 'hello-1-key'))).order.discount).toEqual({
       code: 'HELLO',
       amount: 180,
     });
@@ -224,46 +229,49 @@ describe('placing an order', () => {
     expect((await errorOf(client.cart.applyDiscount.mutate({ code: 'HELLO' }))).data.reason).toBe(
       'DISCOUNT_EXHAUSTED',
     );
-    const { client: other } = await customer(t);
+    const { client: other } = await customer(app);
     await other.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     expect((await other.cart.applyDiscount.mutate({ code: 'HELLO' })).discount?.amount).toBe(180);
   });
 
-  it('replays the first answer for a retried key, and refuses the key for a different order', async () => {
-    const { client } = await customer(t);
+  it('replays the first answer for a retried key, and refuses the key for a different order', async ({
+    app,
+    shop,
+  }) => {
+    const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
-    const first = await client.checkout.placeOrder.mutate(order('retry-key-0001'));
-    const retry = await client.checkout.placeOrder.mutate(order('retry-key-0001'));
+    const first = await client.checkout.placeOrder.mutate(order(shop, 'retry-key-0001'));
+    const retry = await client.checkout.placeOrder.mutate(order(shop, 'retry-key-0001'));
     expect(retry).toEqual(first);
-    expect(orderCount()).toBe(1);
-    expect(stockOf(shop.white)).toBe(9);
+    expect(orderCount(app)).toBe(1);
+    expect(stockOf(app, shop.white)).toBe(9);
 
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     const reused = await errorOf(
       client.checkout.placeOrder.mutate(
-        order('retry-key-0001', { shippingAddress: { ...ADDRESS, name: 'Someone Else' } }),
+        order(shop, 'retry-key-0001', { shippingAddress: { ...ADDRESS, name: 'Someone Else' } }),
       ),
     );
     expect(reused.data).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
-    expect(orderCount()).toBe(1);
+    expect(orderCount(app)).toBe(1);
 
     // Keys belong to one customer: another customer's identical key is a new order.
-    const { client: other } = await customer(t);
+    const { client: other } = await customer(app);
     await other.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
-    const theirs = await other.checkout.placeOrder.mutate(order('retry-key-0001'));
+    const theirs = await other.checkout.placeOrder.mutate(order(shop, 'retry-key-0001'));
     expect(theirs.order.id).not.toBe(first.order.id);
-    expect(t.deps.db.select().from(idempotencyKey).all()).toHaveLength(2);
+    expect(app.deps.db.select().from(idempotencyKey).all()).toHaveLength(2);
   });
 
-  it('validates the input', async () => {
-    const { client } = await customer(t);
+  it('validates the input', async ({ app, shop }) => {
+    const { client } = await customer(app);
     for (const bad of [
-      order('short'),
-      order('valid-key-1', { shippingAddress: { ...ADDRESS, country: 'Narnia' } }),
-      order('valid-key-1', { shippingAddress: { ...ADDRESS, postalCode: '' } }),
-      order('valid-key-1', { expectedTotal: -5 }),
-      order('valid-key-1', { userId: 'someone' }),
-      order('valid-key-1', { total: 1 }),
+      order(shop, 'short'),
+      order(shop, 'valid-key-1', { shippingAddress: { ...ADDRESS, country: 'Narnia' } }),
+      order(shop, 'valid-key-1', { shippingAddress: { ...ADDRESS, postalCode: '' } }),
+      order(shop, 'valid-key-1', { expectedTotal: -5 }),
+      order(shop, 'valid-key-1', { userId: 'someone' }),
+      order(shop, 'valid-key-1', { total: 1 }),
     ]) {
       expect(
         (await errorOf(client.checkout.placeOrder.mutate(bad as ReturnType<typeof order>))).data.reason,

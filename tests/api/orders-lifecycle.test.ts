@@ -1,44 +1,34 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { customerOrder, discount, inventoryMovement } from '../../db/schema/index.js';
 import { expireUnpaidOrders } from '../../server/services/orders.js';
 import type { ORDER_STATUSES } from '../../shared/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
 import { errorOf } from '../helpers/errors.js';
-import { customer, placeOrder, type Shop, setupShop, stockOf as stockOfVariant } from '../helpers/shop.js';
+import { customer, placeOrder, type Shop, stockOf } from '../helpers/shop.js';
+import { test } from '../helpers/test.js';
 
 type Status = (typeof ORDER_STATUSES)[number];
-let t: TestApp;
-let shop: Shop;
 
-beforeEach(async () => {
-  t = createTestApp();
-  shop = await setupShop(t);
-});
-afterEach(() => t.close());
-
-const stockOf = (id: string) => stockOfVariant(t, id);
-
-/** Drives a fresh order to a status through the admin API. */
-async function orderIn(status: Status) {
-  const { client } = await customer(t);
+/** `orderIn(status)`: a fresh order by a new customer, driven to `status` through the admin API. */
+const it = test.extend('orderIn', async ({ app, shop }) => async (status: Status) => {
+  const { client } = await customer(app);
   const { order } = await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
-  const admin = shop.admin.admin.orders;
-  if (status === 'cancelled') await admin.cancel.mutate({ id: order.id });
-  if (['paid', 'fulfilled', 'delivered'].includes(status)) await admin.markPaid.mutate({ id: order.id });
-  if (['fulfilled', 'delivered'].includes(status)) await admin.fulfill.mutate({ id: order.id });
-  if (status === 'delivered') await admin.markDelivered.mutate({ id: order.id });
+  const orders = shop.admin.admin.orders;
+  if (status === 'cancelled') await orders.cancel.mutate({ id: order.id });
+  if (['paid', 'fulfilled', 'delivered'].includes(status)) await orders.markPaid.mutate({ id: order.id });
+  if (['fulfilled', 'delivered'].includes(status)) await orders.fulfill.mutate({ id: order.id });
+  if (status === 'delivered') await orders.markDelivered.mutate({ id: order.id });
   return { id: order.id, client };
-}
+});
 
-const MOVES: Record<Status, (id: string) => Promise<unknown>> = {
+const MOVES: Record<Status, (shop: Shop, id: string) => Promise<unknown>> = {
   pending_payment: async () => {
     throw new Error('no move leads back to pending_payment');
   },
-  paid: (id) => shop.admin.admin.orders.markPaid.mutate({ id }),
-  fulfilled: (id) => shop.admin.admin.orders.fulfill.mutate({ id, trackingNumber: 'TRACK-1' }),
-  delivered: (id) => shop.admin.admin.orders.markDelivered.mutate({ id }),
-  cancelled: (id) => shop.admin.admin.orders.cancel.mutate({ id, note: 'test' }),
+  paid: (shop, id) => shop.admin.admin.orders.markPaid.mutate({ id }),
+  fulfilled: (shop, id) => shop.admin.admin.orders.fulfill.mutate({ id, trackingNumber: 'TRACK-1' }),
+  delivered: (shop, id) => shop.admin.admin.orders.markDelivered.mutate({ id }),
+  cancelled: (shop, id) => shop.admin.admin.orders.cancel.mutate({ id, note: 'test' }),
 };
 
 const ALLOWED: [Status, Status][] = [
@@ -56,29 +46,32 @@ const REFUSED = STATUSES.flatMap((from) =>
 );
 
 describe('order state machine', () => {
-  it.each(ALLOWED)('moves %s → %s and records it in the history', async (from, to) => {
+  it.for(ALLOWED)('moves %s → %s and records it in the history', async ([from, to], { orderIn, shop }) => {
     const { id } = await orderIn(from);
-    const moved = (await MOVES[to](id)) as { status: Status; history: { status: Status }[] };
+    const moved = (await MOVES[to](shop, id)) as { status: Status; history: { status: Status }[] };
     expect(moved.status).toBe(to);
     expect(moved.history.at(-1)?.status).toBe(to);
   });
 
-  it.each(REFUSED)('refuses %s → %s with INVALID_TRANSITION and changes nothing', async (from, to) => {
-    const { id } = await orderIn(from);
-    const before = await shop.admin.admin.orders.get.query({ id });
-    const error = await errorOf(MOVES[to](id));
-    expect(error.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409, reason: 'INVALID_TRANSITION' });
-    expect(await shop.admin.admin.orders.get.query({ id })).toEqual(before);
-  });
+  it.for(REFUSED)(
+    'refuses %s → %s with INVALID_TRANSITION and changes nothing',
+    async ([from, to], { orderIn, shop }) => {
+      const { id } = await orderIn(from);
+      const before = await shop.admin.admin.orders.get.query({ id });
+      const error = await errorOf(MOVES[to](shop, id));
+      expect(error.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409, reason: 'INVALID_TRANSITION' });
+      expect(await shop.admin.admin.orders.get.query({ id })).toEqual(before);
+    },
+  );
 });
 
 describe('orders for customers', () => {
-  it('lists only the customer’s own orders, newest first, paged', async () => {
-    const { client } = await customer(t);
+  it('lists only the customer’s own orders, newest first, paged', async ({ app, shop, orderIn }) => {
+    const { client } = await customer(app);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       ids.push((await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }])).order.id);
-      t.clock.advance(1000);
+      app.clock.advance(1000);
     }
     await orderIn('paid'); // someone else's
     const first = await client.orders.list.query({ limit: 2 });
@@ -97,9 +90,13 @@ describe('orders for customers', () => {
     });
   });
 
-  it('answers NOT_FOUND for another customer’s order, exactly as for a missing one', async () => {
+  it('answers NOT_FOUND for another customer’s order, exactly as for a missing one', async ({
+    app,
+    shop,
+    orderIn,
+  }) => {
     const { id } = await orderIn('paid');
-    const { client: stranger } = await customer(t);
+    const { client: stranger } = await customer(app);
     const theirs = await errorOf(stranger.orders.get.query({ id }));
     const missing = await errorOf(stranger.orders.get.query({ id: 'no-such-order' }));
     expect(theirs).toEqual(missing);
@@ -109,7 +106,7 @@ describe('orders for customers', () => {
     expect((await shop.admin.admin.orders.get.query({ id })).status).toBe('paid');
   });
 
-  it('lets customers cancel pending or paid orders only', async () => {
+  it('lets customers cancel pending or paid orders only', async ({ orderIn }) => {
     for (const status of ['pending_payment', 'paid'] as const) {
       const { id, client } = await orderIn(status);
       expect((await client.orders.cancel.mutate({ id })).status).toBe('cancelled');
@@ -120,10 +117,12 @@ describe('orders for customers', () => {
     }
   });
 
-  it('answers UNAUTHORIZED for order and checkout procedures when signed out', async () => {
+  it('answers UNAUTHORIZED for order and checkout procedures when signed out', async ({
+    orderIn,
+    shop,
+    shopper: anonymous,
+  }) => {
     const { id } = await orderIn('pending_payment');
-    const { createTestClient } = await import('../helpers/client.js');
-    const anonymous = createTestClient(t);
     for (const call of [
       () => anonymous.orders.list.query(),
       () => anonymous.orders.get.query({ id }),
@@ -137,28 +136,31 @@ describe('orders for customers', () => {
 });
 
 describe('cancellation', () => {
-  it('returns stock through the ledger, gives the discount use back and refunds a paid order', async () => {
+  it('returns stock through the ledger, gives the discount use back and refunds a paid order', async ({
+    app,
+    shop,
+  }) => {
     const code = await shop.admin.admin.discounts.create.mutate({
       code: 'ONCE',
       kind: 'fixed',
       value: 500,
       maxRedemptions: 1,
     });
-    const { client } = await customer(t);
+    const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
     await client.cart.applyDiscount.mutate({ code: 'ONCE' });
     const { order } = await placeOrder(client, shop, []);
-    expect(stockOf(shop.white)).toBe(8);
+    expect(stockOf(app, shop.white)).toBe(8);
     const redemptions = () =>
-      t.deps.db.select().from(discount).where(eq(discount.id, code.id)).get()?.redemptions;
+      app.deps.db.select().from(discount).where(eq(discount.id, code.id)).get()?.redemptions;
     expect(redemptions()).toBe(1);
 
     await shop.admin.admin.orders.markPaid.mutate({ id: order.id });
     const cancelled = await client.orders.cancel.mutate({ id: order.id });
     expect(cancelled).toMatchObject({ status: 'cancelled', payment: { status: 'refunded' } });
-    expect(stockOf(shop.white)).toBe(10);
+    expect(stockOf(app, shop.white)).toBe(10);
     expect(redemptions()).toBe(0);
-    const movements = t.deps.db
+    const movements = app.deps.db
       .select({
         delta: inventoryMovement.delta,
         reason: inventoryMovement.reason,
@@ -173,12 +175,12 @@ describe('cancellation', () => {
     ]);
 
     // The code can be used again.
-    const { client: next } = await customer(t);
+    const { client: next } = await customer(app);
     await next.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     expect((await next.cart.applyDiscount.mutate({ code: 'ONCE' })).discount?.amount).toBe(500);
   });
 
-  it('voids the pending payment of an unpaid order it cancels', async () => {
+  it('voids the pending payment of an unpaid order it cancels', async ({ shop, orderIn }) => {
     const { id } = await orderIn('pending_payment');
     const cancelled = await shop.admin.admin.orders.cancel.mutate({ id, note: 'customer called' });
     expect(cancelled.payment.status).toBe('failed');
@@ -187,37 +189,41 @@ describe('cancellation', () => {
 });
 
 describe('unpaid order expiry', () => {
-  it('cancels orders unpaid past ORDER_PAYMENT_TIMEOUT_MINUTES and releases their stock, leaving paid ones', async () => {
-    const timeoutMinutes = t.deps.config.ORDER_PAYMENT_TIMEOUT_MINUTES;
+  it('cancels orders unpaid past ORDER_PAYMENT_TIMEOUT_MINUTES and releases their stock, leaving paid ones', async ({
+    app,
+    shop,
+    orderIn,
+  }) => {
+    const timeoutMinutes = app.deps.config.ORDER_PAYMENT_TIMEOUT_MINUTES;
     const stale = await orderIn('pending_payment');
     const paid = await orderIn('paid');
-    t.clock.advance(10 * 60_000);
+    app.clock.advance(10 * 60_000);
     const fresh = await orderIn('pending_payment');
-    expect(stockOf(shop.white)).toBe(7);
+    expect(stockOf(app, shop.white)).toBe(7);
 
-    t.clock.advance((timeoutMinutes - 10) * 60_000 + 1);
-    const expired = expireUnpaidOrders(t.deps.db, { now: t.clock.now(), timeoutMinutes });
+    app.clock.advance((timeoutMinutes - 10) * 60_000 + 1);
+    const expired = expireUnpaidOrders(app.deps.db, { now: app.clock.now(), timeoutMinutes });
     expect(expired).toBe(1);
     const status = (id: string) =>
-      t.deps.db.select().from(customerOrder).where(eq(customerOrder.id, id)).get()?.status;
+      app.deps.db.select().from(customerOrder).where(eq(customerOrder.id, id)).get()?.status;
     expect([status(stale.id), status(paid.id), status(fresh.id)]).toEqual([
       'cancelled',
       'paid',
       'pending_payment',
     ]);
-    expect(stockOf(shop.white)).toBe(8);
+    expect(stockOf(app, shop.white)).toBe(8);
     const order = await stale.client.orders.get.query({ id: stale.id });
     expect(order.history.at(-1)).toMatchObject({ status: 'cancelled', note: 'Payment not received in time' });
-    const ledger = t.deps.db
+    const ledger = app.deps.db
       .select()
       .from(inventoryMovement)
       .where(eq(inventoryMovement.orderId, stale.id))
       .all();
     expect(ledger.map((m) => m.reason)).toEqual(['order', 'expiry']);
 
-    t.clock.advance(10 * 60_000);
-    expect(expireUnpaidOrders(t.deps.db, { now: t.clock.now(), timeoutMinutes })).toBe(1);
+    app.clock.advance(10 * 60_000);
+    expect(expireUnpaidOrders(app.deps.db, { now: app.clock.now(), timeoutMinutes })).toBe(1);
     expect(status(fresh.id)).toBe('cancelled');
-    expect(expireUnpaidOrders(t.deps.db, { now: t.clock.now(), timeoutMinutes })).toBe(0);
+    expect(expireUnpaidOrders(app.deps.db, { now: app.clock.now(), timeoutMinutes })).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { user } from '../../db/schema/index.js';
 import { createRequestContext } from '../../server/context.js';
 import {
@@ -9,8 +9,9 @@ import {
   publicProcedure,
   router,
 } from '../../server/trpc.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
+import { it } from '../helpers/test.js';
 
 // A stand-in area built from the real procedure builders, as later areas will be.
 const areaRouter = router({
@@ -20,12 +21,9 @@ const areaRouter = router({
 });
 const createCaller = createCallerFactory(areaRouter);
 
-let t: TestApp;
-afterEach(() => t.close());
-
-function callerWithCookie(sessionToken: string | null) {
+function callerWithCookie(app: TestApp, sessionToken: string | null) {
   return createCaller(
-    createRequestContext(t.deps, {
+    createRequestContext(app.deps, {
       sessionToken,
       cartToken: null,
       clientIp: '127.0.0.1',
@@ -35,17 +33,16 @@ function callerWithCookie(sessionToken: string | null) {
   );
 }
 
-async function signedUpToken(email?: string) {
-  const client = createTestClient(t);
+async function signedUpToken(app: TestApp, email?: string) {
+  const client = createTestClient(app);
   const account = newAccount(email ? { email } : {});
   await client.auth.signUp.mutate(account);
   return { token: client.jar.cookies.get('session') ?? null, account };
 }
 
 describe('procedure roles', () => {
-  it('answers UNAUTHORIZED to signed-out callers of customer and admin procedures', async () => {
-    t = createTestApp();
-    const anonymous = callerWithCookie(null);
+  it('answers UNAUTHORIZED to signed-out callers of customer and admin procedures', async ({ app }) => {
+    const anonymous = callerWithCookie(app, null);
     expect(await anonymous.open()).toBe('anyone');
     await expect(anonymous.mine()).rejects.toMatchObject({ code: 'UNAUTHORIZED', reason: 'UNAUTHENTICATED' });
     await expect(anonymous.manage()).rejects.toMatchObject({
@@ -54,20 +51,18 @@ describe('procedure roles', () => {
     });
   });
 
-  it('answers FORBIDDEN to customers calling admin procedures', async () => {
-    t = createTestApp();
-    const { token, account } = await signedUpToken();
-    const customer = callerWithCookie(token);
+  it('answers FORBIDDEN to customers calling admin procedures', async ({ app }) => {
+    const { token, account } = await signedUpToken(app);
+    const customer = callerWithCookie(app, token);
     expect(await customer.mine()).toBe(account.email);
     await expect(customer.manage()).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'FORBIDDEN' });
   });
 
-  it('lets admins through, and the role is read from the database on every request', async () => {
-    t = createTestApp();
-    const { token, account } = await signedUpToken();
-    t.deps.db.update(user).set({ role: 'admin' }).where(eq(user.email, account.email)).run();
-    expect(await callerWithCookie(token).manage()).toBe(`admin ${account.email}`);
-    t.deps.db.update(user).set({ role: 'customer' }).where(eq(user.email, account.email)).run();
-    await expect(callerWithCookie(token).manage()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  it('lets admins through, and the role is read from the database on every request', async ({ app }) => {
+    const { token, account } = await signedUpToken(app);
+    app.deps.db.update(user).set({ role: 'admin' }).where(eq(user.email, account.email)).run();
+    expect(await callerWithCookie(app, token).manage()).toBe(`admin ${account.email}`);
+    app.deps.db.update(user).set({ role: 'customer' }).where(eq(user.email, account.email)).run();
+    await expect(callerWithCookie(app, token).manage()).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

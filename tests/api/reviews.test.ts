@@ -1,30 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { describe, expect } from 'vitest';
 import { createTestClient } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
-import { customer, placeOrder, type Shop, setupShop } from '../helpers/shop.js';
+import { customer, placeOrder, type Shop } from '../helpers/shop.js';
+import { test } from '../helpers/test.js';
 
-let t: TestApp;
-let shop: Shop;
+type Status = 'pending_payment' | 'paid' | 'fulfilled' | 'delivered' | 'cancelled';
 
-beforeEach(async () => {
-  t = createTestApp();
-  shop = await setupShop(t);
-});
-afterEach(() => t.close());
-
-async function buyer(status: 'pending_payment' | 'paid' | 'fulfilled' | 'delivered' | 'cancelled') {
-  const { client } = await customer(t);
+/** `buyer(status)`: a new customer who bought a white mug, the order moved to `status`. */
+const it = test.extend('buyer', async ({ app, shop }) => async (status: Status) => {
+  const { client } = await customer(app);
   const { order } = await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
-  const admin = shop.admin.admin.orders;
-  if (status === 'cancelled') await admin.cancel.mutate({ id: order.id });
-  if (status !== 'pending_payment' && status !== 'cancelled') await admin.markPaid.mutate({ id: order.id });
-  if (status === 'fulfilled' || status === 'delivered') await admin.fulfill.mutate({ id: order.id });
-  if (status === 'delivered') await admin.markDelivered.mutate({ id: order.id });
+  const orders = shop.admin.admin.orders;
+  if (status === 'cancelled') await orders.cancel.mutate({ id: order.id });
+  if (status !== 'pending_payment' && status !== 'cancelled') await orders.markPaid.mutate({ id: order.id });
+  if (status === 'fulfilled' || status === 'delivered') await orders.fulfill.mutate({ id: order.id });
+  if (status === 'delivered') await orders.markDelivered.mutate({ id: order.id });
   return client;
-}
+});
 
-const review = (rating: number, extra: Record<string, string> = {}) => ({
+const review = (shop: Shop, rating: number, extra: Record<string, string> = {}) => ({
   productId: shop.mug.id,
   rating,
   title: 'Nice',
@@ -33,40 +27,44 @@ const review = (rating: number, extra: Record<string, string> = {}) => ({
 });
 
 describe('reviews', () => {
-  it.each(['paid', 'fulfilled', 'delivered'] as const)(
+  it.for(['paid', 'fulfilled', 'delivered'] as const)(
     'lets a buyer with a %s order review',
-    async (status) => {
+    async (status, { buyer, shop }) => {
       const client = await buyer(status);
-      expect(await client.reviews.create.mutate(review(5))).toMatchObject({
+      expect(await client.reviews.create.mutate(review(shop, 5))).toMatchObject({
         rating: 5,
         verifiedPurchase: true,
       });
     },
   );
 
-  it.each(['pending_payment', 'cancelled'] as const)(
+  it.for(['pending_payment', 'cancelled'] as const)(
     'refuses a customer whose order is %s',
-    async (status) => {
+    async (status, { buyer, shop }) => {
       const client = await buyer(status);
-      expect((await errorOf(client.reviews.create.mutate(review(5)))).data).toMatchObject({
+      expect((await errorOf(client.reviews.create.mutate(review(shop, 5)))).data).toMatchObject({
         code: 'FORBIDDEN',
         reason: 'NOT_PURCHASED',
       });
     },
   );
 
-  it('refuses customers who bought something else, and a second review', async () => {
+  it('refuses customers who bought something else, and a second review', async ({ shop, buyer }) => {
     const client = await buyer('paid');
-    const lamp = { ...review(4), productId: shop.lamp.id };
+    const lamp = { ...review(shop, 4), productId: shop.lamp.id };
     expect((await errorOf(client.reviews.create.mutate(lamp))).data.reason).toBe('NOT_PURCHASED');
-    await client.reviews.create.mutate(review(4));
-    expect((await errorOf(client.reviews.create.mutate(review(2)))).data).toMatchObject({
+    await client.reviews.create.mutate(review(shop, 4));
+    expect((await errorOf(client.reviews.create.mutate(review(shop, 2)))).data).toMatchObject({
       code: 'CONFLICT',
       reason: 'ALREADY_REVIEWED',
     });
   });
 
-  it('stores text verbatim, keeps the rating aggregate, and lists newest first with paging', async () => {
+  it('stores text verbatim, keeps the rating aggregate, and lists newest first with paging', async ({
+    app,
+    shop,
+    buyer,
+  }) => {
     const texts = [
       '<img src=x onerror=alert(1)>',
       "Robert'); DROP TABLE review;--",
@@ -77,11 +75,11 @@ describe('reviews', () => {
     for (let i = 0; i < texts.length; i++) {
       const client = await buyer('delivered');
       await client.reviews.create.mutate(
-        review(ratings[i] ?? 1, { title: texts[i] ?? '', body: texts[i] ?? '' }),
+        review(shop, ratings[i] ?? 1, { title: texts[i] ?? '', body: texts[i] ?? '' }),
       );
-      t.clock.advance(1000);
+      app.clock.advance(1000);
     }
-    const anonymous = createTestClient(t);
+    const anonymous = createTestClient(app);
     const first = await anonymous.reviews.list.query({ productId: shop.mug.id, limit: 3 });
     const second = await anonymous.reviews.list.query({
       productId: shop.mug.id,
@@ -97,15 +95,15 @@ describe('reviews', () => {
     expect(card).toMatchObject({ slug: 'mug', rating: { average: 3.75, count: 4 } });
   });
 
-  it('validates rating, title and body', async () => {
+  it('validates rating, title and body', async ({ shop, buyer }) => {
     const client = await buyer('paid');
     for (const bad of [
-      review(0),
-      review(6),
-      review(4.5),
-      review(3, { title: '' }),
-      review(3, { title: 'x'.repeat(121) }),
-      review(3, { body: 'x'.repeat(5001) }),
+      review(shop, 0),
+      review(shop, 6),
+      review(shop, 4.5),
+      review(shop, 3, { title: '' }),
+      review(shop, 3, { title: 'x'.repeat(121) }),
+      review(shop, 3, { body: 'x'.repeat(5001) }),
     ]) {
       expect((await errorOf(client.reviews.create.mutate(bad))).data.reason).toBe('INVALID_INPUT');
     }

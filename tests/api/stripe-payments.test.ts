@@ -1,62 +1,71 @@
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { outboxMessage, payment, paymentEvent } from '../../db/schema/index.js';
 import { dispatchDue } from '../../server/services/outbox.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
 import { rawRequest } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
-import { ADDRESS, customer, idempotencyKey, type Shop, setupShop } from '../helpers/shop.js';
-import { type StripeStub, startStripeStub } from '../helpers/stripe-stub.js';
+import { ADDRESS, customer, idempotencyKey } from '../helpers/shop.js';
+import { startStripeStub } from '../helpers/stripe-stub.js';
+import { test } from '../helpers/test.js';
 
 const SECRET = 'whsec_test_secret';
 const signer = new Stripe('sk_test_signer');
-let stub: StripeStub;
-let t: TestApp;
-let shop: Shop;
 
-beforeAll(async () => {
-  stub = await startStripeStub();
-});
-afterAll(() => stub.close());
-beforeEach(async () => {
-  t = createTestApp({
+/**
+ * `stub`: one Stripe API stand-in for the file; `app` takes payments through it. `stripeOrder()`
+ * places an order for two white mugs; `deliver(payload)` posts a signed webhook; `paymentRow(id)`
+ * reads an order's payment from the database.
+ */
+const it = test
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  .extend('stub', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const stub = await startStripeStub();
+    onCleanup(() => stub.close());
+    return stub;
+  })
+  .override('env', async ({ stub }) => ({
     PAYMENT_PROVIDER: 'stripe',
     STRIPE_SECRET_KEY: 'sk_test_backroom',
     STRIPE_WEBHOOK_SECRET: SECRET,
     STRIPE_API_URL: stub.url,
     OUTBOX_RETRY_BASE_MS: '10',
-  });
-  shop = await setupShop(t);
-});
-afterEach(() => t.close());
-
-async function stripeOrder() {
-  const { client } = await customer(t);
-  await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
-  const placed = await client.checkout.placeOrder.mutate({
-    idempotencyKey: idempotencyKey(),
-    shippingAddress: ADDRESS,
-    shippingOptionId: shop.standard.id,
-  });
-  return { client, ...placed };
-}
+  }))
+  .extend('stripeOrder', async ({ app, shop }) => async () => {
+    const { client } = await customer(app);
+    await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
+    const placed = await client.checkout.placeOrder.mutate({
+      idempotencyKey: idempotencyKey(),
+      shippingAddress: ADDRESS,
+      shippingOptionId: shop.standard.id,
+    });
+    return { client, ...placed };
+  })
+  .extend(
+    'deliver',
+    async ({ app }) =>
+      (payload: string, options: { timestamp?: number; secret?: string; signature?: string } = {}) => {
+        const timestamp = options.timestamp ?? Math.floor(app.clock.now() / 1000);
+        const signature =
+          options.signature ??
+          signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? SECRET, timestamp });
+        return rawRequest(app, '/webhooks/stripe', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+          body: payload,
+        });
+      },
+  )
+  .extend(
+    'paymentRow',
+    async ({ app }) =>
+      (orderId: string) =>
+        app.deps.db.select().from(payment).where(eq(payment.orderId, orderId)).get(),
+  );
 
 let eventCounter = 0;
 function event(type: string, object: Record<string, unknown>, id = `evt_test_${++eventCounter}`) {
   return JSON.stringify({ id, object: 'event', type, data: { object } });
-}
-
-function deliver(payload: string, options: { timestamp?: number; secret?: string; signature?: string } = {}) {
-  const timestamp = options.timestamp ?? Math.floor(t.clock.now() / 1000);
-  const signature =
-    options.signature ??
-    signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? SECRET, timestamp });
-  return rawRequest(t, '/webhooks/stripe', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    body: payload,
-  });
 }
 
 const succeeded = (intentId: string, amount: number, currency = 'usd') =>
@@ -68,11 +77,11 @@ const succeeded = (intentId: string, amount: number, currency = 'usd') =>
     currency,
   });
 
-const paymentRow = (orderId: string) =>
-  t.deps.db.select().from(payment).where(eq(payment.orderId, orderId)).get();
-
 describe('Stripe payments', () => {
-  it('creates a PaymentIntent for the order total with the order id and an order-derived idempotency key', async () => {
+  it('creates a PaymentIntent for the order total with the order id and an order-derived idempotency key', async ({
+    stub,
+    stripeOrder,
+  }) => {
     const { order, payment: started } = await stripeOrder();
     const call = stub.calls.at(-1);
     expect(call?.path).toBe('/v1/payment_intents');
@@ -84,7 +93,12 @@ describe('Stripe payments', () => {
     expect(started.clientSecret).toMatch(/^pi_stub_\d+_secret_/);
   });
 
-  it('marks the order paid on payment_intent.succeeded, once, even delivered 10 times concurrently', async () => {
+  it('marks the order paid on payment_intent.succeeded, once, even delivered 10 times concurrently', async ({
+    app,
+    stripeOrder,
+    deliver,
+    paymentRow,
+  }) => {
     const { client, order } = await stripeOrder();
     const intent = paymentRow(order.id)?.externalId ?? '';
     const payload = succeeded(intent, order.total);
@@ -100,12 +114,16 @@ describe('Stripe payments', () => {
     expect(paid.status).toBe('paid');
     expect(paid.payment.status).toBe('succeeded');
     expect(paid.history.filter((h) => h.status === 'paid')).toHaveLength(1);
-    expect(t.deps.db.select().from(paymentEvent).all()).toHaveLength(1);
-    const mails = t.deps.db.select().from(outboxMessage).where(eq(outboxMessage.kind, 'mail')).all();
+    expect(app.deps.db.select().from(paymentEvent).all()).toHaveLength(1);
+    const mails = app.deps.db.select().from(outboxMessage).where(eq(outboxMessage.kind, 'mail')).all();
     expect(mails.filter((m) => m.payload.includes('payment_received'))).toHaveLength(1);
   });
 
-  it('refuses to mark paid when the amount or currency differ from the order', async () => {
+  it('refuses to mark paid when the amount or currency differ from the order', async ({
+    stripeOrder,
+    deliver,
+    paymentRow,
+  }) => {
     const { client, order } = await stripeOrder();
     const intent = paymentRow(order.id)?.externalId ?? '';
     for (const payload of [succeeded(intent, order.total - 1), succeeded(intent, order.total, 'eur')]) {
@@ -117,11 +135,16 @@ describe('Stripe payments', () => {
     expect(paymentRow(order.id)?.status).toBe('pending');
   });
 
-  it('answers 400 to a bad, missing, tampered or stale signature and changes nothing', async () => {
+  it('answers 400 to a bad, missing, tampered or stale signature and changes nothing', async ({
+    app,
+    stripeOrder,
+    deliver,
+    paymentRow,
+  }) => {
     const { order } = await stripeOrder();
     const intent = paymentRow(order.id)?.externalId ?? '';
     const payload = succeeded(intent, order.total);
-    const stale = await deliver(payload, { timestamp: Math.floor(t.clock.now() / 1000) - 600 });
+    const stale = await deliver(payload, { timestamp: Math.floor(app.clock.now() / 1000) - 600 });
     expect(stale.status).toBe(400);
     expect(((await stale.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe(
       'INVALID_SIGNATURE',
@@ -130,16 +153,20 @@ describe('Stripe payments', () => {
     const signedOther = signer.webhooks.generateTestHeaderString({
       payload: succeeded(intent, 1),
       secret: SECRET,
-      timestamp: Math.floor(t.clock.now() / 1000),
+      timestamp: Math.floor(app.clock.now() / 1000),
     });
     expect((await deliver(payload, { signature: signedOther })).status).toBe(400);
-    const unsigned = await rawRequest(t, '/webhooks/stripe', { method: 'POST', body: payload });
+    const unsigned = await rawRequest(app, '/webhooks/stripe', { method: 'POST', body: payload });
     expect(unsigned.status).toBe(400);
     expect(paymentRow(order.id)?.status).toBe('pending');
-    expect(t.deps.db.select().from(paymentEvent).all()).toEqual([]);
+    expect(app.deps.db.select().from(paymentEvent).all()).toEqual([]);
   });
 
-  it('records a failed payment without cancelling, and never moves backwards on late events', async () => {
+  it('records a failed payment without cancelling, and never moves backwards on late events', async ({
+    stripeOrder,
+    deliver,
+    paymentRow,
+  }) => {
     const { client, order } = await stripeOrder();
     const intent = paymentRow(order.id)?.externalId ?? '';
     await deliver(event('payment_intent.payment_failed', { id: intent, object: 'payment_intent' }));
@@ -156,7 +183,13 @@ describe('Stripe payments', () => {
     expect((await client.orders.get.query({ id: order.id })).status).toBe('paid');
   });
 
-  it('refunds a paid order that is cancelled, through the outbox, and takes charge.refunded as confirmation', async () => {
+  it('refunds a paid order that is cancelled, through the outbox, and takes charge.refunded as confirmation', async ({
+    app,
+    stub,
+    stripeOrder,
+    deliver,
+    paymentRow,
+  }) => {
     const { client, order } = await stripeOrder();
     const intent = paymentRow(order.id)?.externalId ?? '';
     await deliver(succeeded(intent, order.total));
@@ -164,11 +197,11 @@ describe('Stripe payments', () => {
     expect(paymentRow(order.id)?.status).toBe('succeeded'); // the refund has not gone out yet
 
     const dispatch = {
-      db: t.deps.db,
-      clock: t.clock,
-      logger: t.deps.logger,
+      db: app.deps.db,
+      clock: app.clock,
+      logger: app.deps.logger,
       mailer: { destination: 'nowhere', send: async () => {}, close: () => {} },
-      payments: t.deps.payments,
+      payments: app.deps.payments,
       storeName: 'Test',
       retryBaseMs: 10,
       allowPrivateTargets: false,
@@ -176,7 +209,7 @@ describe('Stripe payments', () => {
     stub.failNext(3); // the SDK tries 3 times; all fail, so the refund waits for a retry
     await dispatchDue(dispatch);
     expect(paymentRow(order.id)?.status).toBe('succeeded');
-    t.clock.advance(1000);
+    app.clock.advance(1000);
     await dispatchDue(dispatch);
     const refunds = stub.calls.filter((c) => c.path === '/v1/refunds');
     expect(refunds.at(-1)?.params.get('payment_intent')).toBe(intent);
@@ -198,7 +231,13 @@ describe('Stripe payments', () => {
     expect(await confirmation.json()).toMatchObject({ outcome: 'ignored' });
   });
 
-  it('takes a refund made in the Stripe dashboard, and refunds money that arrives after the order expired', async () => {
+  it('takes a refund made in the Stripe dashboard, and refunds money that arrives after the order expired', async ({
+    app,
+    shop,
+    stripeOrder,
+    deliver,
+    paymentRow,
+  }) => {
     const first = await stripeOrder();
     const intent = paymentRow(first.order.id)?.externalId ?? '';
     await deliver(succeeded(intent, first.order.total));
@@ -218,12 +257,16 @@ describe('Stripe payments', () => {
     const late = await deliver(succeeded(paymentRow(second.order.id)?.externalId ?? '', second.order.total));
     expect(await late.json()).toMatchObject({ outcome: 'refunding' });
     expect((await second.client.orders.get.query({ id: second.order.id })).status).toBe('cancelled');
-    const queued = t.deps.db.select().from(outboxMessage).where(eq(outboxMessage.kind, 'refund')).all();
+    const queued = app.deps.db.select().from(outboxMessage).where(eq(outboxMessage.kind, 'refund')).all();
     expect(queued.map((m) => JSON.parse(m.payload).orderId)).toEqual([second.order.id]);
   });
 
-  it('answers 503 when Stripe is down, keeps the order, and the same key retries only the payment', async () => {
-    const { client } = await customer(t);
+  it('answers 503 when Stripe is down, keeps the order, and the same key retries only the payment', async ({
+    app,
+    shop,
+    stub,
+  }) => {
+    const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     const input = {
       idempotencyKey: 'stripe-down-key-1',

@@ -63,7 +63,7 @@ describe('the real server process', () => {
     expect(JSON.parse(answer.body).result.data.user.id).toBe(user.id);
     expect(await exited).toBe(0);
     expect(server.output()).toContain('"msg":"stopped"');
-    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${server.url}/healthz`)).rejects.toMatchObject({ cause: { code: 'ECONNREFUSED' } });
 
     const again = await startServer(env);
     try {
@@ -130,7 +130,8 @@ describe('the real server process', () => {
     await Promise.all(inFlight.map((request) => request.headersSent));
     const exited = server.stop('SIGTERM');
     await new Promise((r) => setTimeout(r, 200));
-    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow(); // no new connections
+    // No new connections.
+    await expect(fetch(`${server.url}/healthz`)).rejects.toMatchObject({ cause: { code: 'ECONNREFUSED' } });
     const answers = await Promise.all(inFlight.map((request) => request.finish()));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(await exited).toBe(0);

@@ -33,14 +33,21 @@ export async function startSmtpReceiver(port = 0) {
         .catch(callback);
     },
   });
-  // A sender killed mid-session (the crash tests do that) resets its connection: not an error here.
-  server.on('error', () => {});
+  // A sender killed mid-session (the crash tests do that) resets its connection: expected, so kept
+  // in `resets`. Any other error is thrown, which vitest reports as an unhandled error failing the run.
+  const resets: Error[] = [];
+  server.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+    resets.push(error);
+  });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${address.port}`,
     port: address.port,
     messages,
+    /** Connections its senders dropped mid-message (ECONNRESET, EPIPE). */
+    resets,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -8,9 +8,12 @@ import { ADDRESS } from './fixtures.js';
 
 export { ADDRESS };
 
-/** A small shop: two products (a mug in 3 colours, a lamp), US shipping, an 8% US tax rate. */
-export async function setupShop(t: TestApp) {
-  const admin = await adminClient(t);
+/**
+ * A small shop: two products (a mug in 3 colours, a lamp), US shipping, an 8% US tax rate, set up by
+ * `admin` (a fresh admin client when none is given).
+ */
+export async function setupShop(t: TestApp, given?: TestClient) {
+  const admin = given ?? (await adminClient(t));
   const mug = await createProduct(admin, {
     slug: 'mug',
     name: 'Stoneware Mug',

@@ -1,55 +1,50 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { describe, expect } from 'vitest';
+import { ensureAdmin } from '../../server/services/auth.js';
+import type { TestApp } from '../helpers/app.js';
 import { CookieJar, newAccount } from '../helpers/client.js';
 import { ADMIN } from '../helpers/fixtures.js';
 import { httpClient } from '../helpers/http-client.js';
-import { customer, placeOrder, type Shop, setupShop } from '../helpers/shop.js';
+import { customer, placeOrder } from '../helpers/shop.js';
+import { test } from '../helpers/test.js';
 
 /**
  * What an attacker would send, over real HTTP to a listening server: every answer must be a clear
  * 4xx (or a harmless success for reads), never a 5xx, and nothing may change that the call did
- * not own.
+ * not own. Clients over the socket, as fixtures on the shop: `buyer` (a customer with an order, and
+ * `buyerJar`, its cookies), `owner` (the admin) and `anonymous` (nobody); `url` is the server's.
  */
-let t: TestApp;
-let shop: Shop;
-let server: { url: string };
-/** Clients over the socket: a customer with an order, the admin, and nobody. */
-let buyer: Client;
-let buyerJar: CookieJar;
-let admin: Client;
-let anonymous: Client;
 type Client = ReturnType<typeof httpClient>;
+const it = test
+  .extend('url', async ({ app }) => app.url())
+  .extend('buyerJar', async ({ app, shop, url }) => {
+    const { client, account } = await customer(app);
+    await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
+    const jar = new CookieJar();
+    await httpClient(url, { jar }).auth.signIn.mutate({ email: account.email, password: account.password });
+    return jar;
+  })
+  .extend('buyer', async ({ url, buyerJar }): Promise<Client> => httpClient(url, { jar: buyerJar }))
+  .extend('owner', async ({ app, url }): Promise<Client> => {
+    await ensureAdmin(app.deps.db, app.deps.passwords, ADMIN.email, ADMIN.password, app.clock.now());
+    const owner = httpClient(url);
+    await owner.auth.signIn.mutate(ADMIN);
+    return owner;
+  })
+  .extend('anonymous', async ({ url }): Promise<Client> => httpClient(url));
 
-beforeEach(async () => {
-  t = createTestApp();
-  shop = await setupShop(t);
-  const { client, account } = await customer(t);
-  await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
-  server = { url: await t.url() };
-  buyerJar = new CookieJar();
-  buyer = httpClient(server.url, { jar: buyerJar });
-  await buyer.auth.signIn.mutate({ email: account.email, password: account.password });
-  admin = httpClient(server.url);
-  await admin.auth.signIn.mutate(ADMIN);
-  anonymous = httpClient(server.url);
-});
-afterEach(async () => {
-  t.close();
-});
-
-const send = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, init);
+const send = (url: string, path: string, init: RequestInit = {}) => fetch(`${url}${path}`, init);
 
 /** A fingerprint of everything stored: row counts per table and the stock of every variant. */
-function snapshot() {
-  const tables = t.deps.db.all<{ name: string }>(
+function snapshot(app: TestApp) {
+  const tables = app.deps.db.all<{ name: string }>(
     sql`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'product_search%' AND name <> 'rate_limit' AND name <> 'session'`,
   );
   const counts = tables.map(({ name }) => [
     name,
-    t.deps.sqlite.prepare(`SELECT count(*) FROM "${name}"`).pluck().get(),
+    app.deps.sqlite.prepare(`SELECT count(*) FROM "${name}"`).pluck().get(),
   ]);
-  const stock = t.deps.sqlite
+  const stock = app.deps.sqlite
     .prepare("SELECT group_concat(id || ':' || stock) FROM (SELECT id, stock FROM variant ORDER BY id)")
     .pluck()
     .get();
@@ -86,8 +81,13 @@ async function expectNot5xx(call: () => Promise<unknown>) {
 }
 
 describe('injection and odd text in every string field', () => {
-  it('answers read and write calls with 2xx/4xx only, and read calls change nothing', async () => {
-    const before = snapshot();
+  it('answers read and write calls with 2xx/4xx only, and read calls change nothing', async ({
+    app,
+    buyer,
+    owner,
+    anonymous,
+  }) => {
+    const before = snapshot(app);
     for (const text of PAYLOADS) {
       await expectNot5xx(() => anonymous.catalog.products.query({ q: text.slice(0, 100) }));
       await expectNot5xx(() => anonymous.catalog.product.query({ slug: text.slice(0, 100) }));
@@ -100,43 +100,46 @@ describe('injection and odd text in every string field', () => {
       await expectNot5xx(() => buyer.cart.applyDiscount.mutate({ code: text.slice(0, 64) }));
       await expectNot5xx(() => buyer.cart.addItem.mutate({ variantId: text.slice(0, 64), quantity: 1 }));
       await expectNot5xx(() => buyer.orders.get.query({ id: text.slice(0, 64) }));
-      await expectNot5xx(() => admin.admin.users.list.query({ q: text.slice(0, 100), limit: 5 }));
-      await expectNot5xx(() => admin.admin.orders.list.query({ q: text.slice(0, 100), limit: 5 }));
-      await expectNot5xx(() => admin.admin.products.list.query({ q: text.slice(0, 100), limit: 5 }));
+      await expectNot5xx(() => owner.admin.users.list.query({ q: text.slice(0, 100), limit: 5 }));
+      await expectNot5xx(() => owner.admin.orders.list.query({ q: text.slice(0, 100), limit: 5 }));
+      await expectNot5xx(() => owner.admin.products.list.query({ q: text.slice(0, 100), limit: 5 }));
     }
-    expect(snapshot()).toBe(before);
+    expect(snapshot(app)).toBe(before);
     // LIKE wildcards match only themselves.
-    expect((await admin.admin.users.list.query({ q: '%', limit: 5 })).items).toEqual([]);
-    expect((await admin.admin.orders.list.query({ q: '_', limit: 5 })).items).toEqual([]);
+    expect((await owner.admin.users.list.query({ q: '%', limit: 5 })).items).toEqual([]);
+    expect((await owner.admin.orders.list.query({ q: '_', limit: 5 })).items).toEqual([]);
   });
 
-  it('stores odd text verbatim where it is data (names), and returns it unchanged', async () => {
+  it('stores odd text verbatim where it is data (names), and returns it unchanged', async ({ url }) => {
     for (const name of PAYLOADS.filter((p) => !p.includes('\u0000') && p.length <= 100)) {
-      const { user } = await httpClient(server.url).auth.signUp.mutate(newAccount({ name }));
+      const { user } = await httpClient(url).auth.signUp.mutate(newAccount({ name }));
       expect(user.name).toBe(name.trim());
     }
   });
 });
 
 describe('malformed and hostile bodies', () => {
-  const post = (path: string, body: string) =>
-    send(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = (url: string, path: string, body: string) =>
+    send(url, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
-  it('rejects prototype-pollution keys and pollutes nothing', async () => {
-    const before = snapshot();
+  it('rejects prototype-pollution keys and pollutes nothing', async ({ app, url }) => {
+    const before = snapshot(app);
     for (const body of [
       `{"__proto__":{"role":"admin"},"email":"p@example.com","password":"password-1","name":"P"}`,
       `{"constructor":{"prototype":{"role":"admin"}},"email":"p@example.com","password":"password-1","name":"P"}`,
       `{"email":"p@example.com","password":"password-1","name":"P","role":"admin","emailVerified":true}`,
     ]) {
-      const response = await post('/trpc/auth.signUp', body);
+      const response = await post(url, '/trpc/auth.signUp', body);
       expect(response.status).toBe(400);
     }
     expect(({} as Record<string, unknown>).role).toBeUndefined();
-    expect(snapshot()).toBe(before);
+    expect(snapshot(app)).toBe(before);
   });
 
-  it('answers 400, never 500, to deep nesting, wrong types and numbers out of range', async () => {
+  it('answers 400, never 500, to deep nesting, wrong types and numbers out of range', async ({
+    shop,
+    url,
+  }) => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const bodies: [string, string][] = [
       ['/trpc/auth.signUp', deep],
@@ -150,12 +153,13 @@ describe('malformed and hostile bodies', () => {
       ['/trpc/auth.signIn,auth.signIn?batch=1', '{"0":{"email":1},"1":null}'],
     ];
     for (const [path, body] of bodies) {
-      const response = await post(path, body);
+      const response = await post(url, path, body);
       expect(response.status, `${path} ${body.slice(0, 40)}`).toBeLessThan(500);
       expect(response.status).toBeGreaterThanOrEqual(400);
       expect(await response.text()).not.toMatch(/SqliteError|at .*\.ts|RangeError|stack/i);
     }
     const huge = await send(
+      url,
       `/trpc/catalog.products?input=${encodeURIComponent(JSON.stringify({ limit: 1e20 }))}`,
     );
     expect(huge.status).toBe(400);
@@ -163,7 +167,12 @@ describe('malformed and hostile bodies', () => {
 });
 
 describe('access', () => {
-  it('refuses every admin procedure inside a batch with public calls, for customers and for nobody', async () => {
+  it('refuses every admin procedure inside a batch with public calls, for customers and for nobody', async ({
+    app,
+    shop,
+    url,
+    buyerJar,
+  }) => {
     const queries: [string, unknown][] = [
       ['admin.products.list', {}],
       ['admin.products.get', { id: 'x' }],
@@ -206,7 +215,7 @@ describe('access', () => {
       ['admin.webhooks.create', { url: 'https://evil.example', events: ['order.paid'] }],
       ['admin.webhooks.delete', { id: 'x' }],
     ];
-    const before = snapshot();
+    const before = snapshot(app);
     for (const [who, cookie, code] of [
       ['customer', buyerJar.header(), 'FORBIDDEN'],
       ['nobody', '', 'UNAUTHORIZED'],
@@ -214,6 +223,7 @@ describe('access', () => {
       for (const [path, input] of queries) {
         const batchInput = encodeURIComponent(JSON.stringify({ 1: input }));
         const response = await send(
+          url,
           `/trpc/store.info,${path},catalog.categories?batch=1&input=${batchInput}`,
           {
             headers: { cookie },
@@ -226,7 +236,7 @@ describe('access', () => {
         ).toEqual([true, code, true]);
       }
       for (const [path, input] of mutations) {
-        const response = await send(`/trpc/cart.clear,${path}?batch=1`, {
+        const response = await send(url, `/trpc/cart.clear,${path}?batch=1`, {
           method: 'POST',
           headers: { cookie, 'content-type': 'application/json' },
           body: JSON.stringify({ 1: input }),
@@ -238,20 +248,24 @@ describe('access', () => {
         ]);
       }
     }
-    expect(snapshot().replace(/"cart",\d+/, '')).toBe(before.replace(/"cart",\d+/, ''));
+    expect(snapshot(app).replace(/"cart",\d+/, '')).toBe(before.replace(/"cart",\d+/, ''));
   });
 
-  it('never returns a secret: password hashes, token hashes or webhook secrets after creation', async () => {
-    await admin.admin.webhooks.create.mutate({ url: 'https://hooks.example/x', events: ['order.paid'] });
+  it('never returns a secret: password hashes, token hashes or webhook secrets after creation', async ({
+    app,
+    buyer,
+    owner,
+  }) => {
+    await owner.admin.webhooks.create.mutate({ url: 'https://hooks.example/x', events: ['order.paid'] });
     const answers = JSON.stringify([
       await buyer.auth.me.query(),
       await buyer.orders.list.query(),
       await buyer.cart.get.query(),
-      await admin.admin.users.list.query(),
-      await admin.admin.webhooks.list.query(),
-      await admin.admin.orders.list.query(),
+      await owner.admin.users.list.query(),
+      await owner.admin.webhooks.list.query(),
+      await owner.admin.orders.list.query(),
     ]);
-    const sessionIds = t.deps.db.all<{ id: string }>(sql`SELECT id FROM session`).map((r) => r.id);
+    const sessionIds = app.deps.db.all<{ id: string }>(sql`SELECT id FROM session`).map((r) => r.id);
     for (const secret of ['argon2', 'password', 'whsec_', 'Hash', ...sessionIds])
       expect(answers).not.toContain(secret);
   });

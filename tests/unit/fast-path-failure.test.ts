@@ -22,6 +22,7 @@ describe('the fast path when something fails outside the procedure', () => {
     });
     const access = { logger: pino({ level: 'info' }, sink), metrics: new Metrics(['store.info']) };
     const headerRule = createHeaderRule(config);
+    const procedureErrors: Error[] = [];
     const fastPath = createTrpcFastPath({
       router: appRouter,
       config,
@@ -31,7 +32,10 @@ describe('the fast path when something fails outside the procedure', () => {
       createContext: () => {
         throw new Error('database handle gone: secret detail');
       },
-      onError: () => {},
+      // A failure outside the procedure is the listener's to log, not tRPC's onError: kept to prove it.
+      onError: ({ error }) => {
+        procedureErrors.push(error);
+      },
     });
     const fetch = () => new Response('not the fast path', { status: 599 });
     const server = createHttpServer(
@@ -55,6 +59,7 @@ describe('the fast path when something fails outside the procedure', () => {
         expect.objectContaining({ requestId: 'failing-call-1', msg: 'request failed' }),
       );
       expect(logs).toContainEqual(expect.objectContaining({ requestId: 'failing-call-1', status: 500 }));
+      expect(procedureErrors).toEqual([]);
       expect(await access.metrics.render()).toContain(
         'backroom_http_request_duration_seconds_count{procedure="store.info"} 1',
       );

@@ -127,6 +127,9 @@ describe('group commit (inWriteBatch)', () => {
       inWriteBatch(database.db, (async () => takeOne('a')) as () => unknown),
     ]);
     expect(result[0]?.status).toBe('rejected');
+    expect((result[0] as PromiseRejectedResult).reason).toMatchObject({
+      message: 'A write batch unit must be synchronous',
+    });
     expect(committed()).toEqual([]);
   });
 });
