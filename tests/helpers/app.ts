@@ -46,10 +46,12 @@ export function createTestApp(env: Record<string, string> = {}, options: AppOpti
   const server = createHttpServer(listener, config);
   const listening = new Promise<string>((resolve, reject) => {
     server.once('error', reject);
+    server.once('close', () => reject(new Error('the test app was closed before it listened')));
     server.listen(0, '127.0.0.1', () =>
       resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     );
   });
+  listening.catch(() => {}); // handled by whoever awaits url()
   return {
     deps,
     clock,
