@@ -69,11 +69,11 @@ export function createRequestListener(parts: ListenerParts) {
     const requestId = requestIdFrom(typeof incomingId === 'string' ? incomingId : undefined);
     const path = (req.url ?? '').split('?', 1)[0] ?? '';
     const body = JSON.stringify(PAYLOAD_TOO_LARGE);
-    const headers = headerRule({
+    const headers = headerRule.flat({
       requestId,
       origin: req.headers.origin,
       trpc: path.startsWith('/trpc/'),
-    }).flat();
+    });
     headers.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body)));
     headers.push('Connection', 'close');
     res.writeHead(413, headers);

@@ -68,7 +68,7 @@ export function answerRules(
     await next();
     const path = c.req.path;
     const trpc = path.startsWith('/trpc/');
-    for (const [name, value] of headerRule({ requestId, origin: c.req.header('origin'), trpc })) {
+    for (const [name, value] of headerRule.pairs({ requestId, origin: c.req.header('origin'), trpc })) {
       c.res.headers.set(name, value);
     }
     logRequest(access, { requestId, method: c.req.method, path, status: c.res.status, started });

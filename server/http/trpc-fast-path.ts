@@ -136,7 +136,7 @@ export function createTrpcFastPath(options: FastPathOptions) {
 
   async function answer(req: IncomingMessage, res: ServerResponse, call: Claimed) {
     const { requestId, path, type, input } = call;
-    const headers = headerRule({ requestId, origin: req.headers.origin, trpc: true }).flat();
+    const headers = headerRule.flat({ requestId, origin: req.headers.origin, trpc: true });
     const ctx = options.createContext(req, requestId, { append: (name, value) => headers.push(name, value) });
     let body: string;
     let status = 200;
@@ -168,7 +168,7 @@ export function createTrpcFastPath(options: FastPathOptions) {
       res.destroy();
       return;
     }
-    const headers = headerRule({ requestId: call.requestId, origin: req.headers.origin, trpc: true }).flat();
+    const headers = headerRule.flat({ requestId: call.requestId, origin: req.headers.origin, trpc: true });
     finish(req, res, call, 500, headers, INTERNAL_ERROR);
   }
 
