@@ -401,9 +401,9 @@ if ('search under attack'.includes(ONLY)) {
   ] as const) {
     log(`▶ search under attack: ${name}`);
     const { victim, attacker } = await underAttack(backroom, path);
-    attackRows.push(
-      `| ${name} | ${victim.p50} | ${victim.p99} | ${Math.round(victim.rps)} | ${victim.non2xx} | ${Math.round(attacker.rps)} | ${attacker.p50} / ${attacker.p99} | ${attacker.non2xx} |`,
-    );
+    const row = `| ${name} | ${victim.p50} | ${victim.p99} | ${Math.round(victim.rps)} | ${victim.non2xx} | ${Math.round(attacker.rps)} | ${attacker.p50} / ${attacker.p99} | ${attacker.non2xx} |`;
+    log(`  ${row}`);
+    attackRows.push(row);
   }
 }
 for (const scenario of scenarios.filter((s) => s.name.includes(ONLY))) {
