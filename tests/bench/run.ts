@@ -351,9 +351,13 @@ async function measure(target: Running, scenario: Scenario): Promise<Measure> {
 
 // ---- search under attack --------------------------------------------------------------------
 
+/** Seconds a measured victim request may wait before it counts as an error. */
+const VICTIM_TIMEOUT = 10;
+
 interface Latency {
-  p50: number;
-  p99: number;
+  /** Milliseconds, or a note when nothing was answered. */
+  p50: number | string;
+  p99: number | string;
   rps: number;
   non2xx: number;
 }
@@ -381,11 +385,16 @@ async function underAttack(target: Running, path: string): Promise<{ victim: Lat
     ],
   });
   await new Promise((r) => setTimeout(r, 1000)); // let the attack build up
-  const victim = await autocannon({ url: `${target.url}${path}`, connections: 5, duration: DURATION });
+  const victim = await autocannon({
+    url: `${target.url}${path}`,
+    connections: 5,
+    duration: DURATION,
+    timeout: VICTIM_TIMEOUT,
+  });
   const attacked = await attack;
   const pick = (r: autocannon.Result): Latency => ({
-    p50: r.latency.p50,
-    p99: r.latency.p99,
+    p50: r['2xx'] > 0 ? r.latency.p50 : `none in ${VICTIM_TIMEOUT} s`,
+    p99: r['2xx'] > 0 ? r.latency.p99 : `none in ${VICTIM_TIMEOUT} s`,
     rps: r.requests.average,
     non2xx: r.non2xx + r.errors + r.timeouts,
   });
