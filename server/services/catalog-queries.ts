@@ -105,7 +105,7 @@ export function cardListSql({ where, match, sort, limit, cursor }: CardQuery): {
   let source = 'SELECT p.*, NULL AS score FROM product p';
   if (match) {
     const score = sort === 'relevance' ? 'bm25(product_search, 10.0, 1.0, 5.0)' : 'NULL';
-    candidates = `WITH candidate AS MATERIALIZED (
+    candidates = `WITH candidate AS (
       SELECT rowid AS seq, ${score} AS score FROM product_search
       WHERE product_search MATCH ? ORDER BY rowid DESC LIMIT ?)`;
     source = 'SELECT p.*, candidate.score FROM candidate CROSS JOIN product p ON p.seq = candidate.seq';
