@@ -265,6 +265,32 @@ describe('no search can stall the shop (100k products)', () => {
     expect(wrong).toEqual([]);
   }, 120_000);
 
+  it('reads a wide price range through the sort index and a narrow one through the price index', () => {
+    const planOf = (input: { minPrice: number; maxPrice: number; sort: 'newest' | 'rating' }) => {
+      recorded.length = 0;
+      listProducts(database.db, { ...input, limit: 100 }, 'USD');
+      const list = recorded.find((r) => r.sql.includes('ORDER BY'));
+      if (!list) throw new Error('no list query recorded');
+      return (
+        database.sqlite.prepare(`EXPLAIN QUERY PLAN ${list.sql}`).all(...(list.params as unknown[])) as {
+          detail: string;
+        }[]
+      )
+        .map((row) => row.detail)
+        .join(' | ');
+    };
+    for (const sort of ['newest', 'rating'] as const) {
+      // Most of the catalogue: sorting the whole range would read ~90,000 rows.
+      const wide = planOf({ minPrice: 100, maxPrice: 3_000_000, sort });
+      expect(wide).not.toContain('product_status_price_idx');
+      expect(wide).not.toContain('TEMP B-TREE');
+      // No product at this price: walking the sort index would read every row.
+      expect(planOf({ minPrice: 2_999_999, maxPrice: 2_999_999, sort })).toContain(
+        'product_status_price_idx',
+      );
+    }
+  });
+
   it(`sorts a search matching more than ${SEARCH_CANDIDATES.toLocaleString('en')} products within its newest ${SEARCH_CANDIDATES.toLocaleString('en')} matches`, () => {
     const matches = database.sqlite
       .prepare(`SELECT count(*) FROM product_search WHERE product_search MATCH '"a"*'`)
