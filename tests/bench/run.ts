@@ -223,6 +223,8 @@ const ATTACK_CONNECTIONS = 10;
 interface Scenario {
   name: string;
   reference: boolean;
+  /** CONNECTIONS unless set: one connection measures the latency of a request alone. */
+  connections?: number;
   options: (url: string) => autocannon.Options;
 }
 
@@ -238,13 +240,21 @@ const scenarios: Scenario[] = [
     options: (url) => ({ url: `${url}/trpc/catalog.products${q({ q: 'canvas back', limit: 20 })}` }),
   },
   {
-    name: 'search, worst (one-letter prefix, sort=rating, limit 100)',
+    name: 'search, two words, one connection',
+    reference: true,
+    connections: 1,
+    options: (url) => ({ url: `${url}/trpc/catalog.products${q({ q: 'canvas back', limit: 20 })}` }),
+  },
+  {
+    name: 'search, worst: one letter, sort=rating, limit 100, one connection',
     reference: false,
+    connections: 1,
     options: (url) => ({ url: `${url}/trpc/catalog.products${q(WORST_SEARCHES[0])}` }),
   },
   {
-    name: 'search, worst (20 common words, relevance, limit 100)',
+    name: 'search, worst: 18 common words and a prefix, relevance, limit 100, one connection',
     reference: false,
+    connections: 1,
     options: (url) => ({ url: `${url}/trpc/catalog.products${q(WORST_SEARCHES[2])}` }),
   },
   {
@@ -329,11 +339,12 @@ interface Measure {
 }
 
 async function measure(target: Running, scenario: Scenario): Promise<Measure> {
-  await autocannon({ ...scenario.options(target.url), connections: CONNECTIONS, duration: 3 }); // warm-up
+  const connections = scenario.connections ?? CONNECTIONS;
+  await autocannon({ ...scenario.options(target.url), connections, duration: 3 }); // warm-up
   const before = cpuTicks(target.child.pid ?? 0);
   const result = await autocannon({
     ...scenario.options(target.url),
-    connections: CONNECTIONS,
+    connections,
     duration: DURATION,
   });
   const ticks = cpuTicks(target.child.pid ?? 0) - before;
@@ -431,7 +442,7 @@ for (const scenario of scenarios.filter((s) => s.name.includes(ONLY))) {
 }
 
 const table = [
-  `Backroom on ${PRODUCTS.toLocaleString('en')} products, ${CONNECTIONS} connections, ${DURATION} s per scenario after a 3 s warm-up, client and server on one ${process.arch} machine (${(await import('node:os')).cpus().length} cores), Node ${process.version}, synchronous=FULL, Backroom WORKERS=${WORKERS}, the reference one process.`,
+  `Backroom on ${PRODUCTS.toLocaleString('en')} products, ${CONNECTIONS} connections unless the scenario says one, ${DURATION} s per scenario after a 3 s warm-up, client and server on one ${process.arch} machine (${(await import('node:os')).cpus().length} cores), Node ${process.version}, synchronous=FULL, Backroom WORKERS=${WORKERS}, the reference one process.`,
   '',
   '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | reference req/s / p50 / p99 / CPU µs | ratio |',
   '|---|---|---|---|---|---|---|---|',
