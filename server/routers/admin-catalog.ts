@@ -15,6 +15,7 @@ import { AppError } from '../errors.js';
 import { findProduct, listProductsForAdmin } from '../services/catalog.js';
 import * as admin from '../services/catalog-admin.js';
 import * as inventory from '../services/inventory.js';
+import { inReadTurn } from '../services/read-turns.js';
 import { adminProcedure, router } from '../trpc.js';
 
 export const adminCategoriesRouter = router({
@@ -47,7 +48,9 @@ export const adminProductsRouter = router({
   }),
   list: adminProcedure
     .input(adminProductListInput)
-    .query(({ ctx, input }) => listProductsForAdmin(ctx.db, input, ctx.config.STORE_CURRENCY)),
+    .query(({ ctx, input }) =>
+      inReadTurn(ctx.db, () => listProductsForAdmin(ctx.db, input, ctx.config.STORE_CURRENCY)),
+    ),
 });
 
 export const adminVariantsRouter = router({

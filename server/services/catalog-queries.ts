@@ -79,8 +79,19 @@ export interface CardQuery {
 }
 
 /**
+ * The most matches a search examines: the newest this many (by product `seq`). A search matching
+ * more is sorted and paged within them. NOTE: this bounds the work of the broadest searches (one
+ * letter, the commonest words: most of a large catalogue) at the cost of completeness for them;
+ * any search matching fewer is exact.
+ */
+export const SEARCH_CANDIDATES = 10_000;
+
+/**
  * The one query behind every product list: filters, optional full-text match ranked by bm25
  * (name weighs most, then SKU, then description), keyset paging. Every value is a bound parameter.
+ * A search reads its candidates from the index first (at most SEARCH_CANDIDATES, newest first,
+ * bm25 only when ranking by relevance), then looks each up by rowid: the index is never probed
+ * once per product row, which for a prefix re-merges its doclists every time.
  */
 export function cardListSql({ where, match, sort, limit, cursor }: CardQuery): {
   query: PlainQuery;
@@ -90,16 +101,20 @@ export function cardListSql({ where, match, sort, limit, cursor }: CardQuery): {
   const conditions = [...where];
   if (cursor !== undefined) conditions.push(plan.after(cursorKeys(cursor, sort, plan.shape)));
   const params: (string | number)[] = [];
-  const source = match
-    ? `SELECT p.*, bm25(product_search, 10.0, 1.0, 5.0) AS score
-          FROM product_search JOIN product p ON p.seq = product_search.rowid
-          WHERE product_search MATCH ?`
-    : 'SELECT p.*, NULL AS score FROM product p';
-  if (match) params.push(match);
+  let candidates = '';
+  let source = 'SELECT p.*, NULL AS score FROM product p';
+  if (match) {
+    const score = sort === 'relevance' ? 'bm25(product_search, 10.0, 1.0, 5.0)' : 'NULL';
+    candidates = `WITH candidate AS (
+      SELECT rowid AS seq, ${score} AS score FROM product_search
+      WHERE product_search MATCH ? ORDER BY rowid DESC LIMIT ?)`;
+    source = 'SELECT p.*, candidate.score FROM candidate CROSS JOIN product p ON p.seq = candidate.seq';
+    params.push(match, SEARCH_CANDIDATES);
+  }
   for (const c of conditions) params.push(...c.params);
   const filter = conditions.length > 0 ? `WHERE ${conditions.map((c) => c.text).join(' AND ')}` : '';
   params.push(limit + 1);
-  const text = `
+  const text = `${candidates}
     SELECT seq, id, slug, name, status, min_price, json_extract(images, '$[0]') AS image_url,
            stock_total, rating_avg, rating_count, created_at, score,
            (SELECT c.slug FROM category c WHERE c.id = category_id) AS category_slug,

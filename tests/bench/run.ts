@@ -47,6 +47,10 @@ const slug = database.sqlite
   .prepare("SELECT slug FROM product WHERE status = 'active' ORDER BY seq DESC LIMIT 1")
   .pluck()
   .get() as string;
+const parentCategory = database.sqlite
+  .prepare('SELECT slug FROM category WHERE parent_id IS NULL LIMIT 1')
+  .pluck()
+  .get() as string;
 const cartVariants = database.sqlite
   .prepare(
     "SELECT v.id FROM variant v JOIN product p ON p.id = v.product_id WHERE p.status = 'active' AND v.stock >= 150 LIMIT 2000",
@@ -194,9 +198,33 @@ let counter = 0;
 let nextBuyer = 0;
 const cookie = (token: string) => `__Host-session=${token}`;
 
+/**
+ * The worst searches the API accepts on this catalogue (measured: one-letter prefixes and the
+ * commonest description words, every sort, limit 100, filters), and an anonymous GET batching
+ * 20 of them (the server's maxBatchSize).
+ */
+const WORST_SEARCHES = [
+  { q: 'a', sort: 'rating', limit: 100 },
+  { q: 'and to a', sort: 'relevance', limit: 100 },
+  {
+    q: 'built to last and easy to repair a favourite of our customers for everyday use tested in the fi',
+    sort: 'relevance',
+    limit: 100,
+  },
+  { q: 's', sort: 'price_asc', limit: 100, category: parentCategory, inStock: true, minPrice: 100 },
+];
+const worstBatchPath = (() => {
+  const calls = Array.from({ length: 20 }, (_, i) => WORST_SEARCHES[i % WORST_SEARCHES.length]);
+  const input = Object.fromEntries(calls.map((call, i) => [String(i), call]));
+  return `/trpc/${calls.map(() => 'catalog.products').join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`;
+})();
+const ATTACK_CONNECTIONS = 10;
+
 interface Scenario {
   name: string;
   reference: boolean;
+  /** CONNECTIONS unless set: one connection measures the latency of a request alone. */
+  connections?: number;
   options: (url: string) => autocannon.Options;
 }
 
@@ -210,6 +238,24 @@ const scenarios: Scenario[] = [
     name: 'search, two words',
     reference: true,
     options: (url) => ({ url: `${url}/trpc/catalog.products${q({ q: 'canvas back', limit: 20 })}` }),
+  },
+  {
+    name: 'search, two words, one connection',
+    reference: true,
+    connections: 1,
+    options: (url) => ({ url: `${url}/trpc/catalog.products${q({ q: 'canvas back', limit: 20 })}` }),
+  },
+  {
+    name: 'search, worst: one letter, sort=rating, limit 100, one connection',
+    reference: false,
+    connections: 1,
+    options: (url) => ({ url: `${url}/trpc/catalog.products${q(WORST_SEARCHES[0])}` }),
+  },
+  {
+    name: 'search, worst: 18 common words and a prefix, relevance, limit 100, one connection',
+    reference: false,
+    connections: 1,
+    options: (url) => ({ url: `${url}/trpc/catalog.products${q(WORST_SEARCHES[2])}` }),
   },
   {
     name: 'catalog.product by slug',
@@ -293,11 +339,12 @@ interface Measure {
 }
 
 async function measure(target: Running, scenario: Scenario): Promise<Measure> {
-  await autocannon({ ...scenario.options(target.url), connections: CONNECTIONS, duration: 3 }); // warm-up
+  const connections = scenario.connections ?? CONNECTIONS;
+  await autocannon({ ...scenario.options(target.url), connections, duration: 3 }); // warm-up
   const before = cpuTicks(target.child.pid ?? 0);
   const result = await autocannon({
     ...scenario.options(target.url),
-    connections: CONNECTIONS,
+    connections,
     duration: DURATION,
   });
   const ticks = cpuTicks(target.child.pid ?? 0) - before;
@@ -313,7 +360,72 @@ async function measure(target: Running, scenario: Scenario): Promise<Measure> {
   };
 }
 
+// ---- search under attack --------------------------------------------------------------------
+
+/** Seconds a measured victim request may wait before it counts as an error. */
+const VICTIM_TIMEOUT = 10;
+
+interface Latency {
+  /** Milliseconds, or a note when nothing was answered. */
+  p50: number | string;
+  p99: number | string;
+  rps: number;
+  non2xx: number;
+}
+
+/** Measures `path` with a few connections while an attacker sends worst batches and searches. */
+async function underAttack(target: Running, path: string): Promise<{ victim: Latency; attacker: Latency }> {
+  let alternate = 0;
+  const attack = autocannon({
+    url: target.url,
+    connections: ATTACK_CONNECTIONS,
+    duration: DURATION + 2,
+    timeout: 60,
+    requests: [
+      {
+        setupRequest: (req) => {
+          // Every other request a batch of 20, else one worst search.
+          alternate += 1;
+          const single = WORST_SEARCHES[alternate % WORST_SEARCHES.length];
+          return {
+            ...req,
+            path: alternate % 2 === 0 ? worstBatchPath : `/trpc/catalog.products${q(single)}`,
+          };
+        },
+      },
+    ],
+  });
+  await new Promise((r) => setTimeout(r, 1000)); // let the attack build up
+  const victim = await autocannon({
+    url: `${target.url}${path}`,
+    connections: 5,
+    duration: DURATION,
+    timeout: VICTIM_TIMEOUT,
+  });
+  const attacked = await attack;
+  const pick = (r: autocannon.Result): Latency => ({
+    p50: r['2xx'] > 0 ? r.latency.p50 : `none in ${VICTIM_TIMEOUT} s`,
+    p99: r['2xx'] > 0 ? r.latency.p99 : `none in ${VICTIM_TIMEOUT} s`,
+    rps: r.requests.average,
+    non2xx: r.non2xx + r.errors + r.timeouts,
+  });
+  return { victim: pick(victim), attacker: pick(attacked) };
+}
+
 const rows: string[] = [];
+const attackRows: string[] = [];
+if ('search under attack'.includes(ONLY)) {
+  for (const [name, path] of [
+    ['/healthz', '/healthz'],
+    ['catalog.product', `/trpc/catalog.product${q({ slug })}`],
+  ] as const) {
+    log(`▶ search under attack: ${name}`);
+    const { victim, attacker } = await underAttack(backroom, path);
+    const row = `| ${name} | ${victim.p50} | ${victim.p99} | ${Math.round(victim.rps)} | ${victim.non2xx} | ${Math.round(attacker.rps)} | ${attacker.p50} / ${attacker.p99} | ${attacker.non2xx} |`;
+    log(`  ${row}`);
+    attackRows.push(row);
+  }
+}
 for (const scenario of scenarios.filter((s) => s.name.includes(ONLY))) {
   log(`▶ ${scenario.name}`);
   const ours = await measure(backroom, scenario);
@@ -330,12 +442,22 @@ for (const scenario of scenarios.filter((s) => s.name.includes(ONLY))) {
 }
 
 const table = [
-  `Backroom on ${PRODUCTS.toLocaleString('en')} products, ${CONNECTIONS} connections, ${DURATION} s per scenario after a 3 s warm-up, client and server on one ${process.arch} machine (${(await import('node:os')).cpus().length} cores), Node ${process.version}, synchronous=FULL, Backroom WORKERS=${WORKERS}, the reference one process.`,
+  `Backroom on ${PRODUCTS.toLocaleString('en')} products, ${CONNECTIONS} connections unless the scenario says one, ${DURATION} s per scenario after a 3 s warm-up, client and server on one ${process.arch} machine (${(await import('node:os')).cpus().length} cores), Node ${process.version}, synchronous=FULL, Backroom WORKERS=${WORKERS}, the reference one process.`,
   '',
   '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | reference req/s / p50 / p99 / CPU µs | ratio |',
   '|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
+  ...(attackRows.length > 0
+    ? [
+        `Search under attack: ${ATTACK_CONNECTIONS} attacker connections alternating a GET batch of 20 worst searches and one worst search, while 5 connections measure the victim.`,
+        '',
+        '| victim | p50 ms | p99 ms | req/s | non-2xx | attacker req/s | attacker p50 / p99 ms | attacker non-2xx |',
+        '|---|---|---|---|---|---|---|---|',
+        ...attackRows,
+        '',
+      ]
+    : []),
   `Peak RSS (largest process): Backroom ${Math.round(backroom.peakRssKb() / 1024)} MB, reference ${Math.round(reference.peakRssKb() / 1024)} MB.`,
 ].join('\n');
 

@@ -13,8 +13,10 @@ import {
   listProductsForAdmin,
 } from '../../server/services/catalog.js';
 import { generateCatalog } from '../../server/services/catalog-generator.js';
+import { SEARCH_CANDIDATES } from '../../server/services/catalog-queries.js';
 import { ledger, lowStock } from '../../server/services/inventory.js';
 import { placeOrder } from '../../server/services/place-order.js';
+import { createTestApp } from '../helpers/app.js';
 import { ADDRESS } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/server-process.js';
 
@@ -22,6 +24,7 @@ const run = promisify(execFile);
 const PRODUCTS = 100_000;
 
 let database: DatabaseHandle;
+let databasePath: string;
 const recorded: { sql: string; params: unknown[] }[] = [];
 const EXECUTE = new Set(['all', 'get', 'run', 'iterate']);
 
@@ -55,7 +58,8 @@ function recordQueries(sqlite: Sqlite) {
 }
 
 beforeAll(() => {
-  database = openDatabase(join(tempDir(), 'large.db'));
+  databasePath = join(tempDir(), 'large.db');
+  database = openDatabase(databasePath);
   generateCatalog(database.sqlite, { products: PRODUCTS, now: Date.UTC(2026, 0, 1) });
   recordQueries(database.sqlite);
 }, 180_000);
@@ -208,6 +212,156 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
       pages += 1;
     } while (cursor && pages < 2000);
     expect(seen.size).toBe(active);
+  }, 60_000);
+});
+
+describe('no search can stall the shop (100k products)', () => {
+  const sorts = ['relevance', 'newest', 'price_asc', 'price_desc', 'rating'] as const;
+  /** The broadest searches: one letter, the commonest words, a digit, many words with a short prefix. */
+  const broad = [
+    'a',
+    's',
+    '1',
+    'and to a',
+    'built to last and easy to repair a favourite of our customers fo',
+  ];
+
+  it('reads candidates from the search index once, then products by rowid: every sort, with filters', () => {
+    const parent = database.sqlite
+      .prepare('SELECT slug FROM category WHERE parent_id IS NULL LIMIT 1')
+      .pluck()
+      .get() as string;
+    recorded.length = 0;
+    for (const q of broad) {
+      for (const sort of sorts) {
+        const first = listProducts(database.db, { q, sort, limit: 100 }, 'USD');
+        listProducts(database.db, { q, sort, limit: 100, cursor: first.nextCursor ?? undefined }, 'USD');
+        listProducts(database.db, { q, sort, limit: 100, minPrice: 100, maxPrice: 3_000_000 }, 'USD');
+        listProducts(database.db, { q, sort, limit: 100, category: parent, inStock: true }, 'USD');
+      }
+    }
+    const searches = recorded.filter((r) => r.sql.includes('MATCH'));
+    expect(searches.length).toBe(broad.length * sorts.length * 4);
+    const wrong: string[] = [];
+    for (const { sql, params } of searches) {
+      const plan = (
+        database.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as unknown[])) as {
+          detail: string;
+        }[]
+      ).map((row) => row.detail);
+      // The index is scanned once, in rowid order with a LIMIT; never probed per product row (`=M`).
+      const once =
+        plan.filter((d) => d.startsWith('SCAN product_search VIRTUAL TABLE')).length === 1 &&
+        !plan.some((d) => /VIRTUAL TABLE INDEX \d+:=/.test(d));
+      const byRowid = plan.some((d) => /^SEARCH p USING INTEGER PRIMARY KEY/.test(d));
+      const productFirst = plan.findIndex((d) => /^(SCAN|SEARCH) p\b/.test(d));
+      const candidatesFirst = plan.findIndex((d) => d.startsWith('SCAN product_search'));
+      // The candidate step is bounded: its LIMIT is SEARCH_CANDIDATES.
+      const bounded = /ORDER BY rowid DESC LIMIT \?\)/.test(sql) && params[1] === SEARCH_CANDIDATES;
+      if (!once || !byRowid || !bounded || productFirst < candidatesFirst)
+        wrong.push(`${plan.join(' | ')}  ←  ${params[0]}`);
+    }
+    expect(wrong).toEqual([]);
+  }, 120_000);
+
+  it('reads a wide price range through the sort index and a narrow one through the price index', () => {
+    const planOf = (input: { minPrice: number; maxPrice: number; sort: 'newest' | 'rating' }) => {
+      recorded.length = 0;
+      listProducts(database.db, { ...input, limit: 100 }, 'USD');
+      const list = recorded.find((r) => r.sql.includes('ORDER BY'));
+      if (!list) throw new Error('no list query recorded');
+      return (
+        database.sqlite.prepare(`EXPLAIN QUERY PLAN ${list.sql}`).all(...(list.params as unknown[])) as {
+          detail: string;
+        }[]
+      )
+        .map((row) => row.detail)
+        .join(' | ');
+    };
+    for (const sort of ['newest', 'rating'] as const) {
+      // Most of the catalogue: sorting the whole range would read ~90,000 rows.
+      const wide = planOf({ minPrice: 100, maxPrice: 3_000_000, sort });
+      expect(wide).not.toContain('product_status_price_idx');
+      expect(wide).not.toContain('TEMP B-TREE');
+      // No product at this price: walking the sort index would read every row.
+      expect(planOf({ minPrice: 2_999_999, maxPrice: 2_999_999, sort })).toContain(
+        'product_status_price_idx',
+      );
+    }
+  });
+
+  it(`sorts a search matching more than ${SEARCH_CANDIDATES.toLocaleString('en')} products within its newest ${SEARCH_CANDIDATES.toLocaleString('en')} matches`, () => {
+    const matches = database.sqlite
+      .prepare(`SELECT count(*) FROM product_search WHERE product_search MATCH '"a"*'`)
+      .pluck()
+      .get() as number;
+    expect(matches).toBeGreaterThan(5 * SEARCH_CANDIDATES);
+    const expected = database.sqlite
+      .prepare(
+        `SELECT p.id FROM (SELECT rowid AS seq FROM product_search WHERE product_search MATCH '"a"*'
+           ORDER BY rowid DESC LIMIT ?) c JOIN product p ON p.seq = c.seq
+         WHERE p.status = 'active' ORDER BY p.min_price ASC, p.seq ASC LIMIT 100`,
+      )
+      .pluck()
+      .all(SEARCH_CANDIDATES);
+    const got = listProducts(database.db, { q: 'a', sort: 'price_asc', limit: 100 }, 'USD');
+    expect(got.items.map((item) => item.id)).toEqual(expected);
+    // Paging stays within the same candidates: no repeats, and it ends within them.
+    const seen = new Set<string>();
+    let served = 0;
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = listProducts(database.db, { q: 'a', sort: 'rating', limit: 100, cursor }, 'USD');
+      for (const item of page.items) seen.add(item.id);
+      served += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+      pages += 1;
+    } while (cursor && pages < 200);
+    expect(cursor).toBeUndefined();
+    expect(seen.size).toBe(served);
+    expect(served).toBeGreaterThan(SEARCH_CANDIDATES / 2);
+    expect(served).toBeLessThanOrEqual(SEARCH_CANDIDATES);
+  }, 60_000);
+
+  it('answers /healthz while an anonymous GET batch of 20 broad searches runs', async () => {
+    const app = createTestApp({ DATABASE_PATH: databasePath });
+    const server = { url: await app.url() };
+    const seen: string[] = [];
+    const prepare = app.deps.sqlite.prepare.bind(app.deps.sqlite);
+    app.deps.sqlite.prepare = ((source: string) => {
+      const statement = prepare(source);
+      if (!source.includes('MATCH')) return statement;
+      const all = statement.all.bind(statement);
+      statement.all = ((...args: unknown[]) => {
+        seen.push(source);
+        return all(...args);
+      }) as typeof statement.all;
+      return statement;
+    }) as typeof app.deps.sqlite.prepare;
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      const calls = Array.from({ length: 20 }, (_, i) => ({
+        q: broad[i % broad.length],
+        sort: sorts[i % sorts.length],
+        limit: 100,
+      }));
+      const input = Object.fromEntries(calls.map((call, i) => [String(i), call]));
+      const path = `/trpc/${calls.map(() => 'catalog.products').join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`;
+      const batch = fetch(`${server.url}${path}`);
+      while (seen.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      const health = await fetch(`${server.url}/healthz`);
+      const searchesBeforeHealth = seen.length;
+      const answers = (await (await batch).json()) as { result?: { data: { items: unknown[] } } }[];
+      expect(health.status).toBe(200);
+      expect(answers).toHaveLength(20);
+      for (const answer of answers) expect(answer.result?.data.items).toHaveLength(100);
+      expect(seen).toHaveLength(20);
+      // Answered between two searches of the batch, not after all of them.
+      expect(searchesBeforeHealth).toBeLessThan(20);
+    } finally {
+      app.close();
+    }
   }, 60_000);
 });
 

@@ -11,6 +11,9 @@ describe('toFtsQuery', () => {
     ['col:x -y', '"col:x" "-y"*'],
     ['a\u0000b', '"a" "b"*'],
     ['ＡＢＣ', '"ABC"*'],
+    ['and and AND to and a', '"and" "to" "a"*'],
+    ['mug blue MUG', '"mug" "blue"'],
+    ['mug mug', '"mug"'],
     ['* - ^', null],
     ['', null],
   ])('%j → %j', (input, expected) => {
