@@ -11,15 +11,15 @@ import { storefrontUrl } from '../config.js';
 import type { Context } from '../context.js';
 import * as tokens from '../services/account-tokens.js';
 import * as auth from '../services/auth.js';
-import { mergeGuestCart } from '../services/cart.js';
+import { mergeGuestCart } from '../services/cart-writes.js';
 import { customerProcedure, publicProcedure, router } from '../trpc.js';
 
-/** Starts the user's session and brings the guest cart along. */
-function signedIn(ctx: Context, userId: string) {
+/** Starts the user's session and brings the guest cart along (in the group commit). */
+async function signedIn(ctx: Context, userId: string) {
   ctx.session.start(userId);
   const guestToken = ctx.guestCart.token();
   if (guestToken) {
-    mergeGuestCart(ctx.db, guestToken, userId, ctx.clock.now());
+    await mergeGuestCart(ctx.db, guestToken, userId, ctx.clock.now());
     ctx.guestCart.clear();
   }
 }
@@ -30,13 +30,13 @@ export const authRouter = router({
       now: ctx.clock.now(),
       storefrontUrl: storefrontUrl(ctx.config),
     });
-    signedIn(ctx, account.id);
+    await signedIn(ctx, account.id);
     return { user: auth.toUser(account) };
   }),
 
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
     const account = await auth.signIn(ctx.db, input, { clientIp: ctx.clientIp, now: ctx.clock.now() });
-    signedIn(ctx, account.id);
+    await signedIn(ctx, account.id);
     return { user: auth.toUser(account) };
   }),
 
