@@ -3,6 +3,8 @@ import { type Executor, rootConnection, type Sqlite } from './client.js';
 
 /** The most units of work one commit carries; the rest wait for the next turn's commit. */
 export const MAX_BATCH = 64;
+/** How many more turns a batch may wait while each turn brings more units (see gatherOrFlush). */
+export const MAX_GATHER_TURNS = 8;
 
 /** The batch's COMMIT (or BEGIN) failed: nothing of it was written, so every unit may be retried. */
 export class WriteBatchError extends Error {
@@ -24,6 +26,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 class WriteBatcher {
   private queue: Unit[] = [];
   private scheduled = false;
+  private gathered = 0;
+  private gatherTurns = 0;
   private readonly begin: Statement;
   private readonly commit: Statement;
   private readonly rollback: Statement;
@@ -52,9 +56,27 @@ class WriteBatcher {
   private schedule() {
     if (this.scheduled) return;
     this.scheduled = true;
+    this.gathered = this.queue.length;
+    this.gatherTurns = 0;
     // setImmediate runs after this turn's I/O callbacks: every request read in this turn joins.
-    setImmediate(() => this.flush());
+    setImmediate(this.gatherOrFlush);
   }
+
+  /**
+   * Flushes once a turn brings no new unit. While each turn adds some (requests still arriving
+   * under load), the batch waits one more turn, so more writes share the fsync, which SQLite waits
+   * for on the event loop. No timer: a quiet turn costs microseconds, so a lone write is not held.
+   */
+  private readonly gatherOrFlush = () => {
+    const grew = this.queue.length > this.gathered;
+    if (grew && this.queue.length < MAX_BATCH && this.gatherTurns < MAX_GATHER_TURNS) {
+      this.gathered = this.queue.length;
+      this.gatherTurns += 1;
+      setImmediate(this.gatherOrFlush);
+      return;
+    }
+    this.flush();
+  };
 
   private flush() {
     this.scheduled = false;
@@ -121,7 +143,8 @@ function batcherOf(db: Executor): WriteBatcher {
 /**
  * Runs `work` (synchronous; it uses the root handle, whose statements run inside the open
  * transaction) in the next group commit on this database: the units submitted in one event-loop
- * turn share one `BEGIN IMMEDIATE … COMMIT`, each in its own SAVEPOINT, so a unit that throws
+ * turn (and in the next turns while each brings more, see gatherOrFlush) share one
+ * `BEGIN IMMEDIATE … COMMIT`, each in its own SAVEPOINT, so a unit that throws
  * undoes only its own writes and gets its own error. Resolves only after the COMMIT returned (one
  * fsync for the batch); if the COMMIT fails, every unit of the batch rejects with WriteBatchError.
  */

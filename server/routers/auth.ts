@@ -11,15 +11,15 @@ import { storefrontUrl } from '../config.js';
 import type { Context } from '../context.js';
 import * as tokens from '../services/account-tokens.js';
 import * as auth from '../services/auth.js';
-import { mergeGuestCart } from '../services/cart.js';
+import { mergeGuestCart } from '../services/cart-writes.js';
 import { customerProcedure, publicProcedure, router } from '../trpc.js';
 
-/** Starts the user's session and brings the guest cart along. */
-function signedIn(ctx: Context, userId: string) {
+/** Starts the user's session and brings the guest cart along (in the group commit). */
+async function signedIn(ctx: Context, userId: string) {
   ctx.session.start(userId);
   const guestToken = ctx.guestCart.token();
   if (guestToken) {
-    mergeGuestCart(ctx.db, guestToken, userId, ctx.clock.now());
+    await mergeGuestCart(ctx.db, guestToken, userId, ctx.clock.now());
     ctx.guestCart.clear();
   }
 }
@@ -32,7 +32,7 @@ export const authRouter = router({
       clientIp: ctx.clientIp,
       limitPerHour: ctx.config.SIGN_UP_LIMIT_PER_HOUR,
     });
-    signedIn(ctx, account.id);
+    await signedIn(ctx, account.id);
     return { user: auth.toUser(account) };
   }),
 
@@ -41,7 +41,7 @@ export const authRouter = router({
       clientIp: ctx.clientIp,
       now: ctx.clock.now(),
     });
-    signedIn(ctx, account.id);
+    await signedIn(ctx, account.id);
     return { user: auth.toUser(account) };
   }),
 

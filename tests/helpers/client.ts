@@ -1,5 +1,6 @@
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
-import { sessionCookieName } from '../../server/auth/cookies.js';
+import { getTRPCErrorFromUnknown, getTRPCErrorShape } from '@trpc/server';
+import { cartCookieName, sessionCookieName } from '../../server/auth/cookies.js';
 import { createRequestContext } from '../../server/context.js';
 import { appRouter } from '../../server/routers/_app.js';
 import type { AppRouter } from '../../shared/index.js';
@@ -15,15 +16,18 @@ export class CookieJar {
   readonly received: string[] = [];
 
   store(response: Response): void {
-    for (const header of response.headers.getSetCookie()) {
-      this.received.push(header);
-      const [pair = '', ...attributes] = header.split(';').map((s) => s.trim());
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const expired = attributes.some((a) => a.toLowerCase() === 'max-age=0');
-      if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, pair.slice(eq + 1));
-    }
+    for (const header of response.headers.getSetCookie()) this.storeHeader(header);
+  }
+
+  /** Takes one Set-Cookie header value. */
+  storeHeader(header: string): void {
+    this.received.push(header);
+    const [pair = '', ...attributes] = header.split(';').map((s) => s.trim());
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    const expired = attributes.some((a) => a.toLowerCase() === 'max-age=0');
+    if (expired) this.cookies.delete(name);
+    else this.cookies.set(name, pair.slice(eq + 1));
   }
 
   header(): string {
@@ -81,17 +85,41 @@ export function newAccount(overrides: Partial<{ email: string; password: string;
 }
 
 /**
- * Calls procedures in-process as the holder of `jar`'s session would, without HTTP: for tests of
- * what happens inside one event-loop turn (a socket cannot promise that requests arrive together).
+ * Calls procedures in-process as the holder of `jar`'s cookies would (session and guest cart, and
+ * cookies the call sets land in the jar), without HTTP: for tests of what happens inside one
+ * event-loop turn, which requests over sockets cannot promise to share.
  */
-export function callerFor(testApp: TestApp, jar: CookieJar) {
-  return appRouter.createCaller(() =>
+export function callerFor(testApp: TestApp, jar = new CookieJar()) {
+  const { config } = testApp.deps;
+  const caller = appRouter.createCaller(() =>
     createRequestContext(testApp.deps, {
-      sessionToken: jar.cookies.get(sessionCookieName(testApp.deps.config)) ?? null,
-      cartToken: null,
+      sessionToken: jar.cookies.get(sessionCookieName(config)) ?? null,
+      cartToken: jar.cookies.get(cartCookieName(config)) ?? null,
       clientIp: '127.0.0.1',
       requestId: 'in-process',
-      resHeaders: new Headers(),
+      resHeaders: {
+        append: (name, value) => {
+          if (name.toLowerCase() === 'set-cookie') jar.storeHeader(value);
+        },
+      },
     }),
   );
+  // The caller is a proxy that treats every key as a procedure path, so `jar` is answered here.
+  return new Proxy(caller, {
+    get: (target, key) => (key === 'jar' ? jar : Reflect.get(target, key)),
+  }) as typeof caller & { jar: CookieJar };
+}
+
+/** The error data a client would receive for what an in-process call threw (status, code, reason). */
+export function wireErrorData(thrown: unknown) {
+  const error = getTRPCErrorFromUnknown(thrown);
+  const shape = getTRPCErrorShape({
+    config: appRouter._def._config,
+    error,
+    type: 'unknown',
+    path: undefined,
+    input: undefined,
+    ctx: undefined,
+  });
+  return shape.data;
 }

@@ -5,7 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase, type Sqlite } from '../../db/client.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
-import { changeLine, ensureCart } from '../../server/services/cart.js';
+import { writeCart } from '../../server/services/cart-writes.js';
 import {
   findProduct,
   listCategories,
@@ -166,9 +166,8 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
       .run();
     const user = { id: 'plan-buyer', email: 'plan@example.com', name: 'Plan', role: 'customer' as const };
     const buy = async (key: string) => {
-      const cartId = ensureCart(db, { userId: user.id }, now).cart.id;
-      changeLine(db, cartId, { variantId, quantity: 1, mode: 'add' }, now);
       recorded.length = 0;
+      await writeCart(db, { userId: user.id }, { kind: 'add', variantId, quantity: 1 }, now);
       await placeOrder(
         { db, payments: manualPayments, currency: 'USD', now },
         { ...user, emailVerified: false, createdAt: 0 },

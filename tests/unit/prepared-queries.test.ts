@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.js';
 import { createSession, validateSessionToken } from '../../server/auth/sessions.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
-import { cartView, changeLine, ensureCart, findCart } from '../../server/services/cart.js';
+import { cartView, findCart } from '../../server/services/cart.js';
+import { writeCart } from '../../server/services/cart-writes.js';
 import { findProduct, listProducts } from '../../server/services/catalog.js';
 import { seedDemoStore } from '../../server/services/demo-store.js';
 import { placeOrder } from '../../server/services/place-order.js';
 import { ADDRESS } from '../helpers/fixtures.js';
 
 describe('hot queries', () => {
-  it('are prepared once per database, however often they run', () => {
+  it('are prepared once per database, however often they run', async () => {
     const { db, sqlite, close } = openDatabase(':memory:');
     seedDemoStore(db, Date.now());
     sqlite
@@ -20,7 +21,7 @@ describe('hot queries', () => {
     const { token } = createSession(db, 'u1', Date.now());
     const slug = sqlite.prepare('SELECT slug FROM product LIMIT 1').pluck().get() as string;
 
-    ensureCart(db, { userId: 'u1' }, Date.now());
+    await writeCart(db, { userId: 'u1' }, { kind: 'clear' }, Date.now());
     const original = sqlite.prepare.bind(sqlite);
     let prepares = 0;
     sqlite.prepare = ((source: string) => {
@@ -42,7 +43,7 @@ describe('hot queries', () => {
     close();
   });
 
-  it('placeOrder prepares its statements once, whatever the number of orders', async () => {
+  it('cart writes and placeOrder prepare their statements once, whatever the number of orders', async () => {
     const { db, sqlite, close } = openDatabase(':memory:');
     const now = Date.now();
     seedDemoStore(db, now);
@@ -70,11 +71,10 @@ describe('hot queries', () => {
       .prepare("SELECT id FROM shipping_option WHERE countries = '[]' OR countries LIKE '%US%' LIMIT 1")
       .pluck()
       .get() as string;
-    const cartId = ensureCart(db, { userId: 'u1' }, now).cart.id;
     let counting = false;
     const order = async (i: number) => {
-      changeLine(db, cartId, { variantId, quantity: 1, mode: 'add' }, now);
       counting = true;
+      await writeCart(db, { userId: 'u1' }, { kind: 'add', variantId, quantity: 1 }, now);
       const placed = await placeOrder({ db, payments: manualPayments, currency: 'USD', now }, user, {
         idempotencyKey: `prepared-once-${i}`,
         shippingAddress: ADDRESS,

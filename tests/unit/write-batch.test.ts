@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../db/client.js';
-import { inWriteBatch, MAX_BATCH, WriteBatchError, writeBatchCounters } from '../../db/write-batch.js';
+import {
+  inWriteBatch,
+  MAX_BATCH,
+  MAX_GATHER_TURNS,
+  WriteBatchError,
+  writeBatchCounters,
+} from '../../db/write-batch.js';
 import { tempDir } from '../helpers/server-process.js';
 
 let database: DatabaseHandle;
@@ -119,6 +125,54 @@ describe('group commit (inWriteBatch)', () => {
     expect(after.units - before.units).toBe(count);
     expect(after.commits - before.commits).toBe(3);
     expect(committed()).toHaveLength(count);
+  });
+
+  it('keeps the batch open while each turn brings more units, so they share one commit', async () => {
+    const before = writeBatchCounters(database.db);
+    const first = [
+      inWriteBatch(database.db, () => takeOne('a')),
+      inWriteBatch(database.db, () => takeOne('b')),
+    ];
+    // The next turn brings one more, as requests still arriving under load would.
+    const later = new Promise((resolve) =>
+      setImmediate(() => resolve(inWriteBatch(database.db, () => takeOne('c')))),
+    );
+    expect(await Promise.all([...first, later])).toEqual(['a', 'b', 'c']);
+    const after = writeBatchCounters(database.db);
+    expect(after.commits - before.commits).toBe(1);
+    expect(after.units - before.units).toBe(3);
+  });
+
+  it('holds a lone write no longer than its own turn', async () => {
+    let answered = false;
+    const write = inWriteBatch(database.db, () => takeOne('a')).then(() => {
+      answered = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(true);
+    await write;
+  });
+
+  it(`stops gathering after ${MAX_GATHER_TURNS} more turns, however steady the stream of writes`, async () => {
+    database.sqlite.prepare("UPDATE item SET stock = 1000 WHERE name = 'mug'").run();
+    const before = writeBatchCounters(database.db);
+    const writes: Promise<string>[] = [];
+    await new Promise<void>((resolve) => {
+      const next = () => {
+        // Two writes a turn, as a steady stream of requests read in each turn's I/O would bring.
+        for (const who of [`w${writes.length}`, `w${writes.length + 1}`])
+          writes.push(inWriteBatch(database.db, () => takeOne(who)));
+        if (writes.length < 60) setImmediate(next);
+        else resolve();
+      };
+      next();
+    });
+    await Promise.all(writes);
+    const commits = writeBatchCounters(database.db).commits - before.commits;
+    // 30 turns of writes: gathered into fewer commits than turns, yet flushed every few turns.
+    expect(commits).toBeLessThan(30);
+    expect(commits).toBeGreaterThanOrEqual(Math.ceil(30 / (MAX_GATHER_TURNS + 1)));
+    expect(committed()).toHaveLength(60);
   });
 
   it('refuses a transaction handle and an asynchronous unit', async () => {
