@@ -30,11 +30,12 @@ const NUMERIC_OID = 1700;
 /**
  * NOTE: bigint and numeric results (bigint columns, count(*), sum()) arrive as JS numbers, not
  * strings: money and timestamps stay integers on the wire. Every value Backroom stores is far below
- * 2^53 (minor units, epoch milliseconds), so nothing is rounded.
+ * 2^53 (minor units, epoch milliseconds), so nothing is rounded. Set on pg's global parsers because
+ * drizzle-orm/node-postgres passes its own per-query parsers that fall back to the global ones (a
+ * pool's `types` is not consulted); this process talks to no other PostgreSQL database.
  */
-const types = new pg.TypeOverrides();
-types.setTypeParser(INT8_OID, (value: string) => Number(value));
-types.setTypeParser(NUMERIC_OID, (value: string) => Number(value));
+pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
+pg.types.setTypeParser(NUMERIC_OID, (value: string) => Number(value));
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
@@ -90,7 +91,6 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       connectionString: url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-      types,
     });
   } catch {
     throw new PostgresOpenError(`DATABASE_URL is not a valid PostgreSQL URL: ${redactUrl(url)}`);
