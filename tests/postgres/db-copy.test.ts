@@ -199,7 +199,7 @@ describe.skipIf(unavailable)(
 
     it('refuses bad usage and a missing source with exit code 2, an unreachable target with exit 1; no password printed', async () => {
       const { url } = await newTarget();
-      const missing = await dbCopy(join(tempDir(), 'none.db'), url);
+      const missing = await dbCopy(newFile().replace(/shop\.db$/, 'none.db'), url);
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/^db:copy: source .*none\.db does not exist\n$/);
       const usage = await dbCopy('x.db', `mysql://root:${PASSWORD}@db/shop`);
