@@ -1,8 +1,23 @@
 import { defineConfig } from 'drizzle-kit';
 
-export default defineConfig({
-  dialect: 'sqlite',
-  schema: './db/schema/index.ts',
-  out: './db/migrations',
-  dbCredentials: { url: process.env.DATABASE_PATH ?? './data/backroom.db' },
-});
+/**
+ * The engine follows DATABASE_URL, as the server does: unset → SQLite (db/schema → db/migrations);
+ * postgres:// or postgresql:// → PostgreSQL (db/postgres/schema → db/postgres/migrations).
+ * `DATABASE_URL=postgres://localhost/x npm run db:generate` writes PostgreSQL migrations (generating
+ * connects to nothing).
+ */
+const url = process.env.DATABASE_URL;
+
+export default url && /^postgres(ql)?:\/\//i.test(url)
+  ? defineConfig({
+      dialect: 'postgresql',
+      schema: './db/postgres/schema/index.ts',
+      out: './db/postgres/migrations',
+      dbCredentials: { url },
+    })
+  : defineConfig({
+      dialect: 'sqlite',
+      schema: './db/schema/index.ts',
+      out: './db/migrations',
+      dbCredentials: { url: process.env.DATABASE_PATH ?? './data/backroom.db' },
+    });

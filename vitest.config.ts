@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two lanes, both run by `npm test`: `fast` (unit, API and security tests, each on its own
  * in-memory database and loopback server; `npm run test:fast`) and `slow` (server processes,
- * crashes, the 100k catalogue; `npm run test:slow`), which first builds the bundle `npm start` runs.
+ * crashes, the 100k catalogue, PostgreSQL; `npm run test:slow`), which first builds the bundle `npm start` runs.
  */
 export default defineConfig({
   test: {
@@ -21,7 +21,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'slow',
-          include: ['tests/e2e/**/*.test.ts', 'tests/reliability/**/*.test.ts'],
+          include: [
+            'tests/e2e/**/*.test.ts',
+            'tests/reliability/**/*.test.ts',
+            'tests/postgres/**/*.test.ts',
+          ],
           globalSetup: ['tests/helpers/global-setup.ts'],
         },
       },

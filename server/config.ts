@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPostgresUrl, redactUrl } from '../db/postgres/url.js';
 
 const flag = (fallback: boolean) =>
   z
@@ -22,12 +23,41 @@ const origin = z
     return url.origin;
   });
 
+// NOTE: the messages never repeat the URL: it may carry a password.
+const databaseUrl = z.string().superRefine((value, ctx) => {
+  if (!isPostgresUrl(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected a postgres:// or postgresql:// URL (unset for SQLite)',
+    });
+    return;
+  }
+  try {
+    const url = new URL(value);
+    if (!url.hostname && !url.searchParams.get('host')) throw new TypeError('no host');
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected postgres://user:password@host:5432/database' });
+  }
+});
+
+/** Settings whose values may hold a password: shown redacted in error messages. */
+const SECRET_URLS = new Set(['DATABASE_URL', 'SMTP_URL']);
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number({ error: 'expected a port number' }).int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_PATH: z.string().min(1).default('./data/backroom.db'),
+    /** Unset: SQLite at DATABASE_PATH. postgres:// or postgresql://: the PostgreSQL engine. */
+    DATABASE_URL: optionalText.pipe(databaseUrl.optional()),
+    /** Connections each process keeps to PostgreSQL (ignored on SQLite). */
+    DATABASE_POOL_SIZE: z.coerce
+      .number({ error: 'expected a whole number' })
+      .int('expected a whole number')
+      .min(1, 'expected at least 1')
+      .max(1000, 'expected at most 1000')
+      .default(10),
     PUBLIC_URL: optionalText.pipe(origin.optional()),
     TRUSTED_ORIGINS: z
       .string()
@@ -136,9 +166,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
-    return `  ${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`;
+    const raw = env[name] ?? null;
+    const shown = raw !== null && SECRET_URLS.has(name) ? redactUrl(raw) : raw;
+    return `  ${name}: ${issue.message} (got ${JSON.stringify(shown)})`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** The engine the configuration selects: PostgreSQL when DATABASE_URL is set, else SQLite. */
+export function databaseEngine(config: Config): 'sqlite' | 'postgres' {
+  return config.DATABASE_URL ? 'postgres' : 'sqlite';
 }
 
 /** Where links in mail point: STOREFRONT_URL, else the first trusted origin, PUBLIC_URL, or this server. */

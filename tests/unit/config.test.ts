@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { ConfigError, databaseEngine, loadConfig } from '../../server/config.js';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
@@ -39,8 +39,41 @@ describe('configuration', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['SIGN_UP_LIMIT_PER_HOUR', { SIGN_UP_LIMIT_PER_HOUR: '0' }],
     ['WEBHOOK_ALLOW_PRIVATE_TARGETS', { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'sometimes' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://shop@db.example/shop' }],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://shop:pw@' }],
+    ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '0' }],
+    ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: 'ten' }],
   ])('refuses a bad %s with a message naming it', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n(.*\\n)*  ${name}: `));
+  });
+
+  it('selects the engine from DATABASE_URL, SQLite when it is unset', () => {
+    expect(databaseEngine(loadConfig({}))).toBe('sqlite');
+    expect(databaseEngine(loadConfig({ DATABASE_URL: '' }))).toBe('sqlite');
+    const pg = loadConfig({
+      DATABASE_URL: 'postgresql://shop@db.example:5433/shop',
+      DATABASE_POOL_SIZE: '4',
+    });
+    expect(databaseEngine(pg)).toBe('postgres');
+    expect(pg.DATABASE_POOL_SIZE).toBe(4);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db.example/shop' }).DATABASE_POOL_SIZE).toBe(10);
+  });
+
+  it('never repeats the password of a bad DATABASE_URL', () => {
+    for (const url of [
+      'mysql://shop:Pa55-secret@db/shop',
+      'postgres://shop:Pa55-secret@',
+      'postgres://:Pa55-secret@/x',
+    ]) {
+      let message = '';
+      try {
+        loadConfig({ DATABASE_URL: url });
+      } catch (error) {
+        message = error instanceof Error ? error.message : String(error);
+      }
+      expect(message).toMatch(/DATABASE_URL: /);
+      expect(message).not.toContain('Pa55-secret');
+    }
   });
 });

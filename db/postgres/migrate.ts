@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import type pg from 'pg';
+
+export const POSTGRES_MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** The advisory lock key that serialises migrations across every process on the database. */
+export const MIGRATION_LOCK_KEY = 0x6261_636b; // "back"
+
+/**
+ * Applies the committed PostgreSQL migrations under a session advisory lock held on one connection,
+ * so processes starting together migrate once: the first applies, the others wait and find nothing
+ * pending. Returns how many migrations are recorded afterwards.
+ */
+export async function migratePostgres(pool: pg.Pool): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migrate(drizzle({ client }), { migrationsFolder: POSTGRES_MIGRATIONS_FOLDER });
+      const result = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations',
+      );
+      return result.rows[0]?.n ?? 0;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+let committed: number | undefined;
+/** How many PostgreSQL migrations are committed (read once from drizzle-kit's journal). */
+export function committedPostgresMigrationCount(): number {
+  committed ??= (
+    JSON.parse(readFileSync(join(POSTGRES_MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as {
+      entries: unknown[];
+    }
+  ).entries.length;
+  return committed;
+}

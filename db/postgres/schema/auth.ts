@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { epochMs } from './columns.js';
+
+/** Accounts (mirror of db/schema/auth.ts). Timestamps are epoch milliseconds. */
+export const user = pgTable(
+  'user',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['customer', 'admin'] })
+      .notNull()
+      .default('customer'),
+    emailVerified: boolean('email_verified').notNull().default(false),
+    createdAt: epochMs('created_at').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (t) => [
+    check('user_role_check', sql`${t.role} in ('customer', 'admin')`),
+    check('user_email_lower_check', sql`${t.email} = lower(${t.email})`),
+    index('user_created_at_idx').on(t.createdAt),
+  ],
+);
+
+/** Sessions: the id is the SHA-256 of the cookie token, never the token itself. */
+export const session = pgTable(
+  'session',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    expiresAt: epochMs('expires_at').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (t) => [index('session_user_id_idx').on(t.userId), index('session_expires_at_idx').on(t.expiresAt)],
+);
+
+/** Fixed-window counters for rate limits, shared by every process on the database. */
+export const rateLimit = pgTable(
+  'rate_limit',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    resetAt: epochMs('reset_at').notNull(),
+  },
+  (t) => [
+    check('rate_limit_count_check', sql`${t.count} >= 0`),
+    index('rate_limit_reset_at_idx').on(t.resetAt),
+  ],
+);

@@ -1,0 +1,5 @@
+export * from './auth.js';
+export * from './catalog.js';
+export * from './commerce.js';
+export * from './integrations.js';
+export * from './search.js';

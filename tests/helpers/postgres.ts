@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** The maintenance database tests create their own databases from (trust auth on this machine). */
+export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * Why the PostgreSQL tests cannot run here, or undefined when a server answers. In CI (env CI set)
+ * a missing server is a failure, not a reason to skip: this throws.
+ */
+export async function postgresUnavailable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    const reason = `no PostgreSQL answers at ${new URL(PG_ADMIN_URL).host} (${error instanceof Error ? error.message : String(error)})`;
+    if (process.env.CI) throw new Error(`${reason}; CI must run the PostgreSQL tests`);
+    console.warn(`PostgreSQL tests skipped: ${reason}`);
+    return reason;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** A title that says why a suite was skipped. */
+export function suiteTitle(title: string, unavailable: string | undefined): string {
+  return unavailable ? `${title} (skipped: ${unavailable})` : title;
+}
+
+export interface TestDatabase {
+  name: string;
+  /** postgres:// URL of the new database, same user as PG_ADMIN_URL. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty database `backroom_t_<random>` for one test file; drop() removes it. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `backroom_t_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () =>
+      admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+  };
+}
+
+/** A URL with the given user and password on the test server, for tests of what messages show. */
+export function urlWith(database: string, credentials: { user: string; password: string; port?: number }) {
+  const url = new URL(PG_ADMIN_URL);
+  url.username = credentials.user;
+  url.password = credentials.password;
+  if (credentials.port !== undefined) url.port = String(credentials.port);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
