@@ -5,10 +5,9 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { createContextFactory, type NodeRequest } from './context.js';
 import type { Deps } from './deps.js';
-import { isRetryableStorageError, STORAGE_REFUSED_MESSAGE } from './errors.js';
 import { corsPreflight } from './http/cors.js';
 import { crossOriginGuard } from './http/cross-origin.js';
-import { errorBody } from './http/error-response.js';
+import { errorBody, unexpectedFailure } from './http/error-response.js';
 import { MAX_BATCH_SIZE, MAX_BODY_BYTES, PAYLOAD_TOO_LARGE } from './http/limits.js';
 import { createRequestListener } from './http/listener.js';
 import { Metrics } from './http/metrics.js';
@@ -141,12 +140,8 @@ function createHonoApp(
   app.notFound((c) => c.json(errorBody('NOT_FOUND', 'NOT_FOUND', 'Not found'), 404));
   app.onError((error, c) => {
     logger.error({ requestId: c.get('requestId'), err: error }, 'request failed');
-    if (isRetryableStorageError(error))
-      return c.json(
-        errorBody('SERVICE_UNAVAILABLE', 'TEMPORARILY_UNAVAILABLE', STORAGE_REFUSED_MESSAGE),
-        503,
-      );
-    return c.json(errorBody('INTERNAL_SERVER_ERROR', 'INTERNAL', 'Internal server error'), 500);
+    const { status, body } = unexpectedFailure(error);
+    return c.json(body, status);
   });
   return app;
 }

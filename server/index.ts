@@ -123,12 +123,19 @@ async function runServer(config: Config, workerIndex: number) {
     deps.logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Stop accepting; connections close as their last response is sent.
     server.close(async () => {
-      await jobs.stop();
-      deps.mailer.close();
-      database.close();
-      deps.logger.info('stopped');
-      deps.logger.flush();
-      process.exit(0);
+      let code = 0;
+      try {
+        await jobs.stop();
+        deps.mailer.close();
+        database.close();
+        deps.logger.info('stopped');
+      } catch (error) {
+        code = 1;
+        deps.logger.error({ err: error }, 'shutdown failed');
+      } finally {
+        deps.logger.flush();
+        process.exit(code);
+      }
     });
     const idle = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 100);
     idle.unref();

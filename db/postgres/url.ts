@@ -2,7 +2,8 @@
 
 /** Replaces the password in anything shaped like a URL (`//user:secret@`) with `***`. */
 export function redactUrl(text: string): string {
-  return text.replace(/(\/\/[^/:@\s]*:)[^@\s]*@/g, '$1***@');
+  // Up to the last `@` before the host, so a raw `@` in the password hides all of it.
+  return text.replace(/(\/\/[^/:@\s]*:)[^/\s]*@/g, '$1***@');
 }
 
 export interface PostgresTarget {
@@ -12,15 +13,24 @@ export interface PostgresTarget {
   user: string;
 }
 
+/** Percent-decodes, keeping the raw text when an escape is broken (a message must never throw). */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The host, port, database and user a postgres:// URL names (for messages; no password). */
 export function describeTarget(url: string): PostgresTarget {
   const parsed = new URL(url);
   const socketHost = parsed.searchParams.get('host');
   return {
-    host: decodeURIComponent(parsed.hostname) || socketHost || 'localhost',
+    host: decoded(parsed.hostname) || socketHost || 'localhost',
     port: parsed.port ? Number(parsed.port) : 5432,
-    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || decodeURIComponent(parsed.username),
-    user: decodeURIComponent(parsed.username) || 'the default user',
+    database: decoded(parsed.pathname.replace(/^\//, '')) || decoded(parsed.username),
+    user: decoded(parsed.username) || 'the default user',
   };
 }
 

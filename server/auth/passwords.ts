@@ -31,7 +31,11 @@ export function createPasswords(cost: PasswordCost = PRODUCTION_PASSWORD_COST): 
     async verify(storedHash, password) {
       if (storedHash === null) {
         dummyHash ??= hashPassword('backroom-dummy-password-for-timing');
-        await verify(await dummyHash, password).catch(() => false);
+        try {
+          await verify(await dummyHash, password);
+        } catch {
+          dummyHash = undefined; // a failed hash is not kept: the next unknown email builds it again
+        }
         return false;
       }
       return verify(storedHash, password).catch(() => false);

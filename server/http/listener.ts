@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
+import { unexpectedFailure } from './error-response.js';
 import { PAYLOAD_TOO_LARGE } from './limits.js';
 import { type AccessLog, logRequest, requestIdFrom } from './request-log.js';
 import type { HeaderRule } from './response-headers.js';
@@ -17,6 +18,17 @@ export interface ListenerParts {
   maxBodyBytes: number;
   access: AccessLog;
   headerRule: HeaderRule;
+}
+
+/** The request's id (a sane incoming X-Request-Id, or a new one). */
+function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return requestIdFrom(typeof incoming === 'string' ? incoming : undefined);
+}
+
+/** The URL's path, without the query string. */
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '').split('?', 1)[0] ?? '';
 }
 
 /** Writes a Fetch Response to a node:http response (bodies here are small JSON or text). */
@@ -41,6 +53,7 @@ export function createRequestListener(parts: ListenerParts) {
 
   /** A POST the fast path read but will not answer (its body is not JSON) goes to the app whole. */
   const replay: Fallback = (req, res, body) => {
+    const started = performance.now();
     const headers = new Headers();
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
@@ -52,10 +65,28 @@ export function createRequestListener(parts: ListenerParts) {
     });
     Promise.resolve(fetch(request, { incoming: req, outgoing: res }))
       .then((response) => writeResponse(res, response))
-      .catch((error: unknown) => {
-        access.logger.error({ err: error }, 'request failed');
-        res.destroy();
-      });
+      .catch((error: unknown) => answerFailure(req, res, error, started));
+  };
+
+  /** A failure outside every handler: logged with its request id, answered by the one rule, counted. */
+  const answerFailure = (req: IncomingMessage, res: ServerResponse, error: unknown, started: number) => {
+    const requestId = requestIdOf(req);
+    access.logger.error({ requestId, err: error }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const path = pathOf(req);
+    const { status, body } = unexpectedFailure(error);
+    const text = JSON.stringify(body);
+    const answer = headerRule.flat({
+      requestId,
+      origin: req.headers.origin,
+      trpc: path.startsWith('/trpc/'),
+    });
+    answer.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text)));
+    res.writeHead(status, answer).end(text);
+    logRequest(access, { requestId, method: req.method ?? '', path, status, started });
   };
 
   /**
@@ -65,9 +96,8 @@ export function createRequestListener(parts: ListenerParts) {
    */
   const refuseOversized = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    const incomingId = req.headers['x-request-id'];
-    const requestId = requestIdFrom(typeof incomingId === 'string' ? incomingId : undefined);
-    const path = (req.url ?? '').split('?', 1)[0] ?? '';
+    const requestId = requestIdOf(req);
+    const path = pathOf(req);
     const body = JSON.stringify(PAYLOAD_TOO_LARGE);
     const headers = headerRule.flat({
       requestId,

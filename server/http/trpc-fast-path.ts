@@ -9,7 +9,7 @@ import {
 import { getHTTPStatusCode, type HTTPErrorHandler } from '@trpc/server/http';
 import type { Context, NodeRequest } from '../context.js';
 import { crossOriginAllowed } from './cross-origin.js';
-import { errorBody } from './error-response.js';
+import { unexpectedFailure } from './error-response.js';
 import { indexProcedures } from './procedure-index.js';
 import { type AccessLog, logRequest, requestIdFrom } from './request-log.js';
 import type { HeaderRule } from './response-headers.js';
@@ -20,10 +20,6 @@ const PLAIN_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 const PLAIN_TARGET = /^[\x21\x22\x24-\x7e]*$/;
 /** A Host header @hono/node-server takes as it is (the same pattern). */
 const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
-
-const INTERNAL_ERROR = JSON.stringify(
-  errorBody('INTERNAL_SERVER_ERROR', 'INTERNAL', 'Internal server error'),
-);
 
 export interface FastPathOptions {
   router: AnyTRPCRouter;
@@ -169,7 +165,8 @@ export function createTrpcFastPath(options: FastPathOptions) {
       return;
     }
     const headers = headerRule.flat({ requestId: call.requestId, origin: req.headers.origin, trpc: true });
-    finish(req, res, call, 500, headers, INTERNAL_ERROR);
+    const { status, body } = unexpectedFailure(error);
+    finish(req, res, call, status, headers, JSON.stringify(body));
   }
 
   /**

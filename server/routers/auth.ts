@@ -14,14 +14,17 @@ import * as auth from '../services/auth.js';
 import { mergeGuestCart } from '../services/cart-writes.js';
 import { customerProcedure, publicProcedure, router } from '../trpc.js';
 
-/** Starts the user's session and brings the guest cart along (in the group commit). */
+/**
+ * Brings the guest cart along (in the group commit), then starts the user's session: a merge the
+ * database refuses answers 503 without a new session cookie, so a retry starts from where it was.
+ */
 async function signedIn(ctx: Context, userId: string) {
-  ctx.session.start(userId);
   const guestToken = ctx.guestCart.token();
   if (guestToken) {
     await mergeGuestCart(ctx.db, guestToken, userId, ctx.clock.now());
     ctx.guestCart.clear();
   }
+  ctx.session.start(userId);
 }
 
 export const authRouter = router({

@@ -160,7 +160,7 @@ describe('carts at sign-in', () => {
       ['LAMP', 1],
     ]);
     expect(cartRows()).toHaveLength(1);
-    expect(shopper.jar.received.at(-1)).toMatch(/^cart=; .*Max-Age=0/);
+    expect(shopper.jar.received.some((header) => /^cart=; .*Max-Age=0/.test(header))).toBe(true);
     expect(shopper.jar.cookies.has('cart')).toBe(false);
   });
 
