@@ -17,6 +17,12 @@ export const MIGRATION_LOCK_KEY = 0x6261_636b; // "back"
  */
 export async function migratePostgres(pool: pg.Pool): Promise<number> {
   const client = await pool.connect();
+  let failure: unknown;
+  // A connection that dies while checked out emits 'error'; without a listener that crashes the process.
+  const noteBroken = (error: Error) => {
+    failure ??= error;
+  };
+  client.on('error', noteBroken);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
@@ -25,11 +31,23 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
         'SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations',
       );
       return result.rows[0]?.n ?? 0;
+    } catch (error) {
+      failure = error;
+      throw error;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch((error: unknown) => {
+        // NOTE: the unlock's error never replaces the migration's; a dead session has dropped its lock.
+        if (failure === undefined) throw error;
+        console.warn(`migrations: releasing the advisory lock failed too: ${String(error)}`);
+      });
     }
+  } catch (error) {
+    failure ??= error;
+    throw error;
   } finally {
-    client.release();
+    client.off('error', noteBroken);
+    // A connection that saw an error is destroyed rather than handed back to the pool.
+    client.release(failure instanceof Error ? failure : failure !== undefined);
   }
 }
 
