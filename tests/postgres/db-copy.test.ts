@@ -197,6 +197,32 @@ describe.skipIf(unavailable)(
         expect(table.postgres, table.name).toEqual(table.sqlite);
     });
 
+    it('a copy that fails after migrating the target says so: the schema is there, no row is', async () => {
+      const { database, url } = await newTarget();
+      const file = newFile();
+      const seeded = openDatabase(file);
+      try {
+        seedDemoStore(seeded.db, Date.UTC(2026, 4, 1));
+        // SQLite keeps a NUL in text; PostgreSQL refuses it, so the copy fails inside its transaction.
+        seeded.sqlite.exec(
+          'UPDATE product SET name = name || char(0) WHERE rowid = (SELECT min(rowid) FROM product)',
+        );
+      } finally {
+        seeded.close();
+      }
+      const failed = await dbCopy(file, url);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/; the schema was migrated, no rows were copied\n$/);
+      expect(failed.stderr).not.toContain('nothing was committed');
+      const target = await openPostgres(database.url, { poolSize: 1, onIdleError: () => {} });
+      try {
+        const { rows } = await target.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM product');
+        expect(rows[0]?.n).toBe(0);
+      } finally {
+        await target.close();
+      }
+    });
+
     it('refuses bad usage and a missing source with exit code 2, an unreachable target with exit 1; no password printed', async () => {
       const { url } = await newTarget();
       const missing = await dbCopy(newFile().replace(/shop\.db$/, 'none.db'), url);
