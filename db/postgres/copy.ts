@@ -95,7 +95,10 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<TableR
   const sqlite = openSource(from);
   let handle: PostgresHandle | undefined;
   try {
-    handle = await openPostgres(to, { poolSize: 2 });
+    handle = await openPostgres(to, {
+      poolSize: 2,
+      onIdleError: (message) => progress(`idle connection: ${message}`),
+    });
     const full = await nonEmptyTables(handle);
     if (full.length > 0) {
       throw new CopyRefused(

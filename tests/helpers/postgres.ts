@@ -24,6 +24,11 @@ export async function postgresUnavailable(): Promise<string | undefined> {
   }
 }
 
+/** The idle-connection logger tests hand to openPostgres. */
+export function logIdleError(message: string): void {
+  console.warn(`PostgreSQL idle connection: ${message}`);
+}
+
 /** A title that says why a suite was skipped. */
 export function suiteTitle(title: string, unavailable: string | undefined): string {
   return unavailable ? `${title} (skipped: ${unavailable})` : title;

@@ -19,6 +19,7 @@ import { createTestApp } from '../helpers/app.js';
 import { createTestClient } from '../helpers/client.js';
 import {
   createTestDatabase,
+  logIdleError,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -55,7 +56,7 @@ const sha256 = (path: string) => createHash('sha256').update(readFileSync(path))
 /** Every table's rows, read through each engine's own schema (so both are typed the same), sorted. */
 async function everyTable(file: string, url: string) {
   const source = openDatabase(file, { migrate: false });
-  const target = await openPostgres(url, { poolSize: 2 });
+  const target = await openPostgres(url, { poolSize: 2, onIdleError: logIdleError });
   const liteDb = drizzle(source.sqlite);
   const compared: { name: string; sqlite: string[]; postgres: string[] }[] = [];
   try {
@@ -150,7 +151,7 @@ describe.skipIf(unavailable)(
       expect(rows.session).toBeGreaterThan(0);
 
       // Search entries are rebuilt and ids continue after the copied ones.
-      const target = await openPostgres(database.url, { poolSize: 1 });
+      const target = await openPostgres(database.url, { poolSize: 1, onIdleError: logIdleError });
       try {
         const search = await target.pool.query<{ n: number }>('SELECT count(*) AS n FROM product_search');
         expect(search.rows[0]?.n).toBe(rows.product);
@@ -214,7 +215,7 @@ describe.skipIf(unavailable)(
       expect(failed.code).toBe(1);
       expect(failed.stderr).toMatch(/; the schema was migrated, no rows were copied\n$/);
       expect(failed.stderr).not.toContain('nothing was committed');
-      const target = await openPostgres(database.url, { poolSize: 1, onIdleError: () => {} });
+      const target = await openPostgres(database.url, { poolSize: 1, onIdleError: logIdleError });
       try {
         const { rows } = await target.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM product');
         expect(rows[0]?.n).toBe(0);

@@ -4,6 +4,7 @@ import { openPostgres } from '../../db/postgres/client.js';
 import { migratePostgres } from '../../db/postgres/migrate.js';
 import {
   createTestDatabase,
+  logIdleError,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -37,7 +38,7 @@ describe.skipIf(unavailable)(suiteTitle('A failed PostgreSQL migration', unavail
     const database = await createTestDatabase();
     databases.push(database);
     await plantConnectionKiller(database.url);
-    const handle = await openPostgres(database.url, { poolSize: 1, onIdleError: () => {} });
+    const handle = await openPostgres(database.url, { poolSize: 1, onIdleError: logIdleError });
     try {
       const failure = await migratePostgres(handle.pool).then(
         () => undefined,
