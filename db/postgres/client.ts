@@ -63,7 +63,7 @@ const UNREACHABLE: Record<string, string> = {
 };
 
 /** One readable line for a failure to connect, built from codes only (a driver message may echo input). */
-export function describeOpenError(url: string, error: unknown): string {
+function describeOpenError(url: string, error: unknown): string {
   const { host, port, database, user } = describeTarget(url);
   const at = `PostgreSQL at ${host}:${port}`;
   const code = errorCode(error);

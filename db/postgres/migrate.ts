@@ -5,10 +5,10 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
 
-export const POSTGRES_MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+const POSTGRES_MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** The advisory lock key that serialises migrations across every process on the database. */
-export const MIGRATION_LOCK_KEY = 0x6261_636b; // "back"
+const MIGRATION_LOCK_KEY = 0x6261_636b; // "back"
 
 /**
  * Applies the committed PostgreSQL migrations under a session advisory lock held on one connection,
