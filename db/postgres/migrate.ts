@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
+import { journalEntryCount } from '../migrations-journal.js';
 
 const POSTGRES_MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -54,10 +53,6 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
 let committed: number | undefined;
 /** How many PostgreSQL migrations are committed (read once from drizzle-kit's journal). */
 export function committedPostgresMigrationCount(): number {
-  committed ??= (
-    JSON.parse(readFileSync(join(POSTGRES_MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as {
-      entries: unknown[];
-    }
-  ).entries.length;
+  committed ??= journalEntryCount(POSTGRES_MIGRATIONS_FOLDER);
   return committed;
 }
