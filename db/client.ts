@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database, { type RunResult } from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { journalEntryCount } from './migrations-journal.js';
 import * as schema from './schema/index.js';
 import { installStorageGuard } from './storage-guard.js';
 
@@ -67,9 +68,7 @@ export function rootConnection(db: Executor): Sqlite {
 let committed: number | undefined;
 /** How many migrations are committed in db/migrations (read once from drizzle-kit's journal). */
 export function committedMigrationCount(): number {
-  committed ??= (
-    JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
-  ).entries.length;
+  committed ??= journalEntryCount(MIGRATIONS_FOLDER);
   return committed;
 }
 

@@ -9,7 +9,10 @@ const config = loadConfig();
 if (config.DATABASE_URL) {
   const url = config.DATABASE_URL;
   try {
-    const { pool, close } = await openPostgres(url, { poolSize: 1 });
+    const { pool, close } = await openPostgres(url, {
+      poolSize: 1,
+      onIdleError: (message) => console.error(`db:migrate: idle connection: ${message}`),
+    });
     try {
       const applied = await migratePostgres(pool);
       const { host, port, database } = describeTarget(url);

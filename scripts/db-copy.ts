@@ -2,12 +2,13 @@
  * `npm run db:copy -- --from FILE --to URL`: moves a shop from an SQLite file into an empty
  * PostgreSQL database (db/postgres/copy.ts). Progress on stderr. Exit 0 when copied and verified,
  * 2 when refused (usage, a non-empty target, an unusable source; nothing written), 1 when it failed
- * (nothing committed). The password in URL is never printed.
+ * (no row copied; the message says whether the target's schema was already migrated). The password in
+ * URL is never printed.
  */
 import { parseArgs } from 'node:util';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { PostgresOpenError, sqlState } from '../db/postgres/client.js';
-import { CopyRefused, copySqliteToPostgres } from '../db/postgres/copy.js';
+import { CopyFailedAfterMigration, CopyRefused, copySqliteToPostgres } from '../db/postgres/copy.js';
 import { describeTarget, isPostgresUrl, redactUrl } from '../db/postgres/url.js';
 
 const USAGE =
@@ -22,7 +23,10 @@ function refuse(message: string): never {
 function describeFailure(error: unknown): string {
   if (error instanceof DrizzleQueryError || !(error instanceof Error)) {
     const cause = error instanceof Error ? error.cause : undefined;
-    const table = cause && typeof cause === 'object' && 'table' in cause ? ` on ${String(cause.table)}` : '';
+    const table =
+      cause && typeof cause === 'object' && 'table' in cause && cause.table
+        ? ` on ${String(cause.table)}`
+        : '';
     const constraint =
       cause && typeof cause === 'object' && 'constraint' in cause && cause.constraint
         ? ` (${String(cause.constraint)})`
@@ -63,6 +67,10 @@ try {
   );
 } catch (error) {
   if (error instanceof CopyRefused) refuse(error.message);
+  if (error instanceof CopyFailedAfterMigration) {
+    console.error(`db:copy: ${describeFailure(error.cause)}; the schema was migrated, no rows were copied`);
+    process.exit(1);
+  }
   const message = error instanceof PostgresOpenError ? error.message : describeFailure(error);
   console.error(`db:copy: ${message}; nothing was committed`);
   process.exit(1);

@@ -7,7 +7,10 @@ import { describeTarget } from '../db/postgres/url.js';
  * because the services still run on SQLite only (issue 12 is under way). Always throws.
  */
 export async function refuseUnportedPostgres(url: string, poolSize: number): Promise<never> {
-  const handle = await openPostgres(url, { poolSize: Math.min(poolSize, 2) });
+  const handle = await openPostgres(url, {
+    poolSize: Math.min(poolSize, 2),
+    onIdleError: (message) => console.error(`PostgreSQL idle connection: ${message}`),
+  });
   await handle.close();
   const { host, port, database } = describeTarget(url);
   throw new Error(

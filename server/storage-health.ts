@@ -118,7 +118,7 @@ function freeBytes(dir: string): number | null {
 const healths = new WeakMap<Sqlite, StorageHealth>();
 
 /** The one StorageHealth of a database connection (its guard events are logged once). */
-export function storageHealthOf(deps: Deps): StorageHealth {
+function storageHealthOf(deps: Deps): StorageHealth {
   let health = healths.get(deps.sqlite);
   if (!health) {
     health = new StorageHealth(deps);

@@ -15,8 +15,11 @@ export interface PostgresOptions {
   poolSize?: number;
   /** How long to wait for a connection before calling the server unreachable. */
   connectTimeoutMs?: number;
-  /** Told about errors of idle connections (the server restarted, the network dropped). */
-  onIdleError?: (message: string) => void;
+  /**
+   * Told (one line, no password) about errors of idle connections: the server restarted, the network
+   * dropped. Required so such an error is always logged; the pool replaces the connection.
+   */
+  onIdleError: (message: string) => void;
 }
 
 /** Opening PostgreSQL failed: the message is one line, names host and database, never the password. */
@@ -60,7 +63,7 @@ const UNREACHABLE: Record<string, string> = {
 };
 
 /** One readable line for a failure to connect, built from codes only (a driver message may echo input). */
-export function describeOpenError(url: string, error: unknown): string {
+function describeOpenError(url: string, error: unknown): string {
   const { host, port, database, user } = describeTarget(url);
   const at = `PostgreSQL at ${host}:${port}`;
   const code = errorCode(error);
@@ -84,7 +87,7 @@ export function describeOpenError(url: string, error: unknown): string {
  * Opens a pool of DATABASE_POOL_SIZE connections through drizzle-orm/node-postgres and checks it
  * with one round trip; throws PostgresOpenError (one line, no password) when it cannot.
  */
-export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresHandle> {
+export async function openPostgres(url: string, options: PostgresOptions): Promise<PostgresHandle> {
   let pool: pg.Pool;
   try {
     pool = new pg.Pool({
@@ -96,7 +99,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     throw new PostgresOpenError(`DATABASE_URL is not a valid PostgreSQL URL: ${redactUrl(url)}`);
   }
   // An idle connection's error would otherwise crash the process; the pool replaces the connection.
-  pool.on('error', (error) => options.onIdleError?.(describeOpenError(url, error)));
+  pool.on('error', (error) => options.onIdleError(describeOpenError(url, error)));
   try {
     await pool.query('SELECT 1');
   } catch (error) {

@@ -15,6 +15,11 @@ export class CopyRefused extends Error {
   override name = 'CopyRefused';
 }
 
+/** The copy failed after the target's schema was migrated (committed); no row was copied: exit 1. */
+export class CopyFailedAfterMigration extends Error {
+  override name = 'CopyFailedAfterMigration';
+}
+
 export interface CopyOptions {
   from: string;
   to: string;
@@ -90,7 +95,10 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<TableR
   const sqlite = openSource(from);
   let handle: PostgresHandle | undefined;
   try {
-    handle = await openPostgres(to, { poolSize: 2 });
+    handle = await openPostgres(to, {
+      poolSize: 2,
+      onIdleError: (message) => progress(`idle connection: ${message}`),
+    });
     const full = await nonEmptyTables(handle);
     if (full.length > 0) {
       throw new CopyRefused(
@@ -99,73 +107,83 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<TableR
     }
     progress(`migrating ${target.host}:${target.port}/${target.database}`);
     await migratePostgres(handle.pool);
-    const source = drizzle(sqlite, { schema: lite });
-    sqlite.exec('BEGIN'); // one read snapshot for the whole copy
-    try {
-      return await handle.db.transaction(async (tx) => {
-        const names = TABLES.map((t) => quote(t.name)).join(', ');
-        await tx.execute(sql.raw(`LOCK TABLE ${names}, product_search IN ACCESS EXCLUSIVE MODE`));
-        for (const { name } of TABLES) {
-          const rows = await tx.execute(sql.raw(`SELECT 1 FROM ${quote(name)} LIMIT 1`));
-          if (rows.rowCount)
-            throw new CopyRefused(`target table ${name} filled up meanwhile; nothing copied`);
+    return await copyRows(sqlite, handle, batchSize, progress).catch((error: unknown) => {
+      if (error instanceof CopyRefused) throw error;
+      throw new CopyFailedAfterMigration('the copy failed', { cause: error });
+    });
+  } finally {
+    sqlite.close();
+    await handle?.close();
+  }
+}
+
+/** Copies every table in one PostgreSQL transaction over one SQLite read snapshot. */
+async function copyRows(
+  sqlite: Database.Database,
+  handle: PostgresHandle,
+  batchSize: number,
+  progress: (line: string) => void,
+): Promise<TableReport[]> {
+  const source = drizzle(sqlite, { schema: lite });
+  sqlite.exec('BEGIN'); // one read snapshot for the whole copy
+  try {
+    return await handle.db.transaction(async (tx) => {
+      const names = TABLES.map((t) => quote(t.name)).join(', ');
+      await tx.execute(sql.raw(`LOCK TABLE ${names}, product_search IN ACCESS EXCLUSIVE MODE`));
+      for (const { name } of TABLES) {
+        const rows = await tx.execute(sql.raw(`SELECT 1 FROM ${quote(name)} LIMIT 1`));
+        if (rows.rowCount) throw new CopyRefused(`target table ${name} filled up meanwhile; nothing copied`);
+      }
+      // The copied rows already hold what the catalogue triggers compute (min price, stock total):
+      // they are off during the copy and product_search is rebuilt in one statement after it.
+      await tx.execute(sql.raw('ALTER TABLE product DISABLE TRIGGER USER'));
+      await tx.execute(sql.raw('ALTER TABLE variant DISABLE TRIGGER USER'));
+      const reports: TableReport[] = [];
+      for (const copy of TABLES) {
+        const total = countRow.parse(sqlite.prepare(`SELECT count(*) AS n FROM ${quote(copy.name)}`).get()).n;
+        let done = 0;
+        progress(`${copy.name}: 0/${total}`);
+        for (;;) {
+          const copied = await copy.copyBatch(source, tx, done, batchSize);
+          done += copied;
+          if (copied < batchSize) break;
+          if ((done / batchSize) % 10 === 0) progress(`${copy.name}: ${done}/${total}`);
         }
-        // The copied rows already hold what the catalogue triggers compute (min price, stock total):
-        // they are off during the copy and product_search is rebuilt in one statement after it.
-        await tx.execute(sql.raw('ALTER TABLE product DISABLE TRIGGER USER'));
-        await tx.execute(sql.raw('ALTER TABLE variant DISABLE TRIGGER USER'));
-        const reports: TableReport[] = [];
-        for (const copy of TABLES) {
-          const total = countRow.parse(
-            sqlite.prepare(`SELECT count(*) AS n FROM ${quote(copy.name)}`).get(),
-          ).n;
-          let done = 0;
-          progress(`${copy.name}: 0/${total}`);
-          for (;;) {
-            const copied = await copy.copyBatch(source, tx, done, batchSize);
-            done += copied;
-            if (copied < batchSize) break;
-            if ((done / batchSize) % 10 === 0) progress(`${copy.name}: ${done}/${total}`);
-          }
-          if (total > 0) progress(`${copy.name}: ${done}/${total}`);
-          const copiedRows = countRow.parse(
-            (await tx.execute(sql.raw(`SELECT count(*) AS n FROM ${quote(copy.name)}`))).rows[0],
-          ).n;
-          const sums = `SELECT ${sumExpression(copy.summed)} AS total FROM ${quote(copy.name)}`;
-          const sourceSum = sumRow.parse(sqlite.prepare(sums).get()).total ?? 0;
-          const targetSum = sumRow.parse((await tx.execute(sql.raw(sums))).rows[0]).total ?? 0;
-          if (copiedRows !== total || done !== total) {
-            throw new Error(
-              `${copy.name}: ${total} rows in the source, ${copiedRows} in the target; nothing copied`,
-            );
-          }
-          if (targetSum !== sourceSum) {
-            throw new Error(
-              `${copy.name}: checksum ${sourceSum} in the source, ${targetSum} in the target; nothing copied`,
-            );
-          }
-          if (copy.identity) await continueSequence(tx, sqlite, copy.name, copy.identity);
-          reports.push({ name: copy.name, rows: total, checksum: sourceSum });
+        if (total > 0) progress(`${copy.name}: ${done}/${total}`);
+        const copiedRows = countRow.parse(
+          (await tx.execute(sql.raw(`SELECT count(*) AS n FROM ${quote(copy.name)}`))).rows[0],
+        ).n;
+        const sums = `SELECT ${sumExpression(copy.summed)} AS total FROM ${quote(copy.name)}`;
+        const sourceSum = sumRow.parse(sqlite.prepare(sums).get()).total ?? 0;
+        const targetSum = sumRow.parse((await tx.execute(sql.raw(sums))).rows[0]).total ?? 0;
+        if (copiedRows !== total || done !== total) {
+          throw new Error(
+            `${copy.name}: ${total} rows in the source, ${copiedRows} in the target; nothing copied`,
+          );
         }
-        progress('product_search: rebuilding');
-        await tx.execute(
-          sql.raw(`INSERT INTO product_search (seq, document)
+        if (targetSum !== sourceSum) {
+          throw new Error(
+            `${copy.name}: checksum ${sourceSum} in the source, ${targetSum} in the target; nothing copied`,
+          );
+        }
+        if (copy.identity) await continueSequence(tx, sqlite, copy.name, copy.identity);
+        reports.push({ name: copy.name, rows: total, checksum: sourceSum });
+      }
+      progress('product_search: rebuilding');
+      await tx.execute(
+        sql.raw(`INSERT INTO product_search (seq, document)
           SELECT p.seq, backroom_product_document(p.name, p.description, v.skus)
           FROM product p LEFT JOIN (
             SELECT product_id, string_agg(sku, ' ') AS skus FROM variant GROUP BY product_id
           ) v ON v.product_id = p.id`),
-        );
-        await tx.execute(sql.raw('ALTER TABLE product ENABLE TRIGGER USER'));
-        await tx.execute(sql.raw('ALTER TABLE variant ENABLE TRIGGER USER'));
-        progress('committing');
-        return reports;
-      });
-    } finally {
-      sqlite.exec('COMMIT');
-    }
+      );
+      await tx.execute(sql.raw('ALTER TABLE product ENABLE TRIGGER USER'));
+      await tx.execute(sql.raw('ALTER TABLE variant ENABLE TRIGGER USER'));
+      progress('committing');
+      return reports;
+    });
   } finally {
-    sqlite.close();
-    await handle?.close();
+    sqlite.exec('COMMIT');
   }
 }
 

@@ -65,7 +65,7 @@ function runCardList(
 }
 
 /** A price range covering at least this many active products counts as wide (see priceColumn). */
-export const WIDE_PRICE_RANGE = 5_000;
+const WIDE_PRICE_RANGE = 5_000;
 
 /**
  * The price column as a list's WHERE names it. A narrow range is read through the price index and

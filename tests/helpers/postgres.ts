@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The maintenance database tests create their own databases from (trust auth on this machine). */
-export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * Why the PostgreSQL tests cannot run here, or undefined when a server answers. In CI (env CI set)
@@ -22,6 +22,11 @@ export async function postgresUnavailable(): Promise<string | undefined> {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** The idle-connection logger tests hand to openPostgres. */
+export function logIdleError(message: string): void {
+  console.warn(`PostgreSQL idle connection: ${message}`);
 }
 
 /** A title that says why a suite was skipped. */

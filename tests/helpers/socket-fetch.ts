@@ -1,8 +1,30 @@
 import { Agent, request } from 'node:http';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { afterAll } from 'vitest';
 
 /** Statuses whose answers have no body (a Response refuses one). */
 const NO_BODY = new Set([101, 204, 205, 304]);
+
+/** One keep-alive agent per client address, shared by every socketFetch of a test file. */
+const agents = new Map<string, Agent>();
+
+/** Closes every kept-alive socket; each test file does this after its tests. */
+export function destroySocketAgents(): void {
+  for (const agent of agents.values()) agent.destroy();
+  agents.clear();
+}
+
+afterAll(destroySocketAgents);
+
+function agentFor(clientAddress: string): Agent {
+  let agent = agents.get(clientAddress);
+  if (!agent) {
+    agent = new Agent({ keepAlive: true, localAddress: clientAddress });
+    agents.set(clientAddress, agent);
+  }
+  return agent;
+}
 
 /**
  * A fetch over a real loopback socket from a chosen client address (any 127.x.y.z works on
@@ -12,7 +34,6 @@ const NO_BODY = new Set([101, 204, 205, 304]);
 export function socketFetch(server: () => Promise<string>, clientAddress = '127.0.0.1') {
   if (!clientAddress.startsWith('127.'))
     throw new Error(`a test client address must be loopback: ${clientAddress}`);
-  const agent = new Agent({ keepAlive: true, localAddress: clientAddress });
   return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const sent = new Request(input, init);
     const target = new URL(await server());
@@ -29,7 +50,7 @@ export function socketFetch(server: () => Promise<string>, clientAddress = '127.
           method: sent.method,
           path: url.pathname + url.search,
           headers,
-          agent,
+          agent: agentFor(clientAddress),
         },
         (res) => {
           const answerHeaders = new Headers();
@@ -48,7 +69,12 @@ export function socketFetch(server: () => Promise<string>, clientAddress = '127.
       );
       outgoing.on('error', reject);
       if (sent.body === null) outgoing.end();
-      else Readable.fromWeb(sent.body).pipe(outgoing);
+      // A failing body (or a request that dies while it is sent) rejects instead of hanging.
+      else
+        pipeline(Readable.fromWeb(sent.body), outgoing).catch((error: unknown) => {
+          outgoing.destroy();
+          reject(error);
+        });
     });
   };
 }

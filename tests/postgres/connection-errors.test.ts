@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, PostgresOpenError } from '../../db/postgres/client.js';
 import {
   createTestDatabase,
+  logIdleError,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -15,7 +17,7 @@ const unavailable = await postgresUnavailable();
 
 async function openError(url: string): Promise<string> {
   try {
-    const handle = await openPostgres(url, { connectTimeoutMs: 3000 });
+    const handle = await openPostgres(url, { connectTimeoutMs: 3000, onIdleError: logIdleError });
     await handle.close();
   } catch (error) {
     expect(error).toBeInstanceOf(PostgresOpenError);
@@ -45,7 +47,7 @@ describe.skipIf(unavailable)(suiteTitle('PostgreSQL connection at start-up', una
   });
 
   it('opens a pool of DATABASE_POOL_SIZE connections and reads bigint as a number', async () => {
-    const handle = await openPostgres(database.url, { poolSize: 3 });
+    const handle = await openPostgres(database.url, { poolSize: 3, onIdleError: logIdleError });
     try {
       expect(handle.pool.options.max).toBe(3);
       const { rows } = await handle.pool.query<{ big: unknown; total: unknown; n: unknown }>(
@@ -105,5 +107,29 @@ describe.skipIf(unavailable)(suiteTitle('PostgreSQL connection at start-up', una
     );
     expect(output.split('\n')).toHaveLength(1);
     expect(output).not.toContain(PASSWORD);
+  });
+
+  it('a dropped idle connection is told to the required onIdleError, and the pool answers again', async () => {
+    // @ts-expect-error an idle-error logger is required, so a dropped connection is never silent
+    const unlogged: Parameters<typeof openPostgres>[1] = { poolSize: 1 };
+    expect(unlogged.onIdleError).toBeUndefined();
+    const told: string[] = [];
+    const handle = await openPostgres(database.url, { poolSize: 1, onIdleError: (m) => told.push(m) });
+    try {
+      const { rows } = await handle.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        await admin.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+      } finally {
+        await admin.end();
+      }
+      await expect.poll(() => told.length).toBe(1);
+      expect(told[0]).toMatch(/PostgreSQL at 127\.0\.0\.1:5432/);
+      const again = await handle.pool.query<{ n: number }>('SELECT 1 AS n');
+      expect(again.rows[0]?.n).toBe(1);
+    } finally {
+      await handle.close();
+    }
   });
 });

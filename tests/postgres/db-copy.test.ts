@@ -19,6 +19,7 @@ import { createTestApp } from '../helpers/app.js';
 import { createTestClient } from '../helpers/client.js';
 import {
   createTestDatabase,
+  logIdleError,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -55,7 +56,7 @@ const sha256 = (path: string) => createHash('sha256').update(readFileSync(path))
 /** Every table's rows, read through each engine's own schema (so both are typed the same), sorted. */
 async function everyTable(file: string, url: string) {
   const source = openDatabase(file, { migrate: false });
-  const target = await openPostgres(url, { poolSize: 2 });
+  const target = await openPostgres(url, { poolSize: 2, onIdleError: logIdleError });
   const liteDb = drizzle(source.sqlite);
   const compared: { name: string; sqlite: string[]; postgres: string[] }[] = [];
   try {
@@ -150,7 +151,7 @@ describe.skipIf(unavailable)(
       expect(rows.session).toBeGreaterThan(0);
 
       // Search entries are rebuilt and ids continue after the copied ones.
-      const target = await openPostgres(database.url, { poolSize: 1 });
+      const target = await openPostgres(database.url, { poolSize: 1, onIdleError: logIdleError });
       try {
         const search = await target.pool.query<{ n: number }>('SELECT count(*) AS n FROM product_search');
         expect(search.rows[0]?.n).toBe(rows.product);
@@ -195,6 +196,32 @@ describe.skipIf(unavailable)(
       expect(sha256(file)).toBe(before);
       for (const table of await everyTable(file, database.url))
         expect(table.postgres, table.name).toEqual(table.sqlite);
+    });
+
+    it('a copy that fails after migrating the target says so: the schema is there, no row is', async () => {
+      const { database, url } = await newTarget();
+      const file = newFile();
+      const seeded = openDatabase(file);
+      try {
+        seedDemoStore(seeded.db, Date.UTC(2026, 4, 1));
+        // SQLite keeps a NUL in text; PostgreSQL refuses it, so the copy fails inside its transaction.
+        seeded.sqlite.exec(
+          'UPDATE product SET name = name || char(0) WHERE rowid = (SELECT min(rowid) FROM product)',
+        );
+      } finally {
+        seeded.close();
+      }
+      const failed = await dbCopy(file, url);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/; the schema was migrated, no rows were copied\n$/);
+      expect(failed.stderr).not.toContain('nothing was committed');
+      const target = await openPostgres(database.url, { poolSize: 1, onIdleError: logIdleError });
+      try {
+        const { rows } = await target.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM product');
+        expect(rows[0]?.n).toBe(0);
+      } finally {
+        await target.close();
+      }
     });
 
     it('refuses bad usage and a missing source with exit code 2, an unreachable target with exit 1; no password printed', async () => {

@@ -7,6 +7,7 @@ import { openPostgres } from '../../db/postgres/client.js';
 import { committedPostgresMigrationCount, migratePostgres } from '../../db/postgres/migrate.js';
 import {
   createTestDatabase,
+  logIdleError,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -39,7 +40,7 @@ describe.skipIf(unavailable)(suiteTitle('PostgreSQL migrations at start', unavai
     const database = await createTestDatabase();
     databases.push(database);
     const handles = await Promise.all(
-      Array.from({ length: 8 }, () => openPostgres(database.url, { poolSize: 2 })),
+      Array.from({ length: 8 }, () => openPostgres(database.url, { poolSize: 2, onIdleError: logIdleError })),
     );
     try {
       const counts = await Promise.all(handles.map((handle) => migratePostgres(handle.pool)));

@@ -5,6 +5,7 @@ import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
 import { migratePostgres } from '../../db/postgres/migrate.js';
 import {
   createTestDatabase,
+  logIdleError,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -172,7 +173,7 @@ describe.skipIf(unavailable)(
 
     beforeAll(async () => {
       database = await createTestDatabase();
-      handle = await openPostgres(database.url, { poolSize: 2 });
+      handle = await openPostgres(database.url, { poolSize: 2, onIdleError: logIdleError });
       await migratePostgres(handle.pool);
       sqlite = openDatabase(':memory:');
       lite = sqliteShapes(sqlite.sqlite);

@@ -6,6 +6,7 @@ import * as s from '../../db/postgres/schema/index.js';
 import { cartItem, product, variant } from '../../db/postgres/schema/index.js';
 import {
   createTestDatabase,
+  logIdleError,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -42,7 +43,7 @@ describe.skipIf(unavailable)(
 
     beforeAll(async () => {
       database = await createTestDatabase();
-      handle = await openPostgres(database.url, { poolSize: 2 });
+      handle = await openPostgres(database.url, { poolSize: 2, onIdleError: logIdleError });
       await migratePostgres(handle.pool);
       await addProduct('p-lamp', 'Crème Desk Lamp', 'A warm light for late work');
       await addVariant('v-lamp-s', 'p-lamp', 'LAMP-S', 2500, 4);

@@ -6,6 +6,7 @@ import { taxRate } from '../../db/postgres/schema/index.js';
 import { type PgTx, runTransaction } from '../../db/postgres/transaction.js';
 import {
   createTestDatabase,
+  logIdleError,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -35,7 +36,7 @@ describe.skipIf(unavailable)(
 
     beforeAll(async () => {
       database = await createTestDatabase();
-      handle = await openPostgres(database.url, { poolSize: 4 });
+      handle = await openPostgres(database.url, { poolSize: 4, onIdleError: logIdleError });
       await migratePostgres(handle.pool);
     });
     afterAll(async () => {
