@@ -29,7 +29,9 @@ const it = test
   .extend('other', async ({ app, dir }, { onCleanup }) => {
     app.deps.sqlite.pragma('busy_timeout = 50'); // the real 5 s would only slow the test down
     const other = new Database(join(dir, 'shop.db'));
-    onCleanup(() => other.close());
+    onCleanup(() => {
+      other.close();
+    });
     return other;
   });
 
