@@ -1,28 +1,30 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { user } from '../../db/schema/index.js';
 
 import { bootstrap } from '../../server/bootstrap.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
+import { it } from '../helpers/test.js';
 
 const OPERATOR = { ADMIN_EMAIL: 'Boss@Example.com', ADMIN_PASSWORD: 'operator-secret-1' };
 const ADMIN_EMAIL = 'boss@example.com';
 
-let t: TestApp;
-afterEach(() => t.close());
-
-const roleOf = (email: string) =>
-  t.deps.db.select({ role: user.role }).from(user).where(eq(user.email, email)).get()?.role;
-const signIn = (password: string) => createTestClient(t).auth.signIn.mutate({ email: ADMIN_EMAIL, password });
-const errorLogs = () => t.logs.filter((line) => Number(line.level) >= 50);
+const roleOf = (app: TestApp, email: string) =>
+  app.deps.db.select({ role: user.role }).from(user).where(eq(user.email, email)).get()?.role;
+const signIn = (app: TestApp, password: string) =>
+  createTestClient(app).auth.signIn.mutate({ email: ADMIN_EMAIL, password });
+const errorLogs = (app: TestApp) => app.logs.filter((line) => Number(line.level) >= 50);
 
 describe('the ADMIN_EMAIL bootstrap', () => {
-  it('creates the admin with ADMIN_PASSWORD once, and keeps it (and a password changed since) on later starts', async () => {
-    t = createTestApp(OPERATOR);
-    await bootstrap(t.deps);
-    const client = createTestClient(t);
+  it.override('env', OPERATOR);
+
+  it('creates the admin with ADMIN_PASSWORD once, and keeps it (and a password changed since) on later starts', async ({
+    app,
+  }) => {
+    await bootstrap(app.deps);
+    const client = createTestClient(app);
     const { user: admin } = await client.auth.signIn.mutate({
       email: ADMIN_EMAIL,
       password: OPERATOR.ADMIN_PASSWORD,
@@ -32,51 +34,54 @@ describe('the ADMIN_EMAIL bootstrap', () => {
       currentPassword: OPERATOR.ADMIN_PASSWORD,
       newPassword: 'changed-by-the-owner',
     });
-    await bootstrap(t.deps);
-    expect((await signIn('changed-by-the-owner')).user.role).toBe('admin');
-    expect(t.deps.db.select().from(user).where(eq(user.role, 'admin')).all()).toHaveLength(1);
-    expect(errorLogs()).toEqual([]);
+    await bootstrap(app.deps);
+    expect((await signIn(app, 'changed-by-the-owner')).user.role).toBe('admin');
+    expect(app.deps.db.select().from(user).where(eq(user.role, 'admin')).all()).toHaveLength(1);
+    expect(errorLogs(app)).toEqual([]);
   });
 
-  it('never promotes an account someone else signed up under ADMIN_EMAIL, and says so at error level', async () => {
-    t = createTestApp(OPERATOR);
+  it('never promotes an account someone else signed up under ADMIN_EMAIL, and says so at error level', async ({
+    app,
+  }) => {
     const squatter = newAccount({ email: ADMIN_EMAIL, password: 'squatters-own-password' });
-    await createTestClient(t).auth.signUp.mutate(squatter);
+    await createTestClient(app).auth.signUp.mutate(squatter);
 
-    await bootstrap(t.deps);
-    expect(roleOf(ADMIN_EMAIL)).toBe('customer');
-    expect((await signIn(squatter.password)).user.role).toBe('customer');
-    expect((await errorOf(signIn(OPERATOR.ADMIN_PASSWORD))).data.reason).toBe('INVALID_CREDENTIALS');
-    const [logged] = errorLogs();
+    await bootstrap(app.deps);
+    expect(roleOf(app, ADMIN_EMAIL)).toBe('customer');
+    expect((await signIn(app, squatter.password)).user.role).toBe('customer');
+    expect((await errorOf(signIn(app, OPERATOR.ADMIN_PASSWORD))).data.reason).toBe('INVALID_CREDENTIALS');
+    const [logged] = errorLogs(app);
     expect(logged).toMatchObject({ admin: OPERATOR.ADMIN_EMAIL });
     expect(String(logged?.msg)).toMatch(/NOT made admin/);
-    expect(JSON.stringify(t.logs)).not.toContain(OPERATOR.ADMIN_PASSWORD);
+    expect(JSON.stringify(app.logs)).not.toContain(OPERATOR.ADMIN_PASSWORD);
   });
 
-  it('promotes an existing account whose password is ADMIN_PASSWORD (the operator signed up first)', async () => {
-    t = createTestApp(OPERATOR);
-    await createTestClient(t).auth.signUp.mutate(
+  it('promotes an existing account whose password is ADMIN_PASSWORD (the operator signed up first)', async ({
+    app,
+  }) => {
+    await createTestClient(app).auth.signUp.mutate(
       newAccount({ email: ADMIN_EMAIL, password: OPERATOR.ADMIN_PASSWORD }),
     );
-    await bootstrap(t.deps);
-    expect(roleOf(ADMIN_EMAIL)).toBe('admin');
-    expect(errorLogs()).toEqual([]);
+    await bootstrap(app.deps);
+    expect(roleOf(app, ADMIN_EMAIL)).toBe('admin');
+    expect(errorLogs(app)).toEqual([]);
   });
 
-  it('promotes the account once its holder proves control of the address by a password reset to ADMIN_PASSWORD', async () => {
-    t = createTestApp(OPERATOR);
-    await createTestClient(t).auth.signUp.mutate(
+  it('promotes the account once its holder proves control of the address by a password reset to ADMIN_PASSWORD', async ({
+    app,
+  }) => {
+    await createTestClient(app).auth.signUp.mutate(
       newAccount({ email: ADMIN_EMAIL, password: 'forgotten-pw' }),
     );
-    await bootstrap(t.deps);
-    expect(roleOf(ADMIN_EMAIL)).toBe('customer');
+    await bootstrap(app.deps);
+    expect(roleOf(app, ADMIN_EMAIL)).toBe('customer');
     // The operator's way out, as README describes it: reset the password (here written directly) to ADMIN_PASSWORD, restart.
-    t.deps.db
+    app.deps.db
       .update(user)
-      .set({ passwordHash: await t.deps.passwords.hash(OPERATOR.ADMIN_PASSWORD) })
+      .set({ passwordHash: await app.deps.passwords.hash(OPERATOR.ADMIN_PASSWORD) })
       .where(eq(user.email, ADMIN_EMAIL))
       .run();
-    await bootstrap(t.deps);
-    expect(roleOf(ADMIN_EMAIL)).toBe('admin');
+    await bootstrap(app.deps);
+    expect(roleOf(app, ADMIN_EMAIL)).toBe('admin');
   });
 });

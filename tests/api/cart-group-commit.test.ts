@@ -1,32 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { cart } from '../../db/schema/index.js';
 import { writeBatchCounters } from '../../db/write-batch.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { type CookieJar, callerFor, wireErrorData } from '../helpers/client.js';
-import { customer, type Shop, setupShop } from '../helpers/shop.js';
+import { customer } from '../helpers/shop.js';
+import { it } from '../helpers/test.js';
 
-let t: TestApp;
-let shop: Shop;
-
-beforeEach(async () => {
-  t = createTestApp();
-  shop = await setupShop(t);
-});
-afterEach(() => t.close());
-
-const cartCount = () => t.deps.db.select({ id: cart.id }).from(cart).all().length;
+const cartCount = (app: TestApp) => app.deps.db.select({ id: cart.id }).from(cart).all().length;
 /**
  * A shopper calling in-process (see callerFor), so that calls fired together start in one
  * event-loop turn: over sockets, when requests arrive is up to the kernel.
  */
-const unbatched = (client?: { jar: CookieJar }) => callerFor(t, client?.jar);
+const unbatched = (app: TestApp, client?: { jar: CookieJar }) => callerFor(app, client?.jar);
 const cartCookie = (client: { jar: CookieJar }) => client.jar.cookies.get('cart');
 
 /** Fires every call at once and waits for all, checking they went through one group commit. */
-async function inOneBatch(calls: (() => Promise<unknown>)[]) {
-  const before = writeBatchCounters(t.deps.db);
+async function inOneBatch(app: TestApp, calls: (() => Promise<unknown>)[]) {
+  const before = writeBatchCounters(app.deps.db);
   const results = await Promise.allSettled(calls.map((call) => call()));
-  const after = writeBatchCounters(t.deps.db);
+  const after = writeBatchCounters(app.deps.db);
   expect(after.commits - before.commits).toBe(1);
   expect(after.units - before.units).toBe(calls.length);
   return results;
@@ -38,15 +30,15 @@ const reasonOf = async (result: PromiseSettledResult<unknown> | undefined) => {
 };
 
 describe('cart writes in the group commit', () => {
-  it('share one COMMIT across shoppers, and each is answered with its own cart', async () => {
-    const signedIn = unbatched((await customer(t)).client);
+  it('share one COMMIT across shoppers, and each is answered with its own cart', async ({ app, shop }) => {
+    const signedIn = unbatched(app, (await customer(app)).client);
     await signedIn.cart.addItem({ variantId: shop.white, quantity: 1 });
-    const returning = unbatched();
+    const returning = unbatched(app);
     await returning.cart.addItem({ variantId: shop.lampVariant, quantity: 2 });
-    const newcomer = unbatched();
-    const carts = cartCount();
+    const newcomer = unbatched(app);
+    const carts = cartCount(app);
 
-    const [added, set, removed] = await inOneBatch([
+    const [added, set, removed] = await inOneBatch(app, [
       () => signedIn.cart.addItem({ variantId: shop.white, quantity: 2 }),
       () => returning.cart.setQuantity({ variantId: shop.blue, quantity: 3 }),
       () => newcomer.cart.addItem({ variantId: shop.lampVariant, quantity: 1 }),
@@ -60,17 +52,20 @@ describe('cart writes in the group commit', () => {
     // The newcomer's guest cart was created in the batch, and its cookie set once it was committed.
     expect(cartCookie(newcomer)).toMatch(/^[a-z2-7]{32}$/);
     expect((await newcomer.cart.get()).items.map((i) => [i.sku, i.quantity])).toEqual([['LAMP', 1]]);
-    expect(cartCount()).toBe(carts + 1);
+    expect(cartCount(app)).toBe(carts + 1);
   });
 
-  it('answer a refused write with its own error, undoing only its writes (the guest cart it would create too)', async () => {
-    const signedIn = unbatched((await customer(t)).client);
-    const guest = unbatched();
-    const soldOut = unbatched();
-    const unknown = unbatched();
-    const carts = cartCount();
+  it('answer a refused write with its own error, undoing only its writes (the guest cart it would create too)', async ({
+    app,
+    shop,
+  }) => {
+    const signedIn = unbatched(app, (await customer(app)).client);
+    const guest = unbatched(app);
+    const soldOut = unbatched(app);
+    const unknown = unbatched(app);
+    const carts = cartCount(app);
 
-    const results = await inOneBatch([
+    const results = await inOneBatch(app, [
       () => guest.cart.addItem({ variantId: shop.white, quantity: 2 }),
       () => soldOut.cart.addItem({ variantId: shop.red, quantity: 1 }),
       () => signedIn.cart.setQuantity({ variantId: shop.blue, quantity: 2 }),
@@ -80,54 +75,57 @@ describe('cart writes in the group commit', () => {
     expect(await reasonOf(results[1])).toMatchObject({ code: 'CONFLICT', reason: 'OUT_OF_STOCK' });
     expect(await reasonOf(results[3])).toMatchObject({ code: 'NOT_FOUND', reason: 'VARIANT_NOT_FOUND' });
     // Two carts were created (the guest's, the customer's); the refused guests got neither cart nor cookie.
-    expect(cartCount()).toBe(carts + 2);
+    expect(cartCount(app)).toBe(carts + 2);
     expect(cartCookie(soldOut)).toBeUndefined();
     expect(cartCookie(unknown)).toBeUndefined();
     expect((await guest.cart.get()).itemCount).toBe(2);
     expect((await signedIn.cart.get()).itemCount).toBe(2);
   });
 
-  it('answer none before the COMMIT: when it fails, every write of the batch is a 503 and nothing is kept', async () => {
-    const returning = unbatched();
+  it('answer none before the COMMIT: when it fails, every write of the batch is a 503 and nothing is kept', async ({
+    app,
+    shop,
+  }) => {
+    const returning = unbatched(app);
     await returning.cart.addItem({ variantId: shop.white, quantity: 1 });
-    const newcomer = unbatched();
-    const carts = cartCount();
+    const newcomer = unbatched(app);
+    const carts = cartCount(app);
     // A deferred foreign key broken by any new cart line: SQLite refuses only the COMMIT.
-    t.deps.sqlite.exec(`
+    app.deps.sqlite.exec(`
       CREATE TEMP TABLE anchor (id TEXT PRIMARY KEY);
       CREATE TEMP TABLE orphan (anchor_id TEXT REFERENCES anchor (id) DEFERRABLE INITIALLY DEFERRED);
       CREATE TEMP TRIGGER break_commit AFTER INSERT ON main.cart_item BEGIN INSERT INTO orphan VALUES ('x'); END;
     `);
 
-    const before = writeBatchCounters(t.deps.db);
+    const before = writeBatchCounters(app.deps.db);
     const results = await Promise.allSettled([
       newcomer.cart.addItem({ variantId: shop.lampVariant, quantity: 1 }),
       returning.cart.addItem({ variantId: shop.blue, quantity: 1 }),
       returning.cart.setQuantity({ variantId: shop.white, quantity: 4 }),
     ]);
-    expect(writeBatchCounters(t.deps.db).commits).toBe(before.commits);
+    expect(writeBatchCounters(app.deps.db).commits).toBe(before.commits);
     for (const result of results) {
       expect(await reasonOf(result)).toMatchObject({ httpStatus: 503, reason: 'TEMPORARILY_UNAVAILABLE' });
     }
     expect(cartCookie(newcomer)).toBeUndefined();
-    expect(cartCount()).toBe(carts);
+    expect(cartCount(app)).toBe(carts);
 
-    t.deps.sqlite.exec('DROP TRIGGER temp.break_commit');
+    app.deps.sqlite.exec('DROP TRIGGER temp.break_commit');
     expect((await returning.cart.get()).items.map((i) => [i.sku, i.quantity])).toEqual([['MUG-W', 1]]);
     // The same writes retried go through.
     await returning.cart.setQuantity({ variantId: shop.white, quantity: 4 });
     expect((await returning.cart.get()).itemCount).toBe(4);
   });
 
-  it('merge the guest cart at sign-in in the group commit', async () => {
-    const { client, account } = await customer(t);
+  it('merge the guest cart at sign-in in the group commit', async ({ app, shop }) => {
+    const { client, account } = await customer(app);
     await client.auth.signOut.mutate();
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
-    const before = writeBatchCounters(t.deps.db);
+    const before = writeBatchCounters(app.deps.db);
     await client.auth.signIn.mutate({ email: account.email, password: account.password });
-    const after = writeBatchCounters(t.deps.db);
+    const after = writeBatchCounters(app.deps.db);
     expect(after.units - before.units).toBe(1);
     expect((await client.cart.get.query()).items.map((i) => [i.sku, i.quantity])).toEqual([['MUG-W', 2]]);
-    expect(cartCount()).toBe(1);
+    expect(cartCount(app)).toBe(1);
   });
 });

@@ -1,24 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { cart } from '../../db/schema/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
-import { customer, type Shop, setupShop } from '../helpers/shop.js';
+import { customer } from '../helpers/shop.js';
+import { it } from '../helpers/test.js';
 
-let t: TestApp;
-let shop: Shop;
-
-beforeEach(async () => {
-  t = createTestApp();
-  shop = await setupShop(t);
-});
-afterEach(() => t.close());
-
-const cartRows = () => t.deps.db.select().from(cart).all();
+const cartRows = (app: TestApp) => app.deps.db.select().from(cart).all();
 
 describe('guest carts', () => {
-  it('reads an empty cart without writing anything or setting a cookie', async () => {
-    const guest = createTestClient(t);
+  it('reads an empty cart without writing anything or setting a cookie', async ({ app }) => {
+    const guest = createTestClient(app);
     const empty = await guest.cart.get.query();
     expect(empty).toEqual({
       id: null,
@@ -30,17 +22,20 @@ describe('guest carts', () => {
       discountProblem: null,
       total: 0,
     });
-    expect(cartRows()).toHaveLength(0);
+    expect(cartRows(app)).toHaveLength(0);
     expect(guest.jar.received).toEqual([]);
   });
 
-  it('creates the cart and its HttpOnly cookie on the first write, and keeps using it', async () => {
-    const guest = createTestClient(t);
+  it('creates the cart and its HttpOnly cookie on the first write, and keeps using it', async ({
+    app,
+    shop,
+  }) => {
+    const guest = createTestClient(app);
     const first = await guest.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
     const cookie = guest.jar.received.find((c) => c.startsWith('cart='));
     expect(cookie).toMatch(/^cart=[a-z2-7]{32}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=2592000$/);
-    expect(cartRows()).toHaveLength(1);
-    expect(cartRows()[0]?.guestTokenHash).not.toContain(guest.jar.cookies.get('cart'));
+    expect(cartRows(app)).toHaveLength(1);
+    expect(cartRows(app)[0]?.guestTokenHash).not.toContain(guest.jar.cookies.get('cart'));
 
     const second = await guest.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     expect(second.id).toBe(first.id);
@@ -60,12 +55,12 @@ describe('guest carts', () => {
       },
     ]);
     expect(second).toMatchObject({ itemCount: 3, subtotal: 5400, total: 5400, discount: null });
-    expect(cartRows()).toHaveLength(1);
-    expect(await createTestClient(t).cart.get.query()).toMatchObject({ id: null, items: [] });
+    expect(cartRows(app)).toHaveLength(1);
+    expect(await createTestClient(app).cart.get.query()).toMatchObject({ id: null, items: [] });
   });
 
-  it('sets, removes and clears lines', async () => {
-    const guest = createTestClient(t);
+  it('sets, removes and clears lines', async ({ app, shop }) => {
+    const guest = createTestClient(app);
     await guest.cart.setQuantity.mutate({ variantId: shop.white, quantity: 4 });
     await guest.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 });
     expect((await guest.cart.setQuantity.mutate({ variantId: shop.white, quantity: 2 })).itemCount).toBe(3);
@@ -77,8 +72,11 @@ describe('guest carts', () => {
     expect((await guest.cart.clear.mutate()).items).toEqual([]);
   });
 
-  it('refuses more than is available, unknown or hidden variants, and over 99 of one line, changing nothing', async () => {
-    const guest = createTestClient(t);
+  it('refuses more than is available, unknown or hidden variants, and over 99 of one line, changing nothing', async ({
+    app,
+    shop,
+  }) => {
+    const guest = createTestClient(app);
     await guest.cart.addItem.mutate({ variantId: shop.blue, quantity: 2 });
     const tooMany = await errorOf(guest.cart.addItem.mutate({ variantId: shop.blue, quantity: 2 }));
     expect(tooMany.data).toMatchObject({ code: 'CONFLICT', reason: 'OUT_OF_STOCK' });
@@ -116,8 +114,8 @@ describe('guest carts', () => {
     ).toBe('VARIANT_NOT_FOUND');
   });
 
-  it('reprices on every read and shows current availability', async () => {
-    const guest = createTestClient(t);
+  it('reprices on every read and shows current availability', async ({ app, shop }) => {
+    const guest = createTestClient(app);
     await guest.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 2 });
     await shop.admin.admin.variants.update.mutate({ id: shop.lampVariant, price: 8900 });
     await shop.admin.admin.inventory.adjust.mutate({
@@ -132,10 +130,10 @@ describe('guest carts', () => {
     expect((await guest.cart.get.query()).items[0]?.available).toBe(0);
   });
 
-  it('ignores a forged or foreign cart cookie', async () => {
-    const owner = createTestClient(t);
+  it('ignores a forged or foreign cart cookie', async ({ app, shop }) => {
+    const owner = createTestClient(app);
     await owner.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
-    const forged = createTestClient(t);
+    const forged = createTestClient(app);
     forged.jar.cookies.set('cart', 'a'.repeat(32));
     expect((await forged.cart.get.query()).items).toEqual([]);
     forged.jar.cookies.set('cart', "' OR 1=1 --");
@@ -144,14 +142,17 @@ describe('guest carts', () => {
 });
 
 describe('carts at sign-in', () => {
-  it('merges the guest cart into the user cart: quantities added, capped at stock, guest cart gone', async () => {
-    const { client: shopper, account } = await customer(t);
+  it('merges the guest cart into the user cart: quantities added, capped at stock, guest cart gone', async ({
+    app,
+    shop,
+  }) => {
+    const { client: shopper, account } = await customer(app);
     await shopper.cart.addItem.mutate({ variantId: shop.blue, quantity: 2 });
     await shopper.auth.signOut.mutate();
 
     await shopper.cart.addItem.mutate({ variantId: shop.blue, quantity: 3 }); // as a guest now
     await shopper.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 });
-    expect(cartRows()).toHaveLength(2);
+    expect(cartRows(app)).toHaveLength(2);
     await shopper.auth.signIn.mutate({ email: account.email, password: account.password });
 
     const merged = await shopper.cart.get.query();
@@ -159,20 +160,20 @@ describe('carts at sign-in', () => {
       ['MUG-B', 3], // 2 + 3 capped at the 3 in stock
       ['LAMP', 1],
     ]);
-    expect(cartRows()).toHaveLength(1);
+    expect(cartRows(app)).toHaveLength(1);
     expect(shopper.jar.received.some((header) => /^cart=; .*Max-Age=0/.test(header))).toBe(true);
     expect(shopper.jar.cookies.has('cart')).toBe(false);
   });
 
-  it('brings a guest cart along at sign-up', async () => {
-    const shopper = createTestClient(t);
+  it('brings a guest cart along at sign-up', async ({ app, shop }) => {
+    const shopper = createTestClient(app);
     await shopper.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
     await shopper.auth.signUp.mutate(newAccount());
     expect((await shopper.cart.get.query()).items.map((i) => i.quantity)).toEqual([2]);
   });
 
-  it('keeps the user cart separate from any guest cart after sign-out', async () => {
-    const { client: shopper } = await customer(t);
+  it('keeps the user cart separate from any guest cart after sign-out', async ({ app, shop }) => {
+    const { client: shopper } = await customer(app);
     await shopper.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     await shopper.auth.signOut.mutate();
     expect((await shopper.cart.get.query()).items).toEqual([]);
@@ -180,7 +181,10 @@ describe('carts at sign-in', () => {
 });
 
 describe('discount codes in the cart', () => {
-  it('applies a code case-insensitively and prices it; refuses unknown, expired, too-small and used-up codes', async () => {
+  it('applies a code case-insensitively and prices it; refuses unknown, expired, too-small and used-up codes', async ({
+    app,
+    shop,
+  }) => {
     const { admin } = shop;
     await admin.admin.discounts.create.mutate({ code: 'save10', kind: 'percent', value: 10 });
     await admin.admin.discounts.create.mutate({
@@ -193,12 +197,12 @@ describe('discount codes in the cart', () => {
       code: 'LATER',
       kind: 'percent',
       value: 5,
-      startsAt: new Date(t.clock.now() + 86_400_000).toISOString(),
+      startsAt: new Date(app.clock.now() + 86_400_000).toISOString(),
     });
     const off = await admin.admin.discounts.create.mutate({ code: 'OFF', kind: 'fixed', value: 100 });
     await admin.admin.discounts.deactivate.mutate({ id: off.id });
 
-    const guest = createTestClient(t);
+    const guest = createTestClient(app);
     await guest.cart.addItem.mutate({ variantId: shop.white, quantity: 3 }); // 5400
     const applied = await guest.cart.applyDiscount.mutate({ code: 'Save10' });
     expect(applied).toMatchObject({ subtotal: 5400, discount: { code: 'SAVE10', amount: 540 }, total: 4860 });
@@ -213,14 +217,14 @@ describe('discount codes in the cart', () => {
     expect((await guest.cart.removeDiscount.mutate()).discount).toBeNull();
   });
 
-  it('shows why an attached code gives nothing any more', async () => {
+  it('shows why an attached code gives nothing any more', async ({ app, shop }) => {
     await shop.admin.admin.discounts.create.mutate({
       code: 'MIN50',
       kind: 'fixed',
       value: 500,
       minSubtotal: 5000,
     });
-    const guest = createTestClient(t);
+    const guest = createTestClient(app);
     await guest.cart.addItem.mutate({ variantId: shop.white, quantity: 3 });
     await guest.cart.applyDiscount.mutate({ code: 'MIN50' });
     const reduced = await guest.cart.setQuantity.mutate({ variantId: shop.white, quantity: 1 });

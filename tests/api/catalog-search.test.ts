@@ -1,45 +1,44 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { listProducts } from '../../server/services/catalog.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { adminClient, createProduct } from '../helpers/catalog.js';
-import { createTestClient, type TestClient } from '../helpers/client.js';
+import { createProduct } from '../helpers/catalog.js';
 import { errorOf } from '../helpers/errors.js';
+import { test } from '../helpers/test.js';
 
-let t: TestApp;
-let admin: TestClient;
-let shopper: TestClient;
-
-const search = async (q: string, extra: { sort?: 'price_asc' | 'relevance' } = {}) =>
-  (await shopper.catalog.products.query({ q, limit: 100, ...extra })).items.map((i) => i.slug);
-
-beforeEach(async () => {
-  t = createTestApp();
-  admin = await adminClient(t);
-  shopper = createTestClient(t);
-  await createProduct(admin, {
-    slug: 'blue-ceramic-mug',
-    name: 'Blue Ceramic Mug',
-    description: 'Holds 350 ml of coffee.',
-    variants: [{ sku: 'MUG-BLU-350', name: 'Blue', price: 1800, stock: 5 }],
-  });
-  await createProduct(admin, {
-    slug: 'travel-flask',
-    name: 'Travel Flask',
-    description: 'Goes well with a ceramic mug at home. Keeps tea hot.',
-    variants: [{ sku: 'FLK-500', name: 'Steel', price: 2500, stock: 5 }],
-  });
-  await createProduct(admin, {
-    slug: 'quote-tee',
-    name: 'The "Best" Tee -50% NEAR(sale) col:cotton',
-    description: '100% cotton; résumé-ready.',
-    variants: [{ sku: 'TEE_Q-1', name: 'M', price: 2000, stock: 5 }],
-  });
-});
-afterEach(() => t.close());
+/**
+ * `products` (made for every test): three products made by `admin` whose names, descriptions and SKUs
+ * the searches below look for; `search(q, extra)`: the slugs `shopper` finds for `q`.
+ */
+const it = test
+  .extend('products', { auto: true }, async ({ admin }) => [
+    await createProduct(admin, {
+      slug: 'blue-ceramic-mug',
+      name: 'Blue Ceramic Mug',
+      description: 'Holds 350 ml of coffee.',
+      variants: [{ sku: 'MUG-BLU-350', name: 'Blue', price: 1800, stock: 5 }],
+    }),
+    await createProduct(admin, {
+      slug: 'travel-flask',
+      name: 'Travel Flask',
+      description: 'Goes well with a ceramic mug at home. Keeps tea hot.',
+      variants: [{ sku: 'FLK-500', name: 'Steel', price: 2500, stock: 5 }],
+    }),
+    await createProduct(admin, {
+      slug: 'quote-tee',
+      name: 'The "Best" Tee -50% NEAR(sale) col:cotton',
+      description: '100% cotton; résumé-ready.',
+      variants: [{ sku: 'TEE_Q-1', name: 'M', price: 2000, stock: 5 }],
+    }),
+  ])
+  .extend(
+    'search',
+    async ({ shopper }) =>
+      async (q: string, extra: { sort?: 'price_asc' | 'relevance' } = {}) =>
+        (await shopper.catalog.products.query({ q, limit: 100, ...extra })).items.map((i) => i.slug),
+  );
 
 describe('full-text search', () => {
-  it('needs every word and takes the last one as a prefix', async () => {
+  it('needs every word and takes the last one as a prefix', async ({ search }) => {
     expect(await search('ceramic mug')).toEqual(['blue-ceramic-mug', 'travel-flask']);
     expect(await search('blue mu')).toEqual(['blue-ceramic-mug']);
     expect(await search('blue flask')).toEqual([]);
@@ -47,19 +46,19 @@ describe('full-text search', () => {
     expect(await search('CERAMIC')).toEqual(['blue-ceramic-mug', 'travel-flask']);
   });
 
-  it('searches names, descriptions and SKUs, and folds accents', async () => {
+  it('searches names, descriptions and SKUs, and folds accents', async ({ search }) => {
     expect(await search('tea')).toEqual(['travel-flask']);
     expect(await search('FLK-500')).toEqual(['travel-flask']);
     expect(await search('mug-blu')).toEqual(['blue-ceramic-mug']);
     expect(await search('resume')).toEqual(['quote-tee']);
   });
 
-  it('ranks name matches above description matches for relevance', async () => {
+  it('ranks name matches above description matches for relevance', async ({ search }) => {
     expect(await search('ceramic mug', { sort: 'relevance' })).toEqual(['blue-ceramic-mug', 'travel-flask']);
     expect(await search('ceramic mug', { sort: 'price_asc' })).toEqual(['blue-ceramic-mug', 'travel-flask']);
   });
 
-  it('treats query syntax as literal text', async () => {
+  it('treats query syntax as literal text', async ({ shopper, search }) => {
     expect(await search('"Best"')).toEqual(['quote-tee']);
     expect(await search('-50% tee')).toEqual(['quote-tee']);
     expect(await search('NEAR(sale)')).toEqual(['quote-tee']);
@@ -85,13 +84,13 @@ describe('full-text search', () => {
     expect(await search('   ')).toEqual([]);
   });
 
-  it('refuses search text over 100 characters', async () => {
+  it('refuses search text over 100 characters', async ({ shopper }) => {
     const error = await errorOf(shopper.catalog.products.query({ q: 'a'.repeat(101) }));
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'INVALID_INPUT' });
     expect(error.data.fieldErrors).toHaveProperty('q');
   });
 
-  it('follows every write: renames, new variants and status changes', async () => {
+  it('follows every write: renames, new variants and status changes', async ({ admin, search }) => {
     const flask = (await admin.admin.products.list.query({ q: 'flask' })).items[0];
     if (!flask) throw new Error('flask missing');
     await admin.admin.products.update.mutate({
@@ -120,7 +119,7 @@ describe('full-text search', () => {
     ]);
   });
 
-  it('never throws, whatever the search text (property)', () => {
+  it('never throws, whatever the search text (property)', ({ app }) => {
     const syntax = fc.constantFrom(
       '"',
       '*',
@@ -153,7 +152,7 @@ describe('full-text search', () => {
       .map((parts) => parts.join('').slice(0, 100));
     fc.assert(
       fc.property(text, fc.constantFrom('relevance', 'newest', 'price_asc', 'rating'), (q, sort) => {
-        const page = listProducts(t.deps.db, { q, sort, limit: 20 }, 'USD');
+        const page = listProducts(app.deps.db, { q, sort, limit: 20 }, 'USD');
         expect(Array.isArray(page.items)).toBe(true);
       }),
       { numRuns: 500 },

@@ -1,30 +1,32 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { user } from '../../db/schema/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
-
-let t: TestApp;
-afterEach(() => t.close());
+import { it } from '../helpers/test.js';
 
 const TRUSTED = 'https://shop.example';
 
-function signUp(headers: Record<string, string>, body: RequestInit['body'] = JSON.stringify(newAccount())) {
-  return rawRequest(t, '/trpc/auth.signUp', {
+function signUp(
+  app: TestApp,
+  headers: Record<string, string>,
+  body: RequestInit['body'] = JSON.stringify(newAccount()),
+) {
+  return rawRequest(app, '/trpc/auth.signUp', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
   });
 }
 
-async function expectRefused(response: Response) {
+async function expectRefused(app: TestApp, response: Response) {
   expect(response.status).toBe(403);
   const body = (await response.json()) as { error: { data: Record<string, unknown> } };
   expect(body.error.data).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403, reason: 'CROSS_ORIGIN' });
-  expect(t.deps.db.select().from(user).all()).toHaveLength(0);
+  expect(app.deps.db.select().from(user).all()).toHaveLength(0);
 }
 
 describe('cross-origin check on non-GET requests', () => {
-  it.each([
+  it.for([
     ['cross-site fetch from a stranger', { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' }],
     ['same-site but not same-origin', { 'sec-fetch-site': 'same-site', origin: 'https://api.localhost' }],
     ['cross-site with no Origin', { 'sec-fetch-site': 'cross-site' }],
@@ -33,52 +35,58 @@ describe('cross-origin check on non-GET requests', () => {
     ['a look-alike of the own origin', { origin: 'http://localhost.evil.example' }],
     ['a look-alike of a trusted origin', { origin: 'https://shop.example.evil.example' }],
     ['own host on another scheme', { origin: 'https://localhost' }],
-  ])('refuses %s', async (_name, headers) => {
-    t = createTestApp({ TRUSTED_ORIGINS: TRUSTED });
-    await expectRefused(await signUp(headers));
+  ] as const)('refuses %s', async ([_name, headers], { makeApp }) => {
+    const app = makeApp({ TRUSTED_ORIGINS: TRUSTED });
+    await expectRefused(app, await signUp(app, headers));
   });
 
-  it.each([
+  it.for([
     ['same-origin fetch', { 'sec-fetch-site': 'same-origin', origin: 'http://localhost' }],
     ['a navigation the user typed', { 'sec-fetch-site': 'none' }],
     ['a trusted front-end', { 'sec-fetch-site': 'cross-site', origin: TRUSTED }],
     ['no Sec-Fetch-Site, own Origin', { origin: 'http://localhost' }],
     ['no Sec-Fetch-Site, trusted Origin', { origin: TRUSTED }],
     ['a non-browser client (neither header)', {}],
-  ])('allows %s', async (_name, headers) => {
-    t = createTestApp({ TRUSTED_ORIGINS: TRUSTED });
-    expect((await signUp(headers)).status).toBe(200);
-    expect(t.deps.db.select().from(user).all()).toHaveLength(1);
+  ] as const)('allows %s', async ([_name, headers], { makeApp }) => {
+    const app = makeApp({ TRUSTED_ORIGINS: TRUSTED });
+    expect((await signUp(app, headers)).status).toBe(200);
+    expect(app.deps.db.select().from(user).all()).toHaveLength(1);
   });
 
-  it('refuses cross-site multipart and text/plain bodies, which need no preflight', async () => {
-    t = createTestApp();
+  it('refuses cross-site multipart and text/plain bodies, which need no preflight', async ({ app }) => {
     const form = new FormData();
     for (const [key, value] of Object.entries(newAccount())) form.set(key, value);
     await expectRefused(
-      await rawRequest(t, '/trpc/auth.signUp', {
+      app,
+      await rawRequest(app, '/trpc/auth.signUp', {
         method: 'POST',
         headers: { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
         body: form,
       }),
     );
-    await expectRefused(await signUp({ 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' }));
     await expectRefused(
-      await signUp({ origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }),
+      app,
+      await signUp(app, { 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' }),
+    );
+    await expectRefused(
+      app,
+      await signUp(app, {
+        origin: 'https://evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+      }),
     );
   });
 
-  it('uses PUBLIC_URL as the own origin when set', async () => {
-    t = createTestApp({ PUBLIC_URL: 'https://api.shop.example' });
-    await expectRefused(await signUp({ origin: 'http://localhost' }));
-    expect((await signUp({ origin: 'https://api.shop.example' })).status).toBe(200);
+  it('uses PUBLIC_URL as the own origin when set', async ({ makeApp }) => {
+    const app = makeApp({ PUBLIC_URL: 'https://api.shop.example' });
+    await expectRefused(app, await signUp(app, { origin: 'http://localhost' }));
+    expect((await signUp(app, { origin: 'https://api.shop.example' })).status).toBe(200);
   });
 
-  it('protects signed-in mutations: a cross-site sign-out changes nothing', async () => {
-    t = createTestApp();
-    const client = createTestClient(t);
+  it('protects signed-in mutations: a cross-site sign-out changes nothing', async ({ app }) => {
+    const client = createTestClient(app);
     await client.auth.signUp.mutate(newAccount());
-    const response = await rawRequest(t, '/trpc/auth.signOut', {
+    const response = await rawRequest(app, '/trpc/auth.signOut', {
       method: 'POST',
       headers: {
         cookie: client.jar.header(),
@@ -90,27 +98,27 @@ describe('cross-origin check on non-GET requests', () => {
     expect(await client.auth.me.query()).not.toBeNull();
   });
 
-  it('lets GET queries through from anywhere (they change nothing)', async () => {
-    t = createTestApp();
-    const response = await rawRequest(t, '/trpc/store.info', {
+  it('lets GET queries through from anywhere (they change nothing)', async ({ app }) => {
+    const response = await rawRequest(app, '/trpc/store.info', {
       headers: { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
     });
     expect(response.status).toBe(200);
   });
 
-  it('refuses a mutation sent as GET', async () => {
-    t = createTestApp();
+  it('refuses a mutation sent as GET', async ({ app }) => {
     const input = encodeURIComponent(JSON.stringify(newAccount()));
-    const response = await rawRequest(t, `/trpc/auth.signUp?input=${input}`);
+    const response = await rawRequest(app, `/trpc/auth.signUp?input=${input}`);
     expect(response.status).toBe(405);
-    expect(t.deps.db.select().from(user).all()).toHaveLength(0);
+    expect(app.deps.db.select().from(user).all()).toHaveLength(0);
   });
 });
 
 describe('CORS', () => {
-  it('answers trusted origins exactly, with credentials, and never reflects strangers', async () => {
-    t = createTestApp({ TRUSTED_ORIGINS: `${TRUSTED},http://localhost:5173` });
-    const trusted = await rawRequest(t, '/trpc/store.info', { headers: { origin: TRUSTED } });
+  it('answers trusted origins exactly, with credentials, and never reflects strangers', async ({
+    makeApp,
+  }) => {
+    const app = makeApp({ TRUSTED_ORIGINS: `${TRUSTED},http://localhost:5173` });
+    const trusted = await rawRequest(app, '/trpc/store.info', { headers: { origin: TRUSTED } });
     expect(trusted.headers.get('access-control-allow-origin')).toBe(TRUSTED);
     expect(trusted.headers.get('access-control-allow-credentials')).toBe('true');
     expect(trusted.headers.get('vary')).toContain('Origin');
@@ -121,16 +129,16 @@ describe('CORS', () => {
       'https://shop.example.evil.example',
       'http://localhost:5174',
     ]) {
-      const stranger = await rawRequest(t, '/trpc/store.info', { headers: { origin } });
+      const stranger = await rawRequest(app, '/trpc/store.info', { headers: { origin } });
       expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
       expect(stranger.headers.get('access-control-allow-credentials')).toBeNull();
     }
   });
 
-  it('answers preflights for trusted origins only', async () => {
-    t = createTestApp({ TRUSTED_ORIGINS: TRUSTED });
+  it('answers preflights for trusted origins only', async ({ makeApp }) => {
+    const app = makeApp({ TRUSTED_ORIGINS: TRUSTED });
     const preflight = (origin: string) =>
-      rawRequest(t, '/trpc/auth.signIn', {
+      rawRequest(app, '/trpc/auth.signIn', {
         method: 'OPTIONS',
         headers: {
           origin,

@@ -1,17 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { bootstrap } from '../../server/bootstrap.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createTestClient } from '../helpers/client.js';
-
-let t: TestApp;
-afterEach(() => t.close());
+import { it } from '../helpers/test.js';
 
 describe('the demo store', () => {
-  it('is created on first start with an empty database, once', async () => {
-    t = createTestApp({ SEED_DEMO: 'true' });
-    await bootstrap(t.deps);
-    await bootstrap(t.deps);
-    const shopper = createTestClient(t);
+  it('is created on first start with an empty database, once', async ({ makeApp }) => {
+    const app = makeApp({ SEED_DEMO: 'true' });
+    await bootstrap(app.deps);
+    await bootstrap(app.deps);
+    const shopper = createTestClient(app);
     const categories = await shopper.catalog.categories.query();
     expect(categories.length).toBeGreaterThanOrEqual(8);
     expect(categories.filter((c) => c.parentId === null).length).toBeGreaterThanOrEqual(3);
@@ -30,9 +27,9 @@ describe('the demo store', () => {
     expect(detail.images[0]).toMatch(/^https:\/\//);
   });
 
-  it('is not created when SEED_DEMO=false', async () => {
-    t = createTestApp({ SEED_DEMO: 'false' });
-    await bootstrap(t.deps);
-    expect((await createTestClient(t).catalog.products.query()).items).toEqual([]);
+  it('is not created when SEED_DEMO=false', async ({ makeApp }) => {
+    const app = makeApp({ SEED_DEMO: 'false' });
+    await bootstrap(app.deps);
+    expect((await createTestClient(app).catalog.products.query()).items).toEqual([]);
   });
 });

@@ -1,11 +1,9 @@
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { user } from '../../db/schema/index.js';
 import { MAX_BODY_BYTES } from '../../server/http/limits.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-
-let t: TestApp;
-afterEach(() => t.close());
+import type { TestApp } from '../helpers/app.js';
+import { it } from '../helpers/test.js';
 
 /** What the server sent on a raw connection until it closed it, and how it closed it. */
 interface Received {
@@ -14,8 +12,8 @@ interface Received {
   closedBy: 'end' | 'reset';
 }
 
-async function rawConnection(): Promise<Socket> {
-  const { port } = new URL(await t.url());
+async function rawConnection(app: TestApp): Promise<Socket> {
+  const { port } = new URL(await app.url());
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
     socket.once('error', reject);
@@ -49,14 +47,13 @@ async function sendBody(socket: Socket, total: number) {
 }
 
 describe('a body over the limit', () => {
-  it.each([
+  it.for([
     ['just over the limit', MAX_BODY_BYTES + 1],
     ['eight times the limit', 8 * MAX_BODY_BYTES],
-  ])(
+  ] as const)(
     'declared %s: answers 413 with Connection: close, then closes cleanly, never a reset',
-    async (_name, size) => {
-      t = createTestApp();
-      const socket = await rawConnection();
+    async ([_name, size], { app }) => {
+      const socket = await rawConnection(app);
       const answer = received(socket);
       socket.write(head(size));
       await sendBody(socket, size);
@@ -66,14 +63,13 @@ describe('a body over the limit', () => {
       expect(text).toContain('"reason":"PAYLOAD_TOO_LARGE"');
       expect(text.toLowerCase()).toContain('x-request-id: ');
       expect(closedBy).toBe('end');
-      expect(t.deps.db.select().from(user).all()).toHaveLength(0);
-      expect(t.logs.some((line) => line.status === 413 && line.path === '/trpc/auth.signUp')).toBe(true);
+      expect(app.deps.db.select().from(user).all()).toHaveLength(0);
+      expect(app.logs.some((line) => line.status === 413 && line.path === '/trpc/auth.signUp')).toBe(true);
     },
   );
 
-  it('streamed (chunked) over the limit: answers 413 with Connection: close', async () => {
-    t = createTestApp();
-    const socket = await rawConnection();
+  it('streamed (chunked) over the limit: answers 413 with Connection: close', async ({ app }) => {
+    const socket = await rawConnection(app);
     const answer = received(socket);
     socket.write(
       'POST /trpc/auth.signUp HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
@@ -88,9 +84,8 @@ describe('a body over the limit', () => {
     expect(text.toLowerCase()).toContain('connection: close');
   });
 
-  it('leaves a keep-alive client working: its next request gets an answer', async () => {
-    t = createTestApp();
-    const url = await t.url();
+  it('leaves a keep-alive client working: its next request gets an answer', async ({ app }) => {
+    const url = await app.url();
     const big = await fetch(`${url}/trpc/auth.signUp`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -105,9 +100,9 @@ describe('a body over the limit', () => {
 });
 
 describe('slow clients', () => {
-  it('closes a connection whose headers trickle in past HEADERS_TIMEOUT_MS with 408', async () => {
-    t = createTestApp({ HEADERS_TIMEOUT_MS: '1000' });
-    const socket = await rawConnection();
+  it('closes a connection whose headers trickle in past HEADERS_TIMEOUT_MS with 408', async ({ makeApp }) => {
+    const app = makeApp({ HEADERS_TIMEOUT_MS: '1000' });
+    const socket = await rawConnection(app);
     const answer = received(socket);
     socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
     const trickle = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 200);
@@ -116,7 +111,7 @@ describe('slow clients', () => {
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
   }, 15_000);
 
-  it('refuses a HEADERS_TIMEOUT_MS below one second at start', () => {
-    expect(() => createTestApp({ HEADERS_TIMEOUT_MS: '10' })).toThrow(/HEADERS_TIMEOUT_MS/);
+  it('refuses a HEADERS_TIMEOUT_MS below one second at start', ({ makeApp }) => {
+    expect(() => makeApp({ HEADERS_TIMEOUT_MS: '10' })).toThrow(/HEADERS_TIMEOUT_MS/);
   });
 });

@@ -1,17 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { user } from '../../db/schema/index.js';
 import { MAX_BODY_BYTES } from '../../server/http/limits.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
-
-let t: TestApp;
-afterEach(() => t.close());
+import { it } from '../helpers/test.js';
 
 type ErrorBody = { error: { message: string; code: number; data: Record<string, unknown> } };
 
-const post = (path: string, body: RequestInit['body'], headers: Record<string, string> = {}) =>
-  rawRequest(t, path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+const post = (app: TestApp, path: string, body: RequestInit['body'], headers: Record<string, string> = {}) =>
+  rawRequest(app, path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
 
 async function expectError(response: Response, status: number, reason: string) {
   expect(response.status).toBe(status);
@@ -24,10 +26,9 @@ async function expectError(response: Response, status: number, reason: string) {
 }
 
 describe('request bodies and URLs', () => {
-  it('answers 413 to a body over 1 MiB, declared or streamed, and creates nothing', async () => {
-    t = createTestApp();
+  it('answers 413 to a body over 1 MiB, declared or streamed, and creates nothing', async ({ app }) => {
     const big = JSON.stringify({ ...newAccount(), name: 'x'.repeat(MAX_BODY_BYTES) });
-    await expectError(await post('/trpc/auth.signUp', big), 413, 'PAYLOAD_TOO_LARGE');
+    await expectError(await post(app, '/trpc/auth.signUp', big), 413, 'PAYLOAD_TOO_LARGE');
 
     const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
     let sent = 0;
@@ -38,87 +39,90 @@ describe('request bodies and URLs', () => {
         controller.enqueue(chunk);
       },
     });
-    const streamed = await rawRequest(t, '/trpc/auth.signUp', {
+    const streamed = await rawRequest(app, '/trpc/auth.signUp', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: stream,
       duplex: 'half',
     } as RequestInit);
     await expectError(streamed, 413, 'PAYLOAD_TOO_LARGE');
-    expect(t.deps.db.select().from(user).all()).toHaveLength(0);
+    expect(app.deps.db.select().from(user).all()).toHaveLength(0);
   });
 
-  it('accepts a body just under the limit', async () => {
-    t = createTestApp();
+  it('accepts a body just under the limit', async ({ app }) => {
     const response = await post(
+      app,
       '/trpc/auth.signUp',
       JSON.stringify({ ...newAccount(), pad: 'x'.repeat(MAX_BODY_BYTES - 200) }),
     );
     await expectError(response, 400, 'INVALID_INPUT');
   });
 
-  it.each([
-    ['broken JSON body', () => post('/trpc/auth.signUp', '{"email": ')],
-    ['a JSON string where an object belongs', () => post('/trpc/auth.signUp', '"hello"')],
-    ['broken JSON in ?input', () => rawRequest(t, '/trpc/store.info?input=%7Bbad')],
-    ['broken percent-encoding in ?input', () => rawRequest(t, '/trpc/store.info?input=%E0%A4%A')],
-    ['broken percent-encoding in the path', () => rawRequest(t, '/trpc/store.%E0%A4%A')],
-    ['a batch whose input is not an object', () => post('/trpc/auth.signUp,auth.signUp?batch=1', '[1,2]')],
-  ])('answers 400 to %s', async (_name, send) => {
-    t = createTestApp();
-    const response = await send();
+  it.for([
+    ['broken JSON body', (app: TestApp) => post(app, '/trpc/auth.signUp', '{"email": ')],
+    ['a JSON string where an object belongs', (app: TestApp) => post(app, '/trpc/auth.signUp', '"hello"')],
+    ['broken JSON in ?input', (app: TestApp) => rawRequest(app, '/trpc/store.info?input=%7Bbad')],
+    [
+      'broken percent-encoding in ?input',
+      (app: TestApp) => rawRequest(app, '/trpc/store.info?input=%E0%A4%A'),
+    ],
+    ['broken percent-encoding in the path', (app: TestApp) => rawRequest(app, '/trpc/store.%E0%A4%A')],
+    [
+      'a batch whose input is not an object',
+      (app: TestApp) => post(app, '/trpc/auth.signUp,auth.signUp?batch=1', '[1,2]'),
+    ],
+  ] as const)('answers 400 to %s', async ([_name, send], { app }) => {
+    const response = await send(app);
     expect(response.status).toBe(400);
     const text = await response.text();
     expect(text).not.toMatch(/stack|SyntaxError|position \d/i);
-    expect(t.deps.db.select().from(user).all()).toHaveLength(0);
+    expect(app.deps.db.select().from(user).all()).toHaveLength(0);
   });
 
-  it('caps batches at 20 calls', async () => {
-    t = createTestApp();
+  it('caps batches at 20 calls', async ({ app }) => {
     const paths = (n: number) => Array.from({ length: n }, () => 'store.info').join(',');
-    expect((await rawRequest(t, `/trpc/${paths(20)}?batch=1`)).status).toBe(200);
-    await expectError(await rawRequest(t, `/trpc/${paths(21)}?batch=1`), 400, 'MALFORMED_REQUEST');
+    expect((await rawRequest(app, `/trpc/${paths(20)}?batch=1`)).status).toBe(200);
+    await expectError(await rawRequest(app, `/trpc/${paths(21)}?batch=1`), 400, 'MALFORMED_REQUEST');
   });
 
-  it('answers unknown procedures and routes with 404 in the same shape', async () => {
-    t = createTestApp();
-    await expectError(await rawRequest(t, '/trpc/nope.nothing'), 404, 'NOT_FOUND');
-    await expectError(await rawRequest(t, '/no/such/route'), 404, 'NOT_FOUND');
+  it('answers unknown procedures and routes with 404 in the same shape', async ({ app }) => {
+    await expectError(await rawRequest(app, '/trpc/nope.nothing'), 404, 'NOT_FOUND');
+    await expectError(await rawRequest(app, '/no/such/route'), 404, 'NOT_FOUND');
   });
 });
 
 describe('errors never leak internals', () => {
-  it('answers a driver failure with a generic 500, whatever NODE_ENV is, and logs it with the request id', async () => {
+  it('answers a driver failure with a generic 500, whatever NODE_ENV is, and logs it with the request id', async ({
+    makeApp,
+  }) => {
     for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'production' }] as Record<
       string,
       string
     >[]) {
-      t = createTestApp(env);
-      const client = createTestClient(t);
+      const app = makeApp(env);
+      const client = createTestClient(app);
       await client.auth.signUp.mutate(newAccount());
-      t.deps.sqlite.close(); // every query now throws a driver error
-      const response = await rawRequest(t, '/trpc/auth.me', { headers: { cookie: client.jar.header() } });
+      app.deps.sqlite.close(); // every query now throws a driver error
+      const response = await rawRequest(app, '/trpc/auth.me', { headers: { cookie: client.jar.header() } });
       const body = await expectError(response, 500, 'INTERNAL');
       expect(body.error.message).toBe('Internal server error');
       expect(JSON.stringify(body)).not.toMatch(/database|connection|open/i);
-      const logged = t.logs.find((line) => line.msg === 'procedure failed');
+      const logged = app.logs.find((line) => line.msg === 'procedure failed');
       expect(logged?.requestId).toBe(response.headers.get('x-request-id'));
     }
   });
 
-  it('reports not ready when the database does not answer', async () => {
-    t = createTestApp();
-    expect((await rawRequest(t, '/readyz')).status).toBe(200);
-    expect(await (await rawRequest(t, '/healthz')).json()).toEqual({ ok: true });
-    t.deps.sqlite.close();
-    expect((await rawRequest(t, '/readyz')).status).toBe(503);
-    expect((await rawRequest(t, '/healthz')).status).toBe(200);
+  it('reports not ready when the database does not answer', async ({ app }) => {
+    expect((await rawRequest(app, '/readyz')).status).toBe(200);
+    expect(await (await rawRequest(app, '/healthz')).json()).toEqual({ ok: true });
+    app.deps.sqlite.close();
+    expect((await rawRequest(app, '/readyz')).status).toBe(503);
+    expect((await rawRequest(app, '/healthz')).status).toBe(200);
   });
 
-  it('formats typed-client errors with code, httpStatus and reason', async () => {
-    t = createTestApp();
+  it('formats typed-client errors with code, httpStatus and reason', async ({ app }) => {
     const error = await errorOf(
-      createTestClient(t).auth.changePassword.mutate({ currentPassword: 'a', newPassword: 'abcdefgh' }),
+      createTestClient(app).auth.changePassword.mutate({ currentPassword: 'a', newPassword: 'abcdefgh' }),
     );
     expect(error.data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401, reason: 'UNAUTHENTICATED' });
     expect(error.data).not.toHaveProperty('stack');
@@ -126,15 +130,14 @@ describe('errors never leak internals', () => {
 });
 
 describe('headers', () => {
-  it('puts security headers on every response, errors included', async () => {
-    t = createTestApp();
+  it('puts security headers on every response, errors included', async ({ app }) => {
     const responses = [
-      await rawRequest(t, '/healthz'),
-      await rawRequest(t, '/trpc/store.info'),
-      await rawRequest(t, '/missing'),
-      await post('/trpc/auth.signUp', '{bad'),
-      await post('/trpc/auth.signUp', '{}', { origin: 'https://evil.example' }),
-      await post('/trpc/auth.signUp', 'x'.repeat(MAX_BODY_BYTES + 1)),
+      await rawRequest(app, '/healthz'),
+      await rawRequest(app, '/trpc/store.info'),
+      await rawRequest(app, '/missing'),
+      await post(app, '/trpc/auth.signUp', '{bad'),
+      await post(app, '/trpc/auth.signUp', '{}', { origin: 'https://evil.example' }),
+      await post(app, '/trpc/auth.signUp', 'x'.repeat(MAX_BODY_BYTES + 1)),
     ];
     for (const response of responses) {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
@@ -145,38 +148,37 @@ describe('headers', () => {
     }
   });
 
-  it('adds HSTS for a year in production', async () => {
-    t = createTestApp({ NODE_ENV: 'production' });
-    expect((await rawRequest(t, '/healthz')).headers.get('strict-transport-security')).toBe(
+  it('adds HSTS for a year in production', async ({ makeApp }) => {
+    const app = makeApp({ NODE_ENV: 'production' });
+    expect((await rawRequest(app, '/healthz')).headers.get('strict-transport-security')).toBe(
       'max-age=31536000; includeSubDomains',
     );
   });
 
-  it('marks tRPC answers no-store', async () => {
-    t = createTestApp();
-    expect((await rawRequest(t, '/trpc/auth.me')).headers.get('cache-control')).toBe('no-store');
+  it('marks tRPC answers no-store', async ({ app }) => {
+    expect((await rawRequest(app, '/trpc/auth.me')).headers.get('cache-control')).toBe('no-store');
   });
 
-  it('keeps a sane incoming request id and replaces a strange one', async () => {
-    t = createTestApp();
-    const kept = await rawRequest(t, '/healthz', { headers: { 'x-request-id': 'edge-1234' } });
+  it('keeps a sane incoming request id and replaces a strange one', async ({ app }) => {
+    const kept = await rawRequest(app, '/healthz', { headers: { 'x-request-id': 'edge-1234' } });
     expect(kept.headers.get('x-request-id')).toBe('edge-1234');
-    const replaced = await rawRequest(t, '/healthz', { headers: { 'x-request-id': 'bad id with junk' } });
+    const replaced = await rawRequest(app, '/healthz', { headers: { 'x-request-id': 'bad id with junk' } });
     expect(replaced.headers.get('x-request-id')).not.toContain('junk');
   });
 });
 
 describe('logging and metrics', () => {
-  it('writes one line per request with method, procedure, status, duration and request id, and no secrets', async () => {
-    t = createTestApp();
+  it('writes one line per request with method, procedure, status, duration and request id, and no secrets', async ({
+    app,
+  }) => {
     const account = newAccount();
-    const client = createTestClient(t);
+    const client = createTestClient(app);
     await client.auth.signUp.mutate(account);
     await client.auth.signIn.mutate({ email: account.email, password: account.password });
     await client.auth.me.query();
     await errorOf(client.auth.signIn.mutate({ email: account.email, password: 'a wrong password' }));
 
-    const requests = t.logs.filter((line) => line.method);
+    const requests = app.logs.filter((line) => line.method);
     expect(requests).toHaveLength(4);
     expect(requests[0]).toMatchObject({ method: 'POST', procedure: 'auth.signUp', status: 200 });
     expect(requests[3]).toMatchObject({ procedure: 'auth.signIn', status: 401 });
@@ -184,20 +186,22 @@ describe('logging and metrics', () => {
       expect(typeof line.durationMs).toBe('number');
       expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/);
     }
-    const everything = JSON.stringify(t.logs);
+    const everything = JSON.stringify(app.logs);
     const token = client.jar.cookies.get('session') ?? 'missing';
     for (const secret of [account.password, 'a wrong password', token, 'argon2'])
       expect(everything).not.toContain(secret);
   });
 
-  it('serves Prometheus metrics, behind METRICS_TOKEN when set', async () => {
-    t = createTestApp({ METRICS_TOKEN: 'a-long-metrics-token' });
-    await rawRequest(t, '/healthz');
-    await rawRequest(t, '/trpc/store.info');
-    await rawRequest(t, '/trpc/store.info,store.info?batch=1&input={}');
-    await rawRequest(t, '/trpc/no.such.thing');
-    expect((await rawRequest(t, '/metrics')).status).toBe(401);
-    const ok = await rawRequest(t, '/metrics', { headers: { authorization: 'Bearer a-long-metrics-token' } });
+  it('serves Prometheus metrics, behind METRICS_TOKEN when set', async ({ makeApp }) => {
+    const app = makeApp({ METRICS_TOKEN: 'a-long-metrics-token' });
+    await rawRequest(app, '/healthz');
+    await rawRequest(app, '/trpc/store.info');
+    await rawRequest(app, '/trpc/store.info,store.info?batch=1&input={}');
+    await rawRequest(app, '/trpc/no.such.thing');
+    expect((await rawRequest(app, '/metrics')).status).toBe(401);
+    const ok = await rawRequest(app, '/metrics', {
+      headers: { authorization: 'Bearer a-long-metrics-token' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await ok.text();

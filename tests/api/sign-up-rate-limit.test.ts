@@ -1,22 +1,20 @@
 import { count, eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { user } from '../../db/schema/index.js';
 import { loadConfig } from '../../server/config.js';
 import { SIGN_UP_WINDOW_MS } from '../../server/services/auth.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
+import { it } from '../helpers/test.js';
 
-let t: TestApp;
-afterEach(() => t.close());
-
-const accounts = () => t.deps.db.select({ n: count() }).from(user).get()?.n ?? 0;
+const accounts = (app: TestApp) => app.deps.db.select({ n: count() }).from(user).get()?.n ?? 0;
 /**
  * A sign-up from a client address, as a proxy reports it (these tests run with TRUST_PROXY, so any
  * IPv4 or IPv6 address can be the client's; the socket's own is loopback).
  */
-const signUpFrom = (ip: string, account = newAccount()) =>
-  createTestClient(t, { headers: { 'x-forwarded-for': ip }, batch: false }).auth.signUp.mutate(account);
+const signUpFrom = (app: TestApp, ip: string, account = newAccount()) =>
+  createTestClient(app, { headers: { 'x-forwarded-for': ip }, batch: false }).auth.signUp.mutate(account);
 const reasonOf = (call: Promise<unknown>) =>
   call.then(
     () => 'OK',
@@ -24,36 +22,40 @@ const reasonOf = (call: Promise<unknown>) =>
   );
 
 describe('sign-up limit per client address', () => {
-  it('lets the production default (20 an hour) through from one address, then refuses until the hour passes', async () => {
+  it('lets the production default (20 an hour) through from one address, then refuses until the hour passes', async ({
+    makeApp,
+  }) => {
     const limit = loadConfig({}).SIGN_UP_LIMIT_PER_HOUR;
     expect(limit).toBe(20);
-    t = createTestApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: String(limit) });
-    for (let i = 0; i < limit; i++) await signUpFrom('198.51.100.20');
+    const app = makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: String(limit) });
+    for (let i = 0; i < limit; i++) await signUpFrom(app, '198.51.100.20');
     const refused = newAccount();
-    const error = await errorOf(signUpFrom('198.51.100.20', refused));
+    const error = await errorOf(signUpFrom(app, '198.51.100.20', refused));
     expect(error.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', httpStatus: 429, reason: 'RATE_LIMITED' });
     expect(error.message).toMatch(/try again in 60 min/);
-    expect(t.deps.db.select().from(user).where(eq(user.email, refused.email)).get()).toBeUndefined();
+    expect(app.deps.db.select().from(user).where(eq(user.email, refused.email)).get()).toBeUndefined();
 
-    await signUpFrom('198.51.100.21'); // another address has its own count
-    t.clock.advance(SIGN_UP_WINDOW_MS);
-    await signUpFrom('198.51.100.20', refused);
-    expect(accounts()).toBe(limit + 2);
+    await signUpFrom(app, '198.51.100.21'); // another address has its own count
+    app.clock.advance(SIGN_UP_WINDOW_MS);
+    await signUpFrom(app, '198.51.100.20', refused);
+    expect(accounts(app)).toBe(limit + 2);
   });
 
-  it('counts concurrent sign-ups from one socket address before hashing, so a burst gets exactly the limit', async () => {
-    t = createTestApp({ SIGN_UP_LIMIT_PER_HOUR: '5' });
+  it('counts concurrent sign-ups from one socket address before hashing, so a burst gets exactly the limit', async ({
+    makeApp,
+  }) => {
+    const app = makeApp({ SIGN_UP_LIMIT_PER_HOUR: '5' });
     const fromSocket = () =>
-      createTestClient(t, { ip: '127.0.2.50', batch: false }).auth.signUp.mutate(newAccount());
+      createTestClient(app, { ip: '127.0.2.50', batch: false }).auth.signUp.mutate(newAccount());
     const reasons = await Promise.all(Array.from({ length: 50 }, () => reasonOf(fromSocket())));
     expect(reasons.filter((r) => r === 'OK')).toHaveLength(5);
     expect(reasons.filter((r) => r === 'RATE_LIMITED')).toHaveLength(45);
-    expect(accounts()).toBe(5);
+    expect(accounts(app)).toBe(5);
   });
 
-  it('counts every call of one batch', async () => {
-    t = createTestApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '3' });
-    const client = createTestClient(t, { headers: { 'x-forwarded-for': '192.0.2.51' } });
+  it('counts every call of one batch', async ({ makeApp }) => {
+    const app = makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '3' });
+    const client = createTestClient(app, { headers: { 'x-forwarded-for': '192.0.2.51' } });
     const reasons = await Promise.all(
       Array.from({ length: 20 }, () => reasonOf(client.auth.signUp.mutate(newAccount()))),
     );
@@ -61,25 +63,27 @@ describe('sign-up limit per client address', () => {
     expect(reasons.filter((r) => r === 'RATE_LIMITED')).toHaveLength(17);
   });
 
-  it('counts attempts on a taken email too, so sign-up cannot probe for accounts in bulk', async () => {
-    t = createTestApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '3' });
+  it('counts attempts on a taken email too, so sign-up cannot probe for accounts in bulk', async ({
+    makeApp,
+  }) => {
+    const app = makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '3' });
     const account = newAccount();
-    await signUpFrom('192.0.2.52', account);
-    expect(await reasonOf(signUpFrom('192.0.2.52', account))).toBe('EMAIL_TAKEN');
-    expect(await reasonOf(signUpFrom('192.0.2.52', account))).toBe('EMAIL_TAKEN');
-    expect(await reasonOf(signUpFrom('192.0.2.52', account))).toBe('RATE_LIMITED');
+    await signUpFrom(app, '192.0.2.52', account);
+    expect(await reasonOf(signUpFrom(app, '192.0.2.52', account))).toBe('EMAIL_TAKEN');
+    expect(await reasonOf(signUpFrom(app, '192.0.2.52', account))).toBe('EMAIL_TAKEN');
+    expect(await reasonOf(signUpFrom(app, '192.0.2.52', account))).toBe('RATE_LIMITED');
   });
 
-  it('counts an IPv6 client by its /64 and an IPv4-mapped address as the IPv4 one', async () => {
-    t = createTestApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '2' });
-    await signUpFrom('2001:db8:1:2::1');
-    await signUpFrom('2001:db8:1:2:ffff::9');
-    expect(await reasonOf(signUpFrom('2001:db8:1:2:abcd:1:2:3'))).toBe('RATE_LIMITED');
-    expect(await reasonOf(signUpFrom('2001:db8:1:3::1'))).toBe('OK');
+  it('counts an IPv6 client by its /64 and an IPv4-mapped address as the IPv4 one', async ({ makeApp }) => {
+    const app = makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '2' });
+    await signUpFrom(app, '2001:db8:1:2::1');
+    await signUpFrom(app, '2001:db8:1:2:ffff::9');
+    expect(await reasonOf(signUpFrom(app, '2001:db8:1:2:abcd:1:2:3'))).toBe('RATE_LIMITED');
+    expect(await reasonOf(signUpFrom(app, '2001:db8:1:3::1'))).toBe('OK');
 
-    await signUpFrom('203.0.113.60');
-    await signUpFrom('::ffff:203.0.113.60');
-    expect(await reasonOf(signUpFrom('203.0.113.60'))).toBe('RATE_LIMITED');
+    await signUpFrom(app, '203.0.113.60');
+    await signUpFrom(app, '::ffff:203.0.113.60');
+    expect(await reasonOf(signUpFrom(app, '203.0.113.60'))).toBe('RATE_LIMITED');
   });
 
   it('refuses a limit that is not a positive whole number at start-up', () => {

@@ -2,38 +2,46 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { customerOrder } from '../../db/schema/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
 import { errorOf } from '../helpers/errors.js';
-import { ADDRESS, customer, idempotencyKey, type Shop, setupShop } from '../helpers/shop.js';
+import { ADDRESS, customer, idempotencyKey } from '../helpers/shop.js';
+import { test } from '../helpers/test.js';
 
 /**
  * With WORKERS=N another process may hold the write lock. A write that cannot get it within
  * busy_timeout answers 503 TEMPORARILY_UNAVAILABLE (never a 500 or a driver message), saves
  * nothing, and the same call succeeds once the lock is free.
  */
-let dir: string;
-let t: TestApp;
-let shop: Shop;
-let other: Database.Database;
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'backroom-busy-'));
-  t = createTestApp({ DATABASE_PATH: join(dir, 'shop.db') });
-  shop = await setupShop(t);
-  t.deps.sqlite.pragma('busy_timeout = 50'); // the real 5 s would only slow the test down
-  other = new Database(join(dir, 'shop.db'));
-});
-afterEach(() => {
-  other.close();
-  t.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+/**
+ * `dir`: a temporary directory, removed after the test; `app` keeps its database file there.
+ * `other`: a second connection to that file (the other process); `app` waits for its lock 50 ms.
+ */
+const it = test
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  .extend('dir', async ({}, { onCleanup }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'backroom-busy-'));
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  })
+  .override('env', async ({ dir }) => ({ DATABASE_PATH: join(dir, 'shop.db') }))
+  .extend('other', async ({ app, dir }, { onCleanup }) => {
+    app.deps.sqlite.pragma('busy_timeout = 50'); // the real 5 s would only slow the test down
+    const other = new Database(join(dir, 'shop.db'));
+    onCleanup(() => {
+      other.close();
+    });
+    return other;
+  });
 
 describe('a write while another process holds the lock', () => {
-  it('answers 503 TEMPORARILY_UNAVAILABLE, keeps nothing, and the same key succeeds afterwards', async () => {
-    const { client } = await customer(t);
+  it('answers 503 TEMPORARILY_UNAVAILABLE, keeps nothing, and the same key succeeds afterwards', async ({
+    app,
+    shop,
+    other,
+  }) => {
+    const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     const order = {
       idempotencyKey: idempotencyKey(),
@@ -51,9 +59,9 @@ describe('a write while another process holds the lock', () => {
     expect(addRefused.data).toMatchObject({ httpStatus: 503, reason: 'TEMPORARILY_UNAVAILABLE' });
     other.prepare('ROLLBACK').run();
 
-    expect(t.deps.db.select().from(customerOrder).all()).toHaveLength(0);
+    expect(app.deps.db.select().from(customerOrder).all()).toHaveLength(0);
     const placed = await client.checkout.placeOrder.mutate(order);
     expect(placed.order.items).toHaveLength(1);
-    expect(t.logs.some((line) => line.msg === 'procedure failed')).toBe(true);
+    expect(app.logs.some((line) => line.msg === 'procedure failed')).toBe(true);
   });
 });

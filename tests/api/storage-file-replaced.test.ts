@@ -2,13 +2,14 @@ import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { customerOrder } from '../../db/schema/index.js';
 import { startJobs } from '../../server/jobs/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest, type TestClient } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
-import { ADDRESS, customer, idempotencyKey, type Shop, setupShop } from '../helpers/shop.js';
+import { ADDRESS, customer, idempotencyKey, type Shop } from '../helpers/shop.js';
+import { test } from '../helpers/test.js';
 
 /**
  * A database file deleted, moved away or replaced under the running server: no write is
@@ -16,39 +17,38 @@ import { ADDRESS, customer, idempotencyKey, type Shop, setupShop } from '../help
  * every write path), the log says why once at error level, /readyz answers 503. The same file
  * moved back is accepted again by itself; another file (a restored backup) is used after a restart.
  */
-let dir: string;
-let path: string;
-let t: TestApp;
-let shop: Shop;
-let client: TestClient;
-const opened: TestApp[] = [];
 const DAY = 24 * 60 * 60 * 1000;
 
-const order = () => ({
+/**
+ * `dir`: a temporary directory, removed after the test; `path`: the database file there, which `app`
+ * uses; `client`: a customer of `shop` with a mug in the cart.
+ */
+const it = test
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  .extend('dir', async ({}, { onCleanup }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'backroom-moved-'));
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  })
+  .extend('path', async ({ dir }) => join(dir, 'shop.db'))
+  .override('env', async ({ path }) => ({ DATABASE_PATH: path }))
+  .extend('client', async ({ app, shop }) => {
+    const { client } = await customer(app);
+    await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
+    return client;
+  });
+
+const order = (shop: Shop) => ({
   idempotencyKey: idempotencyKey(),
   shippingAddress: ADDRESS,
   shippingOptionId: shop.standard.id,
 });
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'backroom-moved-'));
-  path = join(dir, 'shop.db');
-  t = createTestApp({ DATABASE_PATH: path });
-  opened.push(t);
-  shop = await setupShop(t);
-  ({ client } = await customer(t));
-  await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
-});
-afterEach(() => {
-  for (const app of opened.splice(0)) app.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 /** Every write path refuses: group commit (placeOrder), transactions, single statements, the webhook. */
-async function expectEveryWriteRefused() {
-  const guest = createTestClient(t);
+async function expectEveryWriteRefused(app: TestApp, shop: Shop, client: TestClient) {
+  const guest = createTestClient(app);
   const calls = {
-    placeOrder: () => client.checkout.placeOrder.mutate(order()),
+    placeOrder: () => client.checkout.placeOrder.mutate(order(shop)),
     addItem: () => client.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 }),
     guestAddItem: () => guest.cart.addItem.mutate({ variantId: shop.white, quantity: 1 }),
     signUp: () => guest.auth.signUp.mutate(newAccount()),
@@ -66,73 +66,95 @@ async function expectEveryWriteRefused() {
   }
 }
 
-const movedLogs = () =>
-  t.logs.filter((line) => line.msg?.toString().startsWith('the database file changed') && line.level === 50);
+const movedLogs = (app: TestApp) =>
+  app.logs.filter(
+    (line) => line.msg?.toString().startsWith('the database file changed') && line.level === 50,
+  );
 
 describe('the database file changes under the running server', () => {
-  it('deleted: refuses every write, says so once at error level, and /readyz is 503', async () => {
-    expect((await rawRequest(t, '/readyz')).status).toBe(200);
+  it('deleted: refuses every write, says so once at error level, and /readyz is 503', async ({
+    app,
+    path,
+    shop,
+    client,
+  }) => {
+    expect((await rawRequest(app, '/readyz')).status).toBe(200);
     rmSync(path);
 
-    await expectEveryWriteRefused();
-    await expectEveryWriteRefused();
-    expect((await rawRequest(t, '/readyz')).status).toBe(503);
-    expect(movedLogs()).toHaveLength(1);
-    expect(String(movedLogs()[0]?.problem)).toContain('deleted');
+    await expectEveryWriteRefused(app, shop, client);
+    await expectEveryWriteRefused(app, shop, client);
+    expect((await rawRequest(app, '/readyz')).status).toBe(503);
+    expect(movedLogs(app)).toHaveLength(1);
+    expect(String(movedLogs(app)[0]?.problem)).toContain('deleted');
     // Reads still answer from the open file, also for a session due for renewal (a write).
     expect((await client.cart.get.query()).items).toHaveLength(1);
-    t.clock.advance(20 * DAY);
+    app.clock.advance(20 * DAY);
     expect((await client.auth.me.query())?.email).toBeTruthy();
     // The jobs do not run on the replaced file (their writes would fail, after mail went out).
-    const jobs = startJobs(t.deps);
+    const jobs = startJobs(app.deps);
     await jobs.stop();
-    expect(t.logs.filter((line) => line.msg === 'job failed')).toEqual([]);
+    expect(app.logs.filter((line) => line.msg === 'job failed')).toEqual([]);
     // Nothing was written into the deleted file either.
-    expect(t.deps.db.select().from(customerOrder).all()).toHaveLength(0);
+    expect(app.deps.db.select().from(customerOrder).all()).toHaveLength(0);
   });
 
-  it('its -wal deleted: refuses every write (a restart would lose what the WAL holds)', async () => {
+  it('its -wal deleted: refuses every write (a restart would lose what the WAL holds)', async ({
+    app,
+    path,
+    shop,
+    client,
+  }) => {
     rmSync(`${path}-wal`);
-    await expectEveryWriteRefused();
-    expect((await rawRequest(t, '/readyz')).status).toBe(503);
-    expect(movedLogs()).toHaveLength(1);
+    await expectEveryWriteRefused(app, shop, client);
+    expect((await rawRequest(app, '/readyz')).status).toBe(503);
+    expect(movedLogs(app)).toHaveLength(1);
   });
 
-  it('replaced by a restored backup: refuses writes until a restart, which serves the backup', async () => {
+  it('replaced by a restored backup: refuses writes until a restart, which serves the backup', async ({
+    app,
+    makeApp,
+    dir,
+    path,
+    shop,
+    client,
+  }) => {
     const backup = join(dir, 'backup.db');
-    await t.deps.sqlite.backup(backup);
-    await client.checkout.placeOrder.mutate(order()); // after the backup: not in it
+    await app.deps.sqlite.backup(backup);
+    await client.checkout.placeOrder.mutate(order(shop)); // after the backup: not in it
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     renameSync(backup, path);
     rmSync(`${path}-wal`, { force: true });
     rmSync(`${path}-shm`, { force: true });
 
-    await expectEveryWriteRefused();
-    expect((await rawRequest(t, '/readyz')).status).toBe(503);
-    expect(String(movedLogs()[0]?.problem)).toMatch(/deleted|replaced/);
+    await expectEveryWriteRefused(app, shop, client);
+    expect((await rawRequest(app, '/readyz')).status).toBe(503);
+    expect(String(movedLogs(app)[0]?.problem)).toMatch(/deleted|replaced/);
 
     // A restart opens the file now at the path.
-    const restarted = createTestApp({ DATABASE_PATH: path });
-    opened.push(restarted);
+    const restarted = makeApp({ DATABASE_PATH: path });
     expect(restarted.deps.db.select().from(customerOrder).all()).toHaveLength(0);
     expect((await rawRequest(restarted, '/readyz')).status).toBe(200);
   });
 
-  it('moved away and back: refused while away, accepted again by itself once back', async () => {
+  it('moved away and back: refused while away, accepted again by itself once back', async ({
+    app,
+    path,
+    shop,
+    client,
+  }) => {
     renameSync(path, `${path}.away`);
-    const refused = await errorOf(client.checkout.placeOrder.mutate(order()));
+    const refused = await errorOf(client.checkout.placeOrder.mutate(order(shop)));
     expect(refused.data).toMatchObject({ httpStatus: 503, reason: 'TEMPORARILY_UNAVAILABLE' });
-    expect((await rawRequest(t, '/readyz')).status).toBe(503);
+    expect((await rawRequest(app, '/readyz')).status).toBe(503);
 
     renameSync(`${path}.away`, path);
-    expect((await rawRequest(t, '/readyz')).status).toBe(200);
-    const placed = await client.checkout.placeOrder.mutate(order());
+    expect((await rawRequest(app, '/readyz')).status).toBe(200);
+    const placed = await client.checkout.placeOrder.mutate(order(shop));
     expect(placed.order.items).toHaveLength(1);
-    expect(t.logs.some((line) => line.msg?.toString().startsWith('the database file is back'))).toBe(true);
+    expect(app.logs.some((line) => line.msg?.toString().startsWith('the database file is back'))).toBe(true);
 
     // What was acknowledged is in the file at the path.
-    t.close();
-    opened.splice(opened.indexOf(t), 1);
+    app.close();
     const check = new Database(path, { readonly: true });
     expect(check.prepare('SELECT count(*) AS n FROM customer_order').pluck().get()).toBe(1);
     check.close();

@@ -1,12 +1,13 @@
 import { closeSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { afterAll, describe, expect } from 'vitest';
+import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
-import { ADDRESS, customer, idempotencyKey, type Shop, setupShop } from '../helpers/shop.js';
+import { ADDRESS, customer, idempotencyKey } from '../helpers/shop.js';
 import { mountTmpfs } from '../helpers/small-fs.js';
+import { test } from '../helpers/test.js';
 
 /**
  * On a real 2 MiB filesystem that fills up, every write storage refuses answers 503
@@ -17,40 +18,30 @@ const SECRET = 'whsec_full_disk';
 const READINESS_CACHE_MS = 1000;
 const mounted = mountTmpfs(2 * 1024 * 1024);
 const skip = 'skip' in mounted ? mounted.skip : null;
-let dir: string;
-let t: TestApp;
-let shop: Shop;
-let filler: string;
-
-beforeEach(async () => {
-  if (!('dir' in mounted)) return;
-  dir = mounted.dir;
-  t = createTestApp({
-    DATABASE_PATH: join(dir, 'shop.db'),
-    STORAGE_MIN_FREE_BYTES: String(64 * 1024),
-    READINESS_CACHE_MS: String(READINESS_CACHE_MS),
-    PAYMENT_PROVIDER: 'stripe',
-    STRIPE_SECRET_KEY: 'sk_test_full_disk',
-    STRIPE_WEBHOOK_SECRET: SECRET,
-    STRIPE_API_URL: 'http://127.0.0.1:9', // never called: the orders here are refused before payment
-  });
-  shop = await setupShop(t);
-  filler = join(dir, 'filler');
-});
-afterEach(() => {
-  if (!('dir' in mounted)) return;
-  t.close();
-  for (const name of ['filler', 'shop.db', 'shop.db-wal', 'shop.db-shm'])
-    rmSync(join(dir, name), { force: true });
-});
 afterAll(() => {
   if ('dir' in mounted) mounted.unmount();
 });
 
+/**
+ * `dir`: the small filesystem, emptied after the test (the database, its -wal and -shm, and the
+ * filler file that takes the free space).
+ */
+const it = test
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  .extend('dir', async ({}, { onCleanup }) => {
+    if (!('dir' in mounted)) throw new Error(`no small filesystem: ${mounted.skip}`);
+    const { dir } = mounted;
+    onCleanup(() => {
+      for (const name of ['filler', 'shop.db', 'shop.db-wal', 'shop.db-shm'])
+        rmSync(join(dir, name), { force: true });
+    });
+    return dir;
+  });
+
 /** Takes every free byte of the filesystem, after emptying the WAL so the next commit must grow it. */
-function fillDisk() {
-  t.deps.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  const fd = openSync(filler, 'w');
+function fillDisk(app: TestApp, dir: string) {
+  app.deps.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const fd = openSync(join(dir, 'filler'), 'w');
   const chunk = Buffer.alloc(64 * 1024, 1);
   try {
     for (;;) writeSync(fd, chunk);
@@ -63,12 +54,12 @@ function fillDisk() {
   expect(stats.bavail * stats.bsize).toBeLessThan(64 * 1024);
 }
 
-async function readyStatus() {
-  t.clock.advance(READINESS_CACHE_MS);
-  return (await rawRequest(t, '/readyz')).status;
+async function readyStatus(app: TestApp) {
+  app.clock.advance(READINESS_CACHE_MS);
+  return (await rawRequest(app, '/readyz')).status;
 }
 
-function stripeEvent() {
+function stripeEvent(app: TestApp) {
   const payload = JSON.stringify({
     id: `evt_full_${Date.now()}`,
     object: 'event',
@@ -78,9 +69,9 @@ function stripeEvent() {
   const signature = new Stripe('sk_test_signer').webhooks.generateTestHeaderString({
     payload,
     secret: SECRET,
-    timestamp: Math.floor(t.clock.now() / 1000),
+    timestamp: Math.floor(app.clock.now() / 1000),
   });
-  return rawRequest(t, '/webhooks/stripe', {
+  return rawRequest(app, '/webhooks/stripe', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'stripe-signature': signature },
     body: payload,
@@ -88,14 +79,28 @@ function stripeEvent() {
 }
 
 describe.skipIf(skip)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  it('refuses every kind of write with 503 TEMPORARILY_UNAVAILABLE, and /readyz is 503 until space comes back', async () => {
-    const { client } = await customer(t);
-    await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
-    expect(await readyStatus()).toBe(200);
+  it.override('env', async ({ dir }) => ({
+    DATABASE_PATH: join(dir, 'shop.db'),
+    STORAGE_MIN_FREE_BYTES: String(64 * 1024),
+    READINESS_CACHE_MS: String(READINESS_CACHE_MS),
+    PAYMENT_PROVIDER: 'stripe',
+    STRIPE_SECRET_KEY: 'sk_test_full_disk',
+    STRIPE_WEBHOOK_SECRET: SECRET,
+    STRIPE_API_URL: 'http://127.0.0.1:9', // never called: the orders here are refused before payment
+  }));
 
-    fillDisk();
-    expect(await readyStatus()).toBe(503);
-    const guest = createTestClient(t);
+  it('refuses every kind of write with 503 TEMPORARILY_UNAVAILABLE, and /readyz is 503 until space comes back', async ({
+    app,
+    dir,
+    shop,
+  }) => {
+    const { client } = await customer(app);
+    await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
+    expect(await readyStatus(app)).toBe(200);
+
+    fillDisk(app, dir);
+    expect(await readyStatus(app)).toBe(503);
+    const guest = createTestClient(app);
     const refusals = {
       // one procedure of each router and write path: group commit, transactions, single statements
       placeOrder: () =>
@@ -140,52 +145,49 @@ describe.skipIf(skip)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`, () => {
       });
       expect(JSON.stringify(refused)).not.toMatch(/SQLITE|disk|full/i);
     }
-    const webhook = await stripeEvent();
+    const webhook = await stripeEvent(app);
     expect(webhook.status).toBe(503);
     expect(await webhook.json()).toMatchObject({
       error: { data: { httpStatus: 503, reason: 'TEMPORARILY_UNAVAILABLE' } },
     });
 
     // Each refusal is logged at error level with its request id.
-    const logged = t.logs.filter(
+    const logged = app.logs.filter(
       (line) =>
         (line.msg === 'procedure failed' || line.msg === 'request failed') && Number(line.level) >= 40,
     );
     expect(logged.length).toBeGreaterThanOrEqual(Object.keys(refusals).length + 1);
     expect(logged.every((line) => typeof line.requestId === 'string')).toBe(true);
-    expect(t.logs.some((line) => line.msg === 'not ready: writes cannot succeed')).toBe(true);
+    expect(app.logs.some((line) => line.msg === 'not ready: writes cannot succeed')).toBe(true);
 
     // Space comes back: readiness recovers by itself and the same writes succeed.
-    rmSync(filler);
-    expect(await readyStatus()).toBe(200);
+    rmSync(join(dir, 'filler'));
+    expect(await readyStatus(app)).toBe(200);
     await client.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 });
     expect((await client.cart.get.query()).items).toHaveLength(2);
     await shop.admin.admin.tax.set.mutate({ country: 'CA', rateBps: 500 });
-    expect((await stripeEvent()).status).toBe(200);
+    expect((await stripeEvent(app)).status).toBe(200);
   });
 });
 
 /** The fallback where no filesystem can be mounted, run everywhere: SQLite's own page limit. */
 describe('a database at its page limit (PRAGMA max_page_count)', () => {
-  it('refuses a write that needs new pages with 503 TEMPORARILY_UNAVAILABLE and saves nothing', async () => {
-    const limited = createTestApp();
-    try {
-      const limitedShop = await setupShop(limited);
-      const pages = Number(limited.deps.sqlite.pragma('page_count', { simple: true }));
-      limited.deps.sqlite.pragma(`max_page_count = ${pages}`);
-      const refused = await errorOf(
-        limitedShop.admin.admin.products.create.mutate({
-          slug: 'too-big',
-          name: 'Too Big',
-          description: 'x'.repeat(20_000), // overflow pages: more than the free list holds
-          variants: [{ sku: 'BIG-1', name: 'One', price: 100, stock: 1 }],
-        }),
-      );
-      expect(refused.data).toMatchObject({ httpStatus: 503, reason: 'TEMPORARILY_UNAVAILABLE' });
-      const found = await errorOf(limitedShop.admin.catalog.product.query({ slug: 'too-big' }));
-      expect(found.data.httpStatus).toBe(404);
-    } finally {
-      limited.close();
-    }
+  it('refuses a write that needs new pages with 503 TEMPORARILY_UNAVAILABLE and saves nothing', async ({
+    app,
+    shop,
+  }) => {
+    const pages = Number(app.deps.sqlite.pragma('page_count', { simple: true }));
+    app.deps.sqlite.pragma(`max_page_count = ${pages}`);
+    const refused = await errorOf(
+      shop.admin.admin.products.create.mutate({
+        slug: 'too-big',
+        name: 'Too Big',
+        description: 'x'.repeat(20_000), // overflow pages: more than the free list holds
+        variants: [{ sku: 'BIG-1', name: 'One', price: 100, stock: 1 }],
+      }),
+    );
+    expect(refused.data).toMatchObject({ httpStatus: 503, reason: 'TEMPORARILY_UNAVAILABLE' });
+    const found = await errorOf(shop.admin.catalog.product.query({ slug: 'too-big' }));
+    expect(found.data.httpStatus).toBe(404);
   });
 });

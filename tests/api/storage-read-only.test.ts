@@ -1,10 +1,11 @@
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
-import { ADDRESS, customer, idempotencyKey, type Shop, setupShop } from '../helpers/shop.js';
-import { makeWritable, mountTmpfs, readOnlyView, type SmallFs } from '../helpers/small-fs.js';
+import { ADDRESS, customer, idempotencyKey, setupShop } from '../helpers/shop.js';
+import { makeWritable, mountTmpfs, readOnlyView } from '../helpers/small-fs.js';
+import { test } from '../helpers/test.js';
 
 /**
  * A server started on a database it can only read (a read-only filesystem here; a file without
@@ -15,36 +16,55 @@ import { makeWritable, mountTmpfs, readOnlyView, type SmallFs } from '../helpers
 const mounted = mountTmpfs(4 * 1024 * 1024);
 const skip = 'skip' in mounted ? mounted.skip : null;
 const SETTINGS = { READINESS_CACHE_MS: '0', STORAGE_MIN_FREE_BYTES: String(64 * 1024) };
-let dir: string;
-let writer: TestApp; // another process that has the file open read-write (keeps its -wal and -shm)
-let view: SmallFs;
-let t: TestApp;
-let shop: Shop;
-
-beforeEach(async () => {
-  if (!('dir' in mounted)) return;
-  dir = mounted.dir;
-  writer = createTestApp({ DATABASE_PATH: join(dir, 'shop.db') });
-  shop = await setupShop(writer);
-  view = readOnlyView(dir);
-  t = createTestApp({ DATABASE_PATH: join(view.dir, 'shop.db'), ...SETTINGS });
-});
-afterEach(() => {
-  if (!('dir' in mounted)) return;
-  t.close();
-  writer.close();
-  view.unmount();
-});
 afterAll(() => {
   if ('dir' in mounted) mounted.unmount();
 });
 
+/**
+ * `writer`: an app on the database file in the small filesystem (another process that has the file
+ * open read-write, keeping its -wal and -shm); `shop`: set up through the writer. `view`: a read-only
+ * view of that filesystem, where `app` opens the same file. `restart()`: a new app on the view, as a
+ * restarted server; each is closed before the view is unmounted.
+ */
+const it = test
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  .extend('writer', async ({}, { onCleanup }) => {
+    if (!('dir' in mounted)) throw new Error(`no small filesystem: ${mounted.skip}`);
+    const writer = createTestApp({ DATABASE_PATH: join(mounted.dir, 'shop.db') });
+    onCleanup(() => writer.close());
+    return writer;
+  })
+  .override('shop', async ({ writer }) => setupShop(writer))
+  .extend('view', async ({ writer }, { onCleanup }) => {
+    const view = readOnlyView(dirname(writer.deps.config.DATABASE_PATH));
+    onCleanup(() => view.unmount());
+    return view;
+  })
+  .override('env', async ({ view }) => ({ DATABASE_PATH: join(view.dir, 'shop.db'), ...SETTINGS }))
+  .extend('restart', async ({ view }, { onCleanup }) => {
+    const started: TestApp[] = [];
+    onCleanup(() => {
+      for (const app of started) app.close();
+    });
+    return () => {
+      const app = createTestApp({ DATABASE_PATH: join(view.dir, 'shop.db'), ...SETTINGS });
+      started.push(app);
+      return app;
+    };
+  });
+
 describe.skipIf(skip)(`a read-only database${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  it('answers reads, refuses every write with 503, and /readyz is 503 with the reason logged', async () => {
+  it('answers reads, refuses every write with 503, and /readyz is 503 with the reason logged', async ({
+    app,
+    writer,
+    shop,
+    view,
+    restart,
+  }) => {
     const { client: writerClient } = await customer(writer);
     await writerClient.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
-    const client = createTestClient(t, { jar: writerClient.jar });
-    const admin = createTestClient(t, { jar: shop.admin.jar });
+    const client = createTestClient(app, { jar: writerClient.jar });
+    const admin = createTestClient(app, { jar: shop.admin.jar });
 
     expect((await client.cart.get.query()).items).toHaveLength(1);
     expect((await client.auth.me.query())?.email).toBeTruthy();
@@ -56,7 +76,7 @@ describe.skipIf(skip)(`a read-only database${skip ? ` (skipped: ${skip})` : ''}`
           shippingOptionId: shop.standard.id,
         }),
       addItem: () => client.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 }),
-      signUp: () => createTestClient(t).auth.signUp.mutate(newAccount()),
+      signUp: () => createTestClient(app).auth.signUp.mutate(newAccount()),
       setTax: () => admin.admin.tax.set.mutate({ country: 'CA', rateBps: 500 }),
     };
     for (const [name, call] of Object.entries(calls)) {
@@ -67,17 +87,17 @@ describe.skipIf(skip)(`a read-only database${skip ? ` (skipped: ${skip})` : ''}`
         reason: 'TEMPORARILY_UNAVAILABLE',
       });
     }
-    expect((await rawRequest(t, '/readyz')).status).toBe(503);
-    const notReady = t.logs.find((line) => line.msg === 'not ready: writes cannot succeed');
+    expect((await rawRequest(app, '/readyz')).status).toBe(503);
+    const notReady = app.logs.find((line) => line.msg === 'not ready: writes cannot succeed');
     expect(String(notReady?.problem)).toContain('SQLITE_READONLY');
 
     // Write access comes back: this connection stays read-only; a restarted server writes.
     makeWritable(view);
-    expect((await rawRequest(t, '/readyz')).status).toBe(503);
-    t.close();
-    t = createTestApp({ DATABASE_PATH: join(view.dir, 'shop.db'), ...SETTINGS });
-    expect((await rawRequest(t, '/readyz')).status).toBe(200);
-    const restarted = createTestClient(t, { jar: writerClient.jar });
+    expect((await rawRequest(app, '/readyz')).status).toBe(503);
+    app.close();
+    const again = restart();
+    expect((await rawRequest(again, '/readyz')).status).toBe(200);
+    const restarted = createTestClient(again, { jar: writerClient.jar });
     await restarted.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 });
     expect((await restarted.cart.get.query()).items).toHaveLength(2);
   });

@@ -1,23 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { outboxMessage, webhook } from '../../db/schema/index.js';
 import { dispatchDue } from '../../server/services/outbox.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { errorOf } from '../helpers/errors.js';
 import { startWebhookReceiver } from '../helpers/receivers.js';
-import { customer, placeOrder, type Shop, setupShop } from '../helpers/shop.js';
-
-let t: TestApp;
-let shop: Shop;
-afterEach(() => t.close());
-
-async function shopWith(env: Record<string, string> = {}) {
-  t = createTestApp(env);
-  shop = await setupShop(t);
-}
+import { customer, placeOrder, setupShop } from '../helpers/shop.js';
+import { it } from '../helpers/test.js';
 
 describe('webhook targets at creation', () => {
-  it.each([
+  it.for([
     ['http://127.0.0.1:3000/hook', 'loopback'],
     ['http://2130706433/', 'loopback'],
     ['http://0177.0.0.1/', 'loopback'],
@@ -34,21 +26,22 @@ describe('webhook targets at creation', () => {
     ['http://[fe80::1]/', 'link-local'],
     ['http://0.0.0.0/', 'unspecified'],
     ['http://[::]/', 'unspecified'],
-  ])('refuses %s (%s) with BAD_REQUEST WEBHOOK_TARGET_FORBIDDEN and stores nothing', async (url, why) => {
-    await shopWith();
-    const error = await errorOf(shop.admin.admin.webhooks.create.mutate({ url, events: ['order.paid'] }));
-    expect(error.data).toMatchObject({
-      code: 'BAD_REQUEST',
-      httpStatus: 400,
-      reason: 'WEBHOOK_TARGET_FORBIDDEN',
-    });
-    const fieldErrors = error.data.fieldErrors as Record<string, string[]>;
-    expect(fieldErrors.url?.[0]).toContain(why);
-    expect(await shop.admin.admin.webhooks.list.query()).toEqual([]);
-  });
+  ] as const)(
+    'refuses %s (%s) with BAD_REQUEST WEBHOOK_TARGET_FORBIDDEN and stores nothing',
+    async ([url, why], { shop }) => {
+      const error = await errorOf(shop.admin.admin.webhooks.create.mutate({ url, events: ['order.paid'] }));
+      expect(error.data).toMatchObject({
+        code: 'BAD_REQUEST',
+        httpStatus: 400,
+        reason: 'WEBHOOK_TARGET_FORBIDDEN',
+      });
+      const fieldErrors = error.data.fieldErrors as Record<string, string[]>;
+      expect(fieldErrors.url?.[0]).toContain(why);
+      expect(await shop.admin.admin.webhooks.list.query()).toEqual([]);
+    },
+  );
 
-  it('accepts a public host name', async () => {
-    await shopWith();
+  it('accepts a public host name', async ({ shop }) => {
     const hook = await shop.admin.admin.webhooks.create.mutate({
       url: 'https://hooks.example.com/backroom',
       events: ['order.paid'],
@@ -56,8 +49,10 @@ describe('webhook targets at creation', () => {
     expect(hook.url).toBe('https://hooks.example.com/backroom');
   });
 
-  it('accepts private targets only with WEBHOOK_ALLOW_PRIVATE_TARGETS=true, and never another scheme', async () => {
-    await shopWith({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+  it('accepts private targets only with WEBHOOK_ALLOW_PRIVATE_TARGETS=true, and never another scheme', async ({
+    makeApp,
+  }) => {
+    const shop = await setupShop(makeApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }));
     const hook = await shop.admin.admin.webhooks.create.mutate({
       url: 'http://localhost:3000/hook',
       events: ['order.paid'],
@@ -72,64 +67,66 @@ describe('webhook targets at creation', () => {
 
 describe('webhook targets at delivery', () => {
   /** Rows as stored while the setting was on, or before this rule existed. */
-  function storeHooks(urls: string[]) {
+  function storeHooks(app: TestApp, urls: string[]) {
     return urls.map((url, i) => {
       const id = `hook-${i}`;
-      t.deps.db
+      app.deps.db
         .insert(webhook)
         .values({
           id,
           url,
           events: JSON.stringify(['order.created']),
           secret: 'whsec_test',
-          createdAt: t.clock.now(),
+          createdAt: app.clock.now(),
         })
         .run();
       return id;
     });
   }
-  const dispatch = (allowPrivateTargets: boolean) =>
+  const dispatch = (app: TestApp, allowPrivateTargets: boolean) =>
     dispatchDue({
-      db: t.deps.db,
-      clock: t.clock,
-      logger: t.deps.logger,
-      mailer: t.deps.mailer,
-      payments: t.deps.payments,
+      db: app.deps.db,
+      clock: app.clock,
+      logger: app.deps.logger,
+      mailer: app.deps.mailer,
+      payments: app.deps.payments,
       storeName: 'Test',
       retryBaseMs: 1000,
       allowPrivateTargets,
     });
-  const deliveryOf = (webhookId: string) =>
-    t.deps.db.select().from(outboxMessage).where(eq(outboxMessage.webhookId, webhookId)).get();
+  const deliveryOf = (app: TestApp, webhookId: string) =>
+    app.deps.db.select().from(outboxMessage).where(eq(outboxMessage.webhookId, webhookId)).get();
 
-  it('refuses a name that resolves to loopback and every spelling of a loopback address, records why, and never retries', async () => {
+  it('refuses a name that resolves to loopback and every spelling of a loopback address, records why, and never retries', async ({
+    app,
+    shop,
+  }) => {
     const receiver = await startWebhookReceiver();
     try {
-      await shopWith();
       const port = new URL(receiver.url).port;
-      const ids = storeHooks([
+      const ids = storeHooks(app, [
         `http://localhost:${port}/hooks`, // refused after resolving, not by its name
         `http://2130706433:${port}/hooks`,
         `http://0x7f.0.0.1:${port}/hooks`,
         `http://0177.0.0.1:${port}/hooks`,
         `http://[::ffff:127.0.0.1]:${port}/hooks`,
       ]);
-      const { client } = await customer(t);
+      const { client } = await customer(app);
       await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
 
-      expect(await dispatch(false)).toMatchObject({ failed: ids.length });
-      t.clock.advance(24 * 60 * 60 * 1000);
-      await dispatch(false);
+      expect(await dispatch(app, false)).toMatchObject({ failed: ids.length });
+      app.clock.advance(24 * 60 * 60 * 1000);
+      await dispatch(app, false);
       expect(receiver.received).toHaveLength(0);
       for (const id of ids) {
-        const row = deliveryOf(id);
+        const row = deliveryOf(app, id);
         expect(row).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: null });
         expect(row?.lastError).toMatch(/^Refused: .*loopback address/);
       }
-      expect(deliveryOf(ids[0] ?? '')?.lastError).toMatch(
+      expect(deliveryOf(app, ids[0] ?? '')?.lastError).toMatch(
         /^Refused: localhost resolves to 127\.0\.0\.1, a loopback/,
       );
-      const logged = t.logs.filter((line) => line.msg === 'outbox delivery failed');
+      const logged = app.logs.filter((line) => line.msg === 'outbox delivery failed');
       expect(logged).toHaveLength(ids.length);
       expect(logged.every((line) => line.giveUp === true)).toBe(true);
     } finally {
@@ -137,17 +134,19 @@ describe('webhook targets at delivery', () => {
     }
   });
 
-  it('delivers to the same local receiver when WEBHOOK_ALLOW_PRIVATE_TARGETS is on', async () => {
+  it('delivers to the same local receiver when WEBHOOK_ALLOW_PRIVATE_TARGETS is on', async ({ makeApp }) => {
     const receiver = await startWebhookReceiver();
     try {
-      await shopWith({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+      const app = makeApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+      const shop = await setupShop(app);
       const port = new URL(receiver.url).port;
-      const ids = storeHooks([`http://localhost:${port}/hooks`, `http://2130706433:${port}/hooks`]);
-      const { client } = await customer(t);
+      const ids = storeHooks(app, [`http://localhost:${port}/hooks`, `http://2130706433:${port}/hooks`]);
+      const { client } = await customer(app);
       await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
-      expect(await dispatch(true)).toMatchObject({ failed: 0 });
+      expect(await dispatch(app, true)).toMatchObject({ failed: 0 });
       expect(receiver.received).toHaveLength(2);
-      for (const id of ids) expect(deliveryOf(id)).toMatchObject({ status: 'done', lastStatusCode: 200 });
+      for (const id of ids)
+        expect(deliveryOf(app, id)).toMatchObject({ status: 'done', lastStatusCode: 200 });
     } finally {
       await receiver.close();
     }
