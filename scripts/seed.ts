@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from '../server/config.js';
-import { generateCatalog } from '../server/services/catalog-generator.js';
-import { catalogIsEmpty, seedDemoStore } from '../server/services/demo-store.js';
+import { generateCatalog } from '../server/services/catalog/catalog-generator.js';
+import { catalogIsEmpty, seedDemoStore } from '../server/services/catalog/demo-store.js';
 
 const { values } = parseArgs({ options: { products: { type: 'string' } } });
 const config = loadConfig();

@@ -18,7 +18,7 @@ import { createTrpcFastPath } from './http/trpc-fast-path.js';
 import { urlGuard } from './http/url-guard.js';
 import type { PaymentEvent } from './integrations/payments/index.js';
 import { appRouter } from './routers/_app.js';
-import { applyPaymentEvent } from './services/payment-events.js';
+import { applyPaymentEvent } from './services/orders/payment-events.js';
 import { readinessRoute } from './storage-health.js';
 
 /** tRPC's onError: unexpected failures are logged with the request id; their answers stay generic. */

@@ -1,6 +1,6 @@
 import type { Deps } from './deps.js';
-import { ensureAdmin } from './services/auth.js';
-import { catalogIsEmpty, seedDemoStore } from './services/demo-store.js';
+import { ensureAdmin } from './services/accounts/auth.js';
+import { catalogIsEmpty, seedDemoStore } from './services/catalog/demo-store.js';
 
 /** Start-up work on the database: the configured admin exists; an empty shop gets the demo store. */
 export async function bootstrap(

@@ -1,7 +1,7 @@
 import { storageGuardOf } from '../../db/storage-guard.js';
 import type { Deps } from '../deps.js';
-import { expireUnpaidOrders } from '../services/orders.js';
-import { dispatchDue } from '../services/outbox.js';
+import { dispatchDue } from '../services/integrations/outbox.js';
+import { expireUnpaidOrders } from '../services/orders/orders.js';
 import { cleanUpExpired } from './session-cleanup.js';
 
 export interface Jobs {

@@ -2,7 +2,7 @@ import { and, isNotNull, lt } from 'drizzle-orm';
 import { cart, rateLimit } from '../../db/schema/index.js';
 import { deleteExpiredSessions } from '../auth/sessions.js';
 import type { Deps } from '../deps.js';
-import { GUEST_CART_LIFETIME_MS } from '../services/cart.js';
+import { GUEST_CART_LIFETIME_MS } from '../services/cart/cart.js';
 
 /** Deletes expired sessions, spent rate-limit windows and guest carts past their cookie's life. */
 export function cleanUpExpired({ db, clock }: Pick<Deps, 'db' | 'clock'>) {

@@ -12,10 +12,10 @@ import {
   variantUpdateInput,
 } from '../../shared/schemas/index.js';
 import { AppError } from '../errors.js';
-import { findProduct, listProductsForAdmin } from '../services/catalog.js';
-import * as admin from '../services/catalog-admin.js';
-import * as inventory from '../services/inventory.js';
-import { inReadTurn } from '../services/read-turns.js';
+import { findProduct, listProductsForAdmin } from '../services/catalog/catalog.js';
+import * as admin from '../services/catalog/catalog-admin.js';
+import * as inventory from '../services/catalog/inventory.js';
+import { inReadTurn } from '../services/catalog/read-turns.js';
 import { adminProcedure, router } from '../trpc.js';
 
 export const adminCategoriesRouter = router({

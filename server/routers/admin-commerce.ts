@@ -13,13 +13,13 @@ import {
   webhookCreateInput,
   webhookDeliveriesInput,
 } from '../../shared/schemas/index.js';
-import * as discounts from '../services/discounts.js';
-import { listOrderSummaries, loadOrder } from '../services/order-view.js';
-import * as orders from '../services/orders.js';
-import { salesReport } from '../services/reports.js';
-import * as shipping from '../services/shipping.js';
-import * as users from '../services/users.js';
-import * as webhooks from '../services/webhooks.js';
+import * as users from '../services/accounts/users.js';
+import * as discounts from '../services/cart/discounts.js';
+import * as shipping from '../services/cart/shipping.js';
+import * as webhooks from '../services/integrations/webhooks.js';
+import { listOrderSummaries, loadOrder } from '../services/orders/order-view.js';
+import * as orders from '../services/orders/orders.js';
+import { salesReport } from '../services/orders/reports.js';
 import { adminProcedure, router } from '../trpc.js';
 
 export const adminDiscountsRouter = router({

@@ -9,9 +9,9 @@ import {
 import { consumeAttempt } from '../auth/rate-limit.js';
 import { storefrontUrl } from '../config.js';
 import type { Context } from '../context.js';
-import * as tokens from '../services/account-tokens.js';
-import * as auth from '../services/auth.js';
-import { mergeGuestCart } from '../services/cart-writes.js';
+import * as tokens from '../services/accounts/account-tokens.js';
+import * as auth from '../services/accounts/auth.js';
+import { mergeGuestCart } from '../services/cart/cart-writes.js';
 import { customerProcedure, publicProcedure, router } from '../trpc.js';
 
 /**

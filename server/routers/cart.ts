@@ -5,8 +5,8 @@ import {
   cartSetQuantityInput,
 } from '../../shared/schemas/index.js';
 import type { Context } from '../context.js';
-import * as carts from '../services/cart.js';
-import { type CartChange, writeCart } from '../services/cart-writes.js';
+import * as carts from '../services/cart/cart.js';
+import { type CartChange, writeCart } from '../services/cart/cart-writes.js';
 import { publicProcedure, router } from '../trpc.js';
 
 /** The caller's cart owner: the signed-in user, else the guest cookie's token, else nobody yet. */

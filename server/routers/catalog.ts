@@ -1,7 +1,7 @@
 import { productBySlugInput, productListInput } from '../../shared/schemas/index.js';
 import { AppError } from '../errors.js';
-import { findProduct, listCategories, listProducts } from '../services/catalog.js';
-import { inReadTurn } from '../services/read-turns.js';
+import { findProduct, listCategories, listProducts } from '../services/catalog/catalog.js';
+import { inReadTurn } from '../services/catalog/read-turns.js';
 import { publicProcedure, router } from '../trpc.js';
 
 export const catalogRouter = router({

@@ -1,6 +1,6 @@
 import { placeOrderInput, quoteInput, shippingOptionsInput } from '../../shared/schemas/index.js';
-import * as checkout from '../services/checkout.js';
-import { placeOrder } from '../services/place-order.js';
+import * as checkout from '../services/orders/checkout.js';
+import { placeOrder } from '../services/orders/place-order.js';
 import { customerProcedure, router } from '../trpc.js';
 
 export const checkoutRouter = router({

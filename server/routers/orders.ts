@@ -1,7 +1,7 @@
 import { idInput, pageInput } from '../../shared/schemas/index.js';
 import { CUSTOMER_CANCELLABLE } from '../domain/order-status.js';
-import { listOrderSummaries, loadOrder } from '../services/order-view.js';
-import { cancelOrder } from '../services/orders.js';
+import { listOrderSummaries, loadOrder } from '../services/orders/order-view.js';
+import { cancelOrder } from '../services/orders/orders.js';
 import { customerProcedure, router } from '../trpc.js';
 
 /** The signed-in customer's own orders; anyone else's answer NOT_FOUND, like a missing id. */

@@ -1,5 +1,5 @@
 import { reviewCreateInput, reviewListInput } from '../../shared/schemas/index.js';
-import { createReview, listReviews } from '../services/reviews.js';
+import { createReview, listReviews } from '../services/catalog/reviews.js';
 import { customerProcedure, publicProcedure, router } from '../trpc.js';
 
 export const reviewsRouter = router({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { listProducts } from '../../server/services/catalog.js';
+import { listProducts } from '../../server/services/catalog/catalog.js';
 import { createProduct } from '../helpers/catalog.js';
 import { errorOf } from '../helpers/errors.js';
 import { test } from '../helpers/test.js';

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { outboxMessage } from '../../db/schema/index.js';
-import { dispatchDue } from '../../server/services/outbox.js';
+import { dispatchDue } from '../../server/services/integrations/outbox.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';

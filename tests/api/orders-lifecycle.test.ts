@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { customerOrder, discount, inventoryMovement } from '../../db/schema/index.js';
-import { expireUnpaidOrders } from '../../server/services/orders.js';
+import { expireUnpaidOrders } from '../../server/services/orders/orders.js';
 import type { ORDER_STATUSES } from '../../shared/index.js';
 import { errorOf } from '../helpers/errors.js';
 import { customer, placeOrder, type Shop, stockOf } from '../helpers/shop.js';

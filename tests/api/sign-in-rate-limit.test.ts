@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { SIGN_IN_LIMIT_PER_IP, SIGN_IN_WINDOW_MS } from '../../server/services/auth.js';
+import { SIGN_IN_LIMIT_PER_IP, SIGN_IN_WINDOW_MS } from '../../server/services/accounts/auth.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';

@@ -2,7 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { user } from '../../db/schema/index.js';
 import { loadConfig } from '../../server/config.js';
-import { SIGN_UP_WINDOW_MS } from '../../server/services/auth.js';
+import { SIGN_UP_WINDOW_MS } from '../../server/services/accounts/auth.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';

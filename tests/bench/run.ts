@@ -18,7 +18,7 @@ import autocannon from 'autocannon';
 import { openDatabase } from '../../db/client.js';
 import { createSession } from '../../server/auth/sessions.js';
 import { newId } from '../../server/ids.js';
-import { generateCatalog } from '../../server/services/catalog-generator.js';
+import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';
 import { buildServer, ROOT, startArguments } from '../helpers/start-command.js';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);

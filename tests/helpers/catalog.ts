@@ -1,4 +1,4 @@
-import { ensureAdmin } from '../../server/services/auth.js';
+import { ensureAdmin } from '../../server/services/accounts/auth.js';
 import type { RouterInputs } from '../../shared/index.js';
 import type { TestApp } from './app.js';
 import { createTestClient, type TestClient } from './client.js';

@@ -13,8 +13,8 @@ import { openPostgres } from '../../db/postgres/client.js';
 import { TABLES } from '../../db/postgres/copy-tables.js';
 import * as pgSchema from '../../db/postgres/schema/index.js';
 import * as liteSchema from '../../db/schema/index.js';
-import { generateCatalog } from '../../server/services/catalog-generator.js';
-import { seedDemoStore } from '../../server/services/demo-store.js';
+import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';
+import { seedDemoStore } from '../../server/services/catalog/demo-store.js';
 import { createTestApp } from '../helpers/app.js';
 import { createTestClient } from '../helpers/client.js';
 import {

@@ -5,17 +5,17 @@ import type { Statement } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase, type Sqlite } from '../../db/client.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
-import { writeCart } from '../../server/services/cart-writes.js';
+import { writeCart } from '../../server/services/cart/cart-writes.js';
 import {
   findProduct,
   listCategories,
   listProducts,
   listProductsForAdmin,
-} from '../../server/services/catalog.js';
-import { generateCatalog } from '../../server/services/catalog-generator.js';
-import { SEARCH_CANDIDATES } from '../../server/services/catalog-queries.js';
-import { ledger, lowStock } from '../../server/services/inventory.js';
-import { placeOrder } from '../../server/services/place-order.js';
+} from '../../server/services/catalog/catalog.js';
+import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';
+import { SEARCH_CANDIDATES } from '../../server/services/catalog/catalog-queries.js';
+import { ledger, lowStock } from '../../server/services/catalog/inventory.js';
+import { placeOrder } from '../../server/services/orders/place-order.js';
 import { createTestApp } from '../helpers/app.js';
 import { ADDRESS } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/server-process.js';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expireUnpaidOrders } from '../../server/services/orders.js';
+import { expireUnpaidOrders } from '../../server/services/orders/orders.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { rawRequest, type TestClient } from '../helpers/client.js';
 import { ADDRESS, customer, type Shop, setupShop } from '../helpers/shop.js';

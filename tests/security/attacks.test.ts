@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { ensureAdmin } from '../../server/services/auth.js';
+import { ensureAdmin } from '../../server/services/accounts/auth.js';
 import type { TestApp } from '../helpers/app.js';
 import { CookieJar, newAccount } from '../helpers/client.js';
 import { ADMIN } from '../helpers/fixtures.js';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { outboxMessage, webhook } from '../../db/schema/index.js';
-import { dispatchDue } from '../../server/services/outbox.js';
+import { dispatchDue } from '../../server/services/integrations/outbox.js';
 import type { TestApp } from '../helpers/app.js';
 import { errorOf } from '../helpers/errors.js';
 import { startWebhookReceiver } from '../helpers/receivers.js';

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.js';
 import { createSession, validateSessionToken } from '../../server/auth/sessions.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
-import { cartView, findCart } from '../../server/services/cart.js';
-import { writeCart } from '../../server/services/cart-writes.js';
-import { findProduct, listProducts } from '../../server/services/catalog.js';
-import { seedDemoStore } from '../../server/services/demo-store.js';
-import { placeOrder } from '../../server/services/place-order.js';
+import { cartView, findCart } from '../../server/services/cart/cart.js';
+import { writeCart } from '../../server/services/cart/cart-writes.js';
+import { findProduct, listProducts } from '../../server/services/catalog/catalog.js';
+import { seedDemoStore } from '../../server/services/catalog/demo-store.js';
+import { placeOrder } from '../../server/services/orders/place-order.js';
 import { ADDRESS } from '../helpers/fixtures.js';
 
 describe('hot queries', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors.js';
-import { inReadTurn, MAX_WAITING } from '../../server/services/read-turns.js';
+import { inReadTurn, MAX_WAITING } from '../../server/services/catalog/read-turns.js';
 
 /** Counts turns of the event loop: a setImmediate that schedules itself until stopped. */
 function turnCounter() {

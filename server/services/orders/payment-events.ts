@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { customerOrder, payment, paymentEvent } from '../../db/schema/index.js';
-import type { PaymentEvent } from '../integrations/payments/index.js';
+import type { Executor } from '../../../db/client.js';
+import { customerOrder, payment, paymentEvent } from '../../../db/schema/index.js';
+import type { PaymentEvent } from '../../integrations/payments/index.js';
+import { enqueueRefund } from '../integrations/outbox.js';
 import { recordProviderPayment } from './orders.js';
-import { enqueueRefund } from './outbox.js';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored' | 'rejected' | 'refunding';
 

@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { customerOrder, orderLine, user } from '../../db/schema/index.js';
-import type { MailTemplate } from '../integrations/mail/templates.js';
-import { emitWebhookEvent, enqueueMail, type WebhookEvent } from './outbox.js';
+import type { Executor } from '../../../db/client.js';
+import { preparedQuery } from '../../../db/prepared.js';
+import { customerOrder, orderLine, user } from '../../../db/schema/index.js';
+import type { MailTemplate } from '../../integrations/mail/templates.js';
+import { emitWebhookEvent, enqueueMail, type WebhookEvent } from '../integrations/outbox.js';
 
 export type OrderEvent = 'created' | 'paid' | 'fulfilled' | 'delivered' | 'cancelled';
 

@@ -1,13 +1,13 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../db/client.js';
-import { allRows, preparedQuery } from '../../db/prepared.js';
-import { category, product, variant } from '../../db/schema/index.js';
-import type { ProductSort, productListInput } from '../../shared/schemas/index.js';
-import { toFtsQuery } from '../domain/search-query.js';
-import { AppError } from '../errors.js';
+import type { Executor } from '../../../db/client.js';
+import { allRows, preparedQuery } from '../../../db/prepared.js';
+import { category, product, variant } from '../../../db/schema/index.js';
+import type { ProductSort, productListInput } from '../../../shared/schemas/index.js';
+import { toFtsQuery } from '../../domain/search-query.js';
+import { AppError } from '../../errors.js';
+import { toPage } from '../paging.js';
 import { type CardRow, type Condition, cardListSql, condition } from './catalog-queries.js';
-import { toPage } from './paging.js';
 
 export type ProductStatus = 'active' | 'draft' | 'archived';
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { webhook } from '../../db/schema/index.js';
-import { AppError } from '../errors.js';
-import { newId } from '../ids.js';
-import { webhookUrlRefusal } from '../integrations/webhooks/target.js';
+import type { Executor } from '../../../db/client.js';
+import { webhook } from '../../../db/schema/index.js';
+import { AppError } from '../../errors.js';
+import { newId } from '../../ids.js';
+import { webhookUrlRefusal } from '../../integrations/webhooks/target.js';
 import { webhookDeliveries } from './outbox.js';
 
 const view = (row: typeof webhook.$inferSelect) => ({

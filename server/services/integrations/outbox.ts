@@ -1,16 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Executor } from '../../db/client.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { outboxMessage, payment, webhook } from '../../db/schema/index.js';
-import type { WEBHOOK_EVENT_NAMES } from '../../shared/schemas/index.js';
-import type { Clock } from '../clock.js';
-import { newId } from '../ids.js';
-import type { Mailer } from '../integrations/mail/mailer.js';
-import { type MailTemplate, renderMail } from '../integrations/mail/templates.js';
-import type { PaymentProvider } from '../integrations/payments/index.js';
-import { postWebhook, WebhookTargetRefused } from '../integrations/webhooks/post.js';
+import type { Executor } from '../../../db/client.js';
+import { preparedQuery } from '../../../db/prepared.js';
+import { outboxMessage, payment, webhook } from '../../../db/schema/index.js';
+import type { WEBHOOK_EVENT_NAMES } from '../../../shared/schemas/index.js';
+import type { Clock } from '../../clock.js';
+import { newId } from '../../ids.js';
+import type { Mailer } from '../../integrations/mail/mailer.js';
+import { type MailTemplate, renderMail } from '../../integrations/mail/templates.js';
+import type { PaymentProvider } from '../../integrations/payments/index.js';
+import { postWebhook, WebhookTargetRefused } from '../../integrations/webhooks/post.js';
 
 export type WebhookEvent = (typeof WEBHOOK_EVENT_NAMES)[number];
 

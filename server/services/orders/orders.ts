@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
+import type { Executor } from '../../../db/client.js';
 import {
   customerOrder,
   discount,
@@ -7,14 +7,14 @@ import {
   orderEvent,
   orderLine,
   payment,
-} from '../../db/schema/index.js';
-import type { OrderStatus } from '../../shared/reasons.js';
-import { canMove } from '../domain/order-status.js';
-import { AppError } from '../errors.js';
-import { changeStock } from './inventory.js';
+} from '../../../db/schema/index.js';
+import type { OrderStatus } from '../../../shared/reasons.js';
+import { canMove } from '../../domain/order-status.js';
+import { AppError } from '../../errors.js';
+import { changeStock } from '../catalog/inventory.js';
+import { enqueueRefund } from '../integrations/outbox.js';
 import { notifyOrder } from './order-notifications.js';
 import { loadOrder, type Order } from './order-view.js';
-import { enqueueRefund } from './outbox.js';
 
 export interface MoveFacts {
   actorId: string | null;

@@ -1,10 +1,10 @@
 import { count } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { category, product } from '../../db/schema/index.js';
+import type { Executor } from '../../../db/client.js';
+import { category, product } from '../../../db/schema/index.js';
+import { createDiscount } from '../cart/discounts.js';
+import { createShippingOption, setTaxRate } from '../cart/shipping.js';
 import { createCategory, createProduct } from './catalog-admin.js';
 import { DEMO_CATALOG, DESCRIPTION_TAILS } from './demo-store-data.js';
-import { createDiscount } from './discounts.js';
-import { createShippingOption, setTaxRate } from './shipping.js';
 
 const HOUR = 60 * 60 * 1000;
 

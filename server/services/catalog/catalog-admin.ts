@@ -1,7 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../db/client.js';
-import { category, product, variant } from '../../db/schema/index.js';
+import type { Executor } from '../../../db/client.js';
+import { category, product, variant } from '../../../db/schema/index.js';
 import type {
   categoryCreateInput,
   categoryUpdateInput,
@@ -9,9 +9,9 @@ import type {
   productUpdateInput,
   variantCreateInput,
   variantUpdateInput,
-} from '../../shared/schemas/index.js';
-import { AppError, isUniqueViolation } from '../errors.js';
-import { newId } from '../ids.js';
+} from '../../../shared/schemas/index.js';
+import { AppError, isUniqueViolation } from '../../errors.js';
+import { newId } from '../../ids.js';
 import { findProduct, listCategories, variantColumns } from './catalog.js';
 import { changeStock } from './inventory.js';
 

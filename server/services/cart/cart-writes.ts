@@ -1,12 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { cart, cartItem, discount, product, variant } from '../../db/schema/index.js';
-import { inWriteBatch } from '../../db/write-batch.js';
-import { generateToken, hashToken } from '../auth/tokens.js';
-import { subtotalOf } from '../domain/pricing.js';
-import { AppError } from '../errors.js';
-import { newId } from '../ids.js';
+import type { Executor } from '../../../db/client.js';
+import { preparedQuery } from '../../../db/prepared.js';
+import { cart, cartItem, discount, product, variant } from '../../../db/schema/index.js';
+import { inWriteBatch } from '../../../db/write-batch.js';
+import { generateToken, hashToken } from '../../auth/tokens.js';
+import { subtotalOf } from '../../domain/pricing.js';
+import { AppError } from '../../errors.js';
+import { newId } from '../../ids.js';
 import { type CartOwner, type CartRow, cartLines, findCart, MAX_LINE_QUANTITY } from './cart.js';
 import { checkDiscount, discountError } from './discounts.js';
 

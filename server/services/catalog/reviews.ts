@@ -1,13 +1,13 @@
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../db/client.js';
-import { product, review } from '../../db/schema/index.js';
-import type { reviewCreateInput } from '../../shared/schemas/index.js';
-import type { SessionUser } from '../auth/sessions.js';
-import { AppError, isUniqueViolation } from '../errors.js';
-import { newId } from '../ids.js';
-import { hasBought } from './orders.js';
-import { cursorKeys, toPage } from './paging.js';
+import type { Executor } from '../../../db/client.js';
+import { product, review } from '../../../db/schema/index.js';
+import type { reviewCreateInput } from '../../../shared/schemas/index.js';
+import type { SessionUser } from '../../auth/sessions.js';
+import { AppError, isUniqueViolation } from '../../errors.js';
+import { newId } from '../../ids.js';
+import { hasBought } from '../orders/orders.js';
+import { cursorKeys, toPage } from '../paging.js';
 
 function toReview(row: typeof review.$inferSelect) {
   return {

@@ -1,12 +1,12 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../db/client.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { discount, discountRedemption } from '../../db/schema/index.js';
-import type { discountCreateInput } from '../../shared/schemas/index.js';
-import { type DiscountProblem, evaluateDiscount } from '../domain/pricing.js';
-import { AppError } from '../errors.js';
-import { newId } from '../ids.js';
+import type { Executor } from '../../../db/client.js';
+import { preparedQuery } from '../../../db/prepared.js';
+import { discount, discountRedemption } from '../../../db/schema/index.js';
+import type { discountCreateInput } from '../../../shared/schemas/index.js';
+import { type DiscountProblem, evaluateDiscount } from '../../domain/pricing.js';
+import { AppError } from '../../errors.js';
+import { newId } from '../../ids.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { cart, cartItem, product, variant } from '../../db/schema/index.js';
-import { hashToken, isTokenShaped } from '../auth/tokens.js';
-import { lineTotal, subtotalOf } from '../domain/pricing.js';
+import type { Executor } from '../../../db/client.js';
+import { preparedQuery } from '../../../db/prepared.js';
+import { cart, cartItem, product, variant } from '../../../db/schema/index.js';
+import { hashToken, isTokenShaped } from '../../auth/tokens.js';
+import { lineTotal, subtotalOf } from '../../domain/pricing.js';
 import { checkDiscount } from './discounts.js';
 
 export const GUEST_CART_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;

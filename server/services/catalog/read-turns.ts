@@ -10,7 +10,7 @@
  * MAX_WAITING reads wait, new ones are refused at once (SERVICE_UNAVAILABLE
  * TEMPORARILY_UNAVAILABLE) rather than holding memory and answering minutes later.
  */
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 
 /** The most heavy reads that may wait for their turn on one database; more are refused. */
 export const MAX_WAITING = 256;

@@ -1,7 +1,7 @@
-import type { PlainQuery } from '../../db/prepared.js';
-import type { ProductSort } from '../../shared/schemas/index.js';
-import type { CursorKeys } from '../domain/cursor.js';
-import { cursorKeys } from './paging.js';
+import type { PlainQuery } from '../../../db/prepared.js';
+import type { ProductSort } from '../../../shared/schemas/index.js';
+import type { CursorKeys } from '../../domain/cursor.js';
+import { cursorKeys } from '../paging.js';
 
 /** A row of the card query: what a ProductCard needs plus the keys of every sort. */
 export interface CardRow {

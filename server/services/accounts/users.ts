@@ -1,11 +1,11 @@
 import { and, asc, count, eq, gt, or, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { user } from '../../db/schema/index.js';
-import { sessionUserColumns } from '../auth/sessions.js';
-import { escapeLike } from '../domain/search-query.js';
-import { AppError } from '../errors.js';
+import type { Executor } from '../../../db/client.js';
+import { user } from '../../../db/schema/index.js';
+import { sessionUserColumns } from '../../auth/sessions.js';
+import { escapeLike } from '../../domain/search-query.js';
+import { AppError } from '../../errors.js';
+import { cursorKeys, toPage } from '../paging.js';
 import { toUser } from './auth.js';
-import { cursorKeys, toPage } from './paging.js';
 
 const columns = sessionUserColumns;
 

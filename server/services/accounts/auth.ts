@@ -1,14 +1,14 @@
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Db } from '../../db/client.js';
-import { user } from '../../db/schema/index.js';
-import type { changePasswordInput, signInInput, signUpInput } from '../../shared/schemas/index.js';
-import type { Passwords } from '../auth/passwords.js';
-import { consumeAttempt, type LimitRule, refundAttempt } from '../auth/rate-limit.js';
-import { invalidateUserSessions, type SessionUser, sessionUserColumns } from '../auth/sessions.js';
-import { clientAddressBucket } from '../domain/ip-address.js';
-import { AppError, isUniqueViolation } from '../errors.js';
-import { newId } from '../ids.js';
+import type { Db } from '../../../db/client.js';
+import { user } from '../../../db/schema/index.js';
+import type { changePasswordInput, signInInput, signUpInput } from '../../../shared/schemas/index.js';
+import type { Passwords } from '../../auth/passwords.js';
+import { consumeAttempt, type LimitRule, refundAttempt } from '../../auth/rate-limit.js';
+import { invalidateUserSessions, type SessionUser, sessionUserColumns } from '../../auth/sessions.js';
+import { clientAddressBucket } from '../../domain/ip-address.js';
+import { AppError, isUniqueViolation } from '../../errors.js';
+import { newId } from '../../ids.js';
 import { consumeToken, sendVerification } from './account-tokens.js';
 
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;

@@ -1,11 +1,11 @@
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { customerOrder, orderEvent, orderLine, payment } from '../../db/schema/index.js';
-import type { OrderStatus } from '../../shared/reasons.js';
-import { escapeLike } from '../domain/search-query.js';
-import { AppError } from '../errors.js';
-import { cursorKeys, toPage } from './paging.js';
+import type { Executor } from '../../../db/client.js';
+import { preparedQuery } from '../../../db/prepared.js';
+import { customerOrder, orderEvent, orderLine, payment } from '../../../db/schema/index.js';
+import type { OrderStatus } from '../../../shared/reasons.js';
+import { escapeLike } from '../../domain/search-query.js';
+import { AppError } from '../../errors.js';
+import { cursorKeys, toPage } from '../paging.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

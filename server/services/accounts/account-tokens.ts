@@ -1,9 +1,9 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { user, userToken } from '../../db/schema/index.js';
-import { generateToken, hashToken, isTokenShaped } from '../auth/tokens.js';
-import { AppError } from '../errors.js';
-import { enqueueMail } from './outbox.js';
+import type { Executor } from '../../../db/client.js';
+import { user, userToken } from '../../../db/schema/index.js';
+import { generateToken, hashToken, isTokenShaped } from '../../auth/tokens.js';
+import { AppError } from '../../errors.js';
+import { enqueueMail } from '../integrations/outbox.js';
 
 export type TokenPurpose = 'password_reset' | 'email_verification';
 

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../db/client.js';
-import { shippingOption, taxRate } from '../../db/schema/index.js';
-import type { shippingCreateInput, shippingUpdateInput } from '../../shared/schemas/index.js';
-import { AppError } from '../errors.js';
-import { newId } from '../ids.js';
-import { type ShippingOptionRow, shippingOptionRows } from './checkout.js';
+import type { Executor } from '../../../db/client.js';
+import { shippingOption, taxRate } from '../../../db/schema/index.js';
+import type { shippingCreateInput, shippingUpdateInput } from '../../../shared/schemas/index.js';
+import { AppError } from '../../errors.js';
+import { newId } from '../../ids.js';
+import { type ShippingOptionRow, shippingOptionRows } from '../orders/checkout.js';
 
 function toAdminOption(row: ShippingOptionRow) {
   return {

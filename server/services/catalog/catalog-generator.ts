@@ -1,5 +1,5 @@
-import type { Sqlite } from '../../db/client.js';
-import { newId } from '../ids.js';
+import type { Sqlite } from '../../../db/client.js';
+import { newId } from '../../ids.js';
 
 const ADJECTIVES = [
   'Rugged',

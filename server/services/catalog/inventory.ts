@@ -1,9 +1,9 @@
 import { and, desc, eq, gte, lt, lte, ne, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { inventoryMovement, product, variant } from '../../db/schema/index.js';
-import { AppError } from '../errors.js';
-import { cursorKeys, toPage } from './paging.js';
+import type { Executor } from '../../../db/client.js';
+import { preparedQuery } from '../../../db/prepared.js';
+import { inventoryMovement, product, variant } from '../../../db/schema/index.js';
+import { AppError } from '../../errors.js';
+import { cursorKeys, toPage } from '../paging.js';
 
 export type MovementReason = 'initial' | 'adjustment' | 'order' | 'cancellation' | 'expiry';
 

@@ -1,13 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../db/client.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { shippingOption, taxRate } from '../../db/schema/index.js';
-import type { addressSchema } from '../../shared/schemas/index.js';
-import { computeTotals, lineTotal, shippingPrice, type Totals } from '../domain/pricing.js';
-import { AppError } from '../errors.js';
-import { type CartLineRow, cartLines, findCart } from './cart.js';
-import { checkDiscount, discountError } from './discounts.js';
+import type { Executor } from '../../../db/client.js';
+import { preparedQuery } from '../../../db/prepared.js';
+import { shippingOption, taxRate } from '../../../db/schema/index.js';
+import type { addressSchema } from '../../../shared/schemas/index.js';
+import { computeTotals, lineTotal, shippingPrice, type Totals } from '../../domain/pricing.js';
+import { AppError } from '../../errors.js';
+import { type CartLineRow, cartLines, findCart } from '../cart/cart.js';
+import { checkDiscount, discountError } from '../cart/discounts.js';
 
 type Address = z.output<typeof addressSchema>;
 
