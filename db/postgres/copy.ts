@@ -38,7 +38,10 @@ export interface TableReport {
 const countRow = z.object({ n: z.number() });
 const sumRow = z.object({ total: z.number().nullable() });
 
-/** Quotes an identifier from the schema (never user input). */
+/**
+ * Quotes an identifier. NOTE: every identifier that reaches `sql.raw` here is a table or column
+ * name from TABLES (code), never input; the values themselves go through drizzle's parameters.
+ */
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** An aggregate, so it yields one row even on an empty table. */
@@ -127,6 +130,8 @@ async function copyRows(
   const source = drizzle(sqlite, { schema: lite });
   sqlite.exec('BEGIN'); // one read snapshot for the whole copy
   try {
+    // A node-postgres transaction (one pooled client, BEGIN … COMMIT around the awaited work), so
+    // an async callback is right here; the SQLite side is only read, in the snapshot opened above.
     return await handle.db.transaction(async (tx) => {
       const names = TABLES.map((t) => quote(t.name)).join(', ');
       await tx.execute(sql.raw(`LOCK TABLE ${names}, product_search IN ACCESS EXCLUSIVE MODE`));

@@ -68,6 +68,30 @@ export function createRequestListener(parts: ListenerParts) {
       .catch((error: unknown) => answerFailure(req, res, error, started));
   };
 
+  /**
+   * Writes an answer the listener makes itself (headers from the header rule, a JSON body) and logs
+   * it; `end: false` leaves the response open (the 413 ends it once the body is drained).
+   */
+  const answer = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    reply: { status: number; body: unknown; requestId: string; started: number; close?: boolean },
+  ) => {
+    const path = pathOf(req);
+    const text = JSON.stringify(reply.body);
+    const headers = headerRule.flat({
+      requestId: reply.requestId,
+      origin: req.headers.origin,
+      trpc: path.startsWith('/trpc/'),
+    });
+    headers.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text)));
+    if (reply.close) headers.push('Connection', 'close');
+    res.writeHead(reply.status, headers);
+    res.write(text);
+    const { requestId, started, status } = reply;
+    logRequest(access, { requestId, method: req.method ?? '', path, status, started });
+  };
+
   /** A failure outside every handler: logged with its request id, answered by the one rule, counted. */
   const answerFailure = (req: IncomingMessage, res: ServerResponse, error: unknown, started: number) => {
     const requestId = requestIdOf(req);
@@ -76,17 +100,8 @@ export function createRequestListener(parts: ListenerParts) {
       res.destroy();
       return;
     }
-    const path = pathOf(req);
-    const { status, body } = unexpectedFailure(error);
-    const text = JSON.stringify(body);
-    const answer = headerRule.flat({
-      requestId,
-      origin: req.headers.origin,
-      trpc: path.startsWith('/trpc/'),
-    });
-    answer.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text)));
-    res.writeHead(status, answer).end(text);
-    logRequest(access, { requestId, method: req.method ?? '', path, status, started });
+    answer(req, res, { ...unexpectedFailure(error), requestId, started });
+    res.end();
   };
 
   /**
@@ -95,19 +110,8 @@ export function createRequestListener(parts: ListenerParts) {
    * closes the connection, so the client gets the 413 instead of a reset while it is still sending.
    */
   const refuseOversized = (req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now();
-    const requestId = requestIdOf(req);
-    const path = pathOf(req);
-    const body = JSON.stringify(PAYLOAD_TOO_LARGE);
-    const headers = headerRule.flat({
-      requestId,
-      origin: req.headers.origin,
-      trpc: path.startsWith('/trpc/'),
-    });
-    headers.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body)));
-    headers.push('Connection', 'close');
-    res.writeHead(413, headers);
-    res.write(body);
+    const reply = { status: 413, body: PAYLOAD_TOO_LARGE, close: true };
+    answer(req, res, { ...reply, requestId: requestIdOf(req), started: performance.now() });
     let drained = 0;
     const close = () => {
       clearTimeout(timer);
@@ -122,7 +126,6 @@ export function createRequestListener(parts: ListenerParts) {
     req.on('data', onData);
     req.on('end', close);
     req.on('error', close);
-    logRequest(access, { requestId, method: req.method ?? '', path, status: 413, started });
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
