@@ -10,7 +10,6 @@ import { createDeps } from './deps.js';
 import { createHttpServer } from './http/server.js';
 import { startJobs } from './jobs/index.js';
 import { createLogger } from './logger.js';
-import { refuseUnportedPostgres } from './postgres-engine.js';
 
 /** Start-up failures end the process with a one-line reason and exit code 1, never a stack. */
 function fail(error: unknown): never {
@@ -29,8 +28,11 @@ function attempt<T>(work: () => T, cleanup?: () => void): T {
 }
 
 const config = attempt(() => loadConfig());
-if (config.DATABASE_URL)
+if (config.DATABASE_URL) {
+  // Loaded only when PostgreSQL is chosen: an SQLite shop never loads `pg`.
+  const { refuseUnportedPostgres } = await import('./postgres-engine.js');
   await refuseUnportedPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE).catch(fail);
+}
 const logger = createLogger(config);
 const WORKER_INDEX = 'BACKROOM_WORKER_INDEX';
 

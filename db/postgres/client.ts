@@ -1,5 +1,5 @@
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
 import * as schema from './schema/index.js';
 import { describeTarget, redactUrl } from './url.js';
 
@@ -37,8 +37,19 @@ const NUMERIC_OID = 1700;
  * drizzle-orm/node-postgres passes its own per-query parsers that fall back to the global ones (a
  * pool's `types` is not consulted); this process talks to no other PostgreSQL database.
  */
-pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
-pg.types.setTypeParser(NUMERIC_OID, (value: string) => Number(value));
+let driver:
+  | Promise<{ Pool: typeof pg.Pool; drizzle: typeof import('drizzle-orm/node-postgres').drizzle }>
+  | undefined;
+
+/** Loads `pg` and drizzle's adapter on first use (an SQLite shop never loads them) and sets the parsers. */
+function loadDriver() {
+  driver ??= Promise.all([import('pg'), import('drizzle-orm/node-postgres')]).then(([pgModule, adapter]) => {
+    pgModule.default.types.setTypeParser(INT8_OID, (value: string) => Number(value));
+    pgModule.default.types.setTypeParser(NUMERIC_OID, (value: string) => Number(value));
+    return { Pool: pgModule.default.Pool, drizzle: adapter.drizzle };
+  });
+  return driver;
+}
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
@@ -88,9 +99,10 @@ function describeOpenError(url: string, error: unknown): string {
  * with one round trip; throws PostgresOpenError (one line, no password) when it cannot.
  */
 export async function openPostgres(url: string, options: PostgresOptions): Promise<PostgresHandle> {
+  const { Pool, drizzle } = await loadDriver();
   let pool: pg.Pool;
   try {
-    pool = new pg.Pool({
+    pool = new Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
