@@ -3,6 +3,7 @@ import { cart } from '../../db/schema/index.js';
 import { writeBatchCounters } from '../../db/write-batch.js';
 import type { TestApp } from '../helpers/app.js';
 import { type CookieJar, callerFor, wireErrorData } from '../helpers/client.js';
+import { inOneBatch } from '../helpers/group-commit.js';
 import { customer } from '../helpers/shop.js';
 import { it } from '../helpers/test.js';
 
@@ -13,16 +14,6 @@ const cartCount = (app: TestApp) => app.deps.db.select({ id: cart.id }).from(car
  */
 const unbatched = (app: TestApp, client?: { jar: CookieJar }) => callerFor(app, client?.jar);
 const cartCookie = (client: { jar: CookieJar }) => client.jar.cookies.get('cart');
-
-/** Fires every call at once and waits for all, checking they went through one group commit. */
-async function inOneBatch(app: TestApp, calls: (() => Promise<unknown>)[]) {
-  const before = writeBatchCounters(app.deps.db);
-  const results = await Promise.allSettled(calls.map((call) => call()));
-  const after = writeBatchCounters(app.deps.db);
-  expect(after.commits - before.commits).toBe(1);
-  expect(after.units - before.units).toBe(calls.length);
-  return results;
-}
 
 const reasonOf = async (result: PromiseSettledResult<unknown> | undefined) => {
   if (result?.status !== 'rejected') throw new Error('expected a refused call');

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { customerOrder, idempotencyKey, inventoryMovement } from '../../db/schema/index.js';
-import { writeBatchCounters } from '../../db/write-batch.js';
 import type { TestApp } from '../helpers/app.js';
 import { callerFor } from '../helpers/client.js';
+import { inOneBatch } from '../helpers/group-commit.js';
 import { ADDRESS, customer, type Shop, stockOf } from '../helpers/shop.js';
 import { test } from '../helpers/test.js';
 
@@ -34,16 +34,6 @@ const order = (shop: Shop, key: string, extra: Record<string, unknown> = {}) => 
   shippingOptionId: shop.standard.id,
   ...extra,
 });
-
-/** Fires every call at once and waits for all, checking they went through one group commit. */
-async function inOneBatch<T>(app: TestApp, calls: (() => Promise<T>)[]) {
-  const before = writeBatchCounters(app.deps.db);
-  const results = await Promise.allSettled(calls.map((call) => call()));
-  const after = writeBatchCounters(app.deps.db);
-  expect(after.commits - before.commits).toBe(1);
-  expect(after.units - before.units).toBe(calls.length);
-  return results;
-}
 
 describe('concurrent orders placed in one group commit', () => {
   it('never oversell: 6 customers for the last 5 lamps get 5 orders and one OUT_OF_STOCK that takes nothing', async ({

@@ -26,6 +26,18 @@ export interface TestApp {
   close(): void;
 }
 
+/** A pino logger at info whose every JSON line lands, parsed, in `logs`. */
+export function capturedLogger() {
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), logs };
+}
+
 /**
  * A whole app on a fresh in-memory database with a manual clock and a captured log, served by the
  * same listener and node:http server `npm start` runs, on a loopback port of its own.

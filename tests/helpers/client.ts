@@ -59,10 +59,17 @@ export function createTestClient(testApp: TestApp, options: ClientOptions = {}) 
   const link =
     options.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxItems: 20 });
   const client = createTRPCClient<AppRouter>({ links: [link] });
-  // The client is a proxy that treats every key as a procedure path, so `jar` is answered here.
-  return new Proxy(client, {
-    get: (target, key) => (key === 'jar' ? jar : Reflect.get(target, key)),
-  }) as typeof client & { jar: CookieJar };
+  return withJar(client, jar);
+}
+
+/**
+ * Hands out `jar` as `.jar` of a tRPC client or caller: both are proxies that treat every key as a
+ * procedure path, so the key is answered here.
+ */
+function withJar<T extends object>(target: T, jar: CookieJar): T & { jar: CookieJar } {
+  return new Proxy(target, {
+    get: (inner, key) => (key === 'jar' ? jar : Reflect.get(inner, key)),
+  }) as T & { jar: CookieJar };
 }
 
 export type TestClient = ReturnType<typeof createTestClient>;
@@ -104,10 +111,7 @@ export function callerFor(testApp: TestApp, jar = new CookieJar()) {
       },
     }),
   );
-  // The caller is a proxy that treats every key as a procedure path, so `jar` is answered here.
-  return new Proxy(caller, {
-    get: (target, key) => (key === 'jar' ? jar : Reflect.get(target, key)),
-  }) as typeof caller & { jar: CookieJar };
+  return withJar(caller, jar);
 }
 
 /** The error data a client would receive for what an in-process call threw (status, code, reason). */

@@ -1,6 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../server/config.js';
 import { createRequestListener } from '../../server/http/listener.js';
@@ -9,18 +7,13 @@ import { createHeaderRule } from '../../server/http/response-headers.js';
 import { createHttpServer } from '../../server/http/server.js';
 import { createTrpcFastPath } from '../../server/http/trpc-fast-path.js';
 import { appRouter } from '../../server/routers/_app.js';
+import { capturedLogger } from '../helpers/app.js';
 
 describe('the fast path when something fails outside the procedure', () => {
   it('answers a generic 500 with the request id and headers, and logs and counts it', async () => {
     const config = testConfig();
-    const logs: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
-        done();
-      },
-    });
-    const access = { logger: pino({ level: 'info' }, sink), metrics: new Metrics(['store.info']) };
+    const { logger, logs } = capturedLogger();
+    const access = { logger, metrics: new Metrics(['store.info']) };
     const headerRule = createHeaderRule(config);
     const procedureErrors: Error[] = [];
     const fastPath = createTrpcFastPath({
