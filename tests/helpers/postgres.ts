@@ -41,8 +41,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+/** Runs `work` on one connection to `url`, closed afterwards whatever happens. */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
@@ -50,6 +51,8 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
     await client.end();
   }
 }
+
+const admin = <T>(work: (client: pg.Client) => Promise<T>) => withClient(PG_ADMIN_URL, work);
 
 /** Creates an empty database `backroom_t_<random>` for one test file; drop() removes it. */
 export async function createTestDatabase(): Promise<TestDatabase> {

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../db/postgres/client.js';
 import { committedPostgresMigrationCount, migratePostgres } from '../../db/postgres/migrate.js';
@@ -11,6 +10,7 @@ import {
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
+  withClient,
 } from '../helpers/postgres.js';
 import { ROOT } from '../helpers/start-command.js';
 
@@ -18,16 +18,10 @@ const run = promisify(execFile);
 const unavailable = await postgresUnavailable();
 
 async function appliedMigrations(url: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ hash: string }>(
-      'SELECT hash FROM drizzle.__drizzle_migrations ORDER BY id',
-    );
-    return rows.map((r) => r.hash);
-  } finally {
-    await client.end();
-  }
+  const { rows } = await withClient(url, (client) =>
+    client.query<{ hash: string }>('SELECT hash FROM drizzle.__drizzle_migrations ORDER BY id'),
+  );
+  return rows.map((r) => r.hash);
 }
 
 describe.skipIf(unavailable)(suiteTitle('PostgreSQL migrations at start', unavailable), () => {

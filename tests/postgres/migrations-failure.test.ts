@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../db/postgres/client.js';
 import { migratePostgres } from '../../db/postgres/migrate.js';
@@ -8,24 +7,21 @@ import {
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
+  withClient,
 } from '../helpers/postgres.js';
 
 const unavailable = await postgresUnavailable();
 
 /** Makes drizzle's first read of its journal table kill the migrating connection. */
 async function plantConnectionKiller(url: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`
+  await withClient(url, (client) =>
+    client.query(`
       CREATE SCHEMA drizzle;
       CREATE FUNCTION drizzle.kill_me() RETURNS TABLE (id int, hash text, created_at bigint)
         LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN; END $$;
       CREATE VIEW drizzle.__drizzle_migrations AS SELECT * FROM drizzle.kill_me();
-    `);
-  } finally {
-    await client.end();
-  }
+    `),
+  );
 }
 
 describe.skipIf(unavailable)(suiteTitle('A failed PostgreSQL migration', unavailable), () => {
