@@ -109,7 +109,7 @@ function applyChange(db: Executor, row: CartRow, change: CartChange, now: number
       statements.touch(db).run({ cartId, now });
       return row.discountId;
     case 'clear':
-      statements.clearLines(db).run({ cartId });
+      emptyCartItems(db).run({ cartId });
       statements.setDiscount(db).run({ cartId, discountId: null, now });
       return null;
     case 'applyDiscount':
@@ -171,6 +171,15 @@ function applyDiscountCode(
   return rule.id;
 }
 
+/** Empties a cart (its lines); also run by placeOrder once the order is written. */
+export const emptyCartItems = (db: Executor) =>
+  preparedQuery(db, 'cart-items-clear', (d) =>
+    d
+      .delete(cartItem)
+      .where(eq(cartItem.cartId, p('cartId')))
+      .prepare(),
+  );
+
 /** The cart writes' statements, each built and prepared once per database handle. */
 const statements = {
   lineForWrite: (db: Executor) =>
@@ -204,13 +213,6 @@ const statements = {
       d
         .delete(cartItem)
         .where(and(eq(cartItem.cartId, p('cartId')), eq(cartItem.variantId, p('variantId'))))
-        .prepare(),
-    ),
-  clearLines: (db: Executor) =>
-    preparedQuery(db, 'cart-lines-clear', (d) =>
-      d
-        .delete(cartItem)
-        .where(eq(cartItem.cartId, p('cartId')))
         .prepare(),
     ),
   touch: (db: Executor) =>

@@ -3,7 +3,6 @@ import type { Executor } from '../../../db/client.js';
 import { preparedQuery } from '../../../db/prepared.js';
 import {
   cart,
-  cartItem,
   customerOrder,
   discount,
   discountRedemption,
@@ -136,14 +135,6 @@ export const insertPayment = (db: Executor) =>
         createdAt: p('now'),
         updatedAt: p('now'),
       })
-      .prepare(),
-  );
-
-export const emptyCartItems = (db: Executor) =>
-  preparedQuery(db, 'cart-items-clear', (d) =>
-    d
-      .delete(cartItem)
-      .where(eq(cartItem.cartId, p('cartId')))
       .prepare(),
   );
 

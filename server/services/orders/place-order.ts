@@ -11,6 +11,7 @@ import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { PaymentProvider } from '../../integrations/payments/index.js';
 import type { CartLineRow } from '../cart/cart.js';
+import { emptyCartItems } from '../cart/cart-writes.js';
 import { discountError } from '../cart/discounts.js';
 import { changeStock } from '../catalog/inventory.js';
 import { priceCheckout } from './checkout.js';
@@ -146,7 +147,7 @@ function writeOrder(deps: PlaceOrderDeps, user: SessionUser, input: PlaceOrderIn
     currency: deps.currency,
     now,
   });
-  records.emptyCartItems(db).run({ cartId: priced.cartId });
+  emptyCartItems(db).run({ cartId: priced.cartId });
   records.resetCart(db).run({ cartId: priced.cartId, now });
   notifyOrder(db, orderId, 'created', now);
   // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
