@@ -1,7 +1,7 @@
 import { defineConfig } from 'drizzle-kit';
 
 /**
- * The engine follows DATABASE_URL, as the server does: unset → SQLite (db/schema → db/migrations);
+ * The engine follows DATABASE_URL, as the server does: unset → SQLite (db/sqlite/schema → db/sqlite/migrations);
  * postgres:// or postgresql:// → PostgreSQL (db/postgres/schema → db/postgres/migrations).
  * `DATABASE_URL=postgres://localhost/x npm run db:generate` writes PostgreSQL migrations (generating
  * connects to nothing).
@@ -17,7 +17,7 @@ export default url && /^postgres(ql)?:\/\//i.test(url)
     })
   : defineConfig({
       dialect: 'sqlite',
-      schema: './db/schema/index.ts',
-      out: './db/migrations',
+      schema: './db/sqlite/schema/index.ts',
+      out: './db/sqlite/migrations',
       dbCredentials: { url: process.env.DATABASE_PATH ?? './data/backroom.db' },
     });

@@ -1,9 +1,9 @@
 /** `npm run db:migrate`: applies the committed migrations to the configured engine (start-up does this too). */
 import { loadConfig } from '../server/config.js';
-import { openDatabase } from './client.js';
 import { openPostgres, PostgresOpenError, sqlState } from './postgres/client.js';
 import { migratePostgres } from './postgres/migrate.js';
 import { describeTarget } from './postgres/url.js';
+import { openDatabase } from './sqlite/client.js';
 
 const config = loadConfig();
 if (config.DATABASE_URL) {

@@ -3,7 +3,7 @@
  * `npm run db:seed -- --products 100000`: a large generated catalogue (benchmarks, index tests).
  */
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/client.js';
+import { openDatabase } from '../db/sqlite/client.js';
 import { loadConfig } from '../server/config.js';
 import { generateCatalog } from '../server/services/catalog/catalog-generator.js';
 import { catalogIsEmpty, seedDemoStore } from '../server/services/catalog/demo-store.js';

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
-import type { DatabaseHandle, Db, Sqlite } from '../db/client.js';
+import type { Engine } from '../db/engine.js';
+import type { DatabaseHandle, Db, Sqlite } from '../db/sqlite/client.js';
+import { createSqliteEngine } from '../db/sqlite/engine.js';
 import {
   createPasswords,
   type PasswordCost,
@@ -13,6 +15,9 @@ import { createPaymentProvider, type PaymentProvider } from './integrations/paym
 
 /** What the app is built from; tests build theirs with createDeps too (own database, manual clock). */
 export interface Deps {
+  /** The data-access layer, the same on both engines: what business logic uses. */
+  engine: Engine;
+  // NOTE: db and sqlite are SQLite's write connection, for the services not yet on `engine`.
   db: Db;
   sqlite: Sqlite;
   config: Config;
@@ -32,6 +37,7 @@ export function createDeps(
   passwordCost: PasswordCost = PRODUCTION_PASSWORD_COST,
 ): Deps {
   return {
+    engine: createSqliteEngine(database),
     db: database.db,
     sqlite: database.sqlite,
     config,

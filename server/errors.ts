@@ -1,6 +1,6 @@
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
-import { StorageMovedError } from '../db/storage-guard.js';
-import { WriteBatchError } from '../db/write-batch.js';
+import { StorageMovedError } from '../db/sqlite/storage-guard.js';
+import { WriteBatchError } from '../db/sqlite/write-batch.js';
 import type { ErrorReason } from '../shared/reasons.js';
 
 /** A business failure: a tRPC code plus the stable `reason` clients switch on. */

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { openDatabase } from '../db/client.js';
+import { openDatabase } from '../db/sqlite/client.js';
 import { createApp } from './app.js';
 import { createPasswords } from './auth/passwords.js';
 import { bootstrap } from './bootstrap.js';

@@ -1,9 +1,9 @@
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Context } from 'hono';
-import { committedMigrationCount, isReady, type Sqlite } from '../db/client.js';
-import { type GuardEvent, type StorageGuard, storageGuardOf } from '../db/storage-guard.js';
-import { inWriteBatch } from '../db/write-batch.js';
+import { committedMigrationCount, isReady, type Sqlite } from '../db/sqlite/client.js';
+import { type GuardEvent, type StorageGuard, storageGuardOf } from '../db/sqlite/storage-guard.js';
+import { inWriteBatch } from '../db/sqlite/write-batch.js';
 import type { Deps } from './deps.js';
 
 /** What /readyz found: `problem` says why writes cannot succeed now (for the log, not the client). */

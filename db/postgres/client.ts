@@ -1,9 +1,12 @@
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { NodePgDatabase, NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import * as schema from './schema/index.js';
 import { describeTarget, redactUrl } from './url.js';
 
 export type PgDb = NodePgDatabase<typeof schema>;
+/** The pool's database or one transaction on it: what a store's queries run on. */
+export type PgExecutor = PgDatabase<NodePgQueryResultHKT, typeof schema>;
 
 export interface PostgresHandle {
   db: PgDb;

@@ -2,7 +2,7 @@ import { getTableColumns, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import * as lite from '../schema/index.js';
+import * as lite from '../sqlite/schema/index.js';
 import type { PgDb } from './client.js';
 import * as pg from './schema/index.js';
 

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { rateLimit } from '../../db/schema/index.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { rateLimit } from '../../db/sqlite/schema/index.js';
 
 export interface LimitRule {
   key: string;

@@ -1,7 +1,7 @@
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { session, user } from '../../db/schema/index.js';
+import type { Executor } from '../../db/sqlite/client.js';
+import { preparedQuery } from '../../db/sqlite/prepared.js';
+import { session, user } from '../../db/sqlite/schema/index.js';
 import { isRetryableStorageError } from '../errors.js';
 import { generateToken, hashToken, isTokenShaped } from './tokens.js';
 

@@ -1,4 +1,4 @@
-import { storageGuardOf } from '../../db/storage-guard.js';
+import { storageGuardOf } from '../../db/sqlite/storage-guard.js';
 import type { Deps } from '../deps.js';
 import { dispatchDue } from '../services/integrations/outbox.js';
 import { expireUnpaidOrders } from '../services/orders/orders.js';

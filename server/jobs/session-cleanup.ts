@@ -1,5 +1,5 @@
 import { and, isNotNull, lt } from 'drizzle-orm';
-import { cart, rateLimit } from '../../db/schema/index.js';
+import { cart, rateLimit } from '../../db/sqlite/schema/index.js';
 import { deleteExpiredSessions } from '../auth/sessions.js';
 import type { Deps } from '../deps.js';
 import { GUEST_CART_LIFETIME_MS } from '../services/cart/cart.js';

@@ -1,7 +1,7 @@
 import type { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { session, user } from '../../db/schema/index.js';
+import { session, user } from '../../db/sqlite/schema/index.js';
 import { SESSION_LIFETIME_MS } from '../../server/auth/sessions.js';
 import { CookieJar, createTestClient, newAccount } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';

@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
-import { cart } from '../../db/schema/index.js';
-import { writeBatchCounters } from '../../db/write-batch.js';
+import { cart } from '../../db/sqlite/schema/index.js';
+import { writeBatchCounters } from '../../db/sqlite/write-batch.js';
 import type { TestApp } from '../helpers/app.js';
 import { type CookieJar, callerFor, wireErrorData } from '../helpers/client.js';
 import { inOneBatch } from '../helpers/group-commit.js';

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { cart } from '../../db/schema/index.js';
+import { cart } from '../../db/sqlite/schema/index.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';

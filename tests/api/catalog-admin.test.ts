@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { inventoryMovement, variant } from '../../db/schema/index.js';
+import { inventoryMovement, variant } from '../../db/sqlite/schema/index.js';
 import { createProduct } from '../helpers/catalog.js';
 import { createTestClient, newAccount, type TestClient } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { product } from '../../db/schema/index.js';
+import { product } from '../../db/sqlite/schema/index.js';
 import type { RouterInputs } from '../../shared/index.js';
 import { createProduct } from '../helpers/catalog.js';
 import type { TestClient } from '../helpers/client.js';

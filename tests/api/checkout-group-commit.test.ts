@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { customerOrder, idempotencyKey, inventoryMovement } from '../../db/schema/index.js';
+import { customerOrder, idempotencyKey, inventoryMovement } from '../../db/sqlite/schema/index.js';
 import type { TestApp } from '../helpers/app.js';
 import { callerFor } from '../helpers/client.js';
 import { inOneBatch } from '../helpers/group-commit.js';

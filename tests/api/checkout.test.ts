@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { customerOrder, idempotencyKey } from '../../db/schema/index.js';
+import { customerOrder, idempotencyKey } from '../../db/sqlite/schema/index.js';
 import type { TestApp } from '../helpers/app.js';
 import { errorOf } from '../helpers/errors.js';
 import { ADDRESS, customer, type Shop, stockOf } from '../helpers/shop.js';

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { user } from '../../db/schema/index.js';
+import { user } from '../../db/sqlite/schema/index.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
 import { it } from '../helpers/test.js';

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect } from 'vitest';
-import { user } from '../../db/schema/index.js';
+import { user } from '../../db/sqlite/schema/index.js';
 import { MAX_BODY_BYTES } from '../../server/http/limits.js';
 import type { TestApp } from '../helpers/app.js';
 import { it } from '../helpers/test.js';

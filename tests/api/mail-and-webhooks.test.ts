@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { outboxMessage } from '../../db/schema/index.js';
+import { outboxMessage } from '../../db/sqlite/schema/index.js';
 import { dispatchDue } from '../../server/services/integrations/outbox.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';

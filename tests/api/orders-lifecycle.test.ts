@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { customerOrder, discount, inventoryMovement } from '../../db/schema/index.js';
+import { customerOrder, discount, inventoryMovement } from '../../db/sqlite/schema/index.js';
 import { expireUnpaidOrders } from '../../server/services/orders/orders.js';
 import type { ORDER_STATUSES } from '../../shared/index.js';
 import { errorOf } from '../helpers/errors.js';

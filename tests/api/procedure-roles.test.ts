@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { user } from '../../db/schema/index.js';
+import { user } from '../../db/sqlite/schema/index.js';
 import { createRequestContext } from '../../server/context.js';
 import {
   adminProcedure,

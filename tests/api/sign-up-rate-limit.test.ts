@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { user } from '../../db/schema/index.js';
+import { user } from '../../db/sqlite/schema/index.js';
 import { loadConfig } from '../../server/config.js';
 import { SIGN_UP_WINDOW_MS } from '../../server/services/accounts/auth.js';
 import type { TestApp } from '../helpers/app.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect } from 'vitest';
-import { customerOrder } from '../../db/schema/index.js';
+import { customerOrder } from '../../db/sqlite/schema/index.js';
 import { errorOf } from '../helpers/errors.js';
 import { ADDRESS, customer, idempotencyKey } from '../helpers/shop.js';
 import { test } from '../helpers/test.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect } from 'vitest';
-import { customerOrder } from '../../db/schema/index.js';
+import { customerOrder } from '../../db/sqlite/schema/index.js';
 import { startJobs } from '../../server/jobs/index.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest, type TestClient } from '../helpers/client.js';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { describe, expect } from 'vitest';
-import { outboxMessage, payment, paymentEvent } from '../../db/schema/index.js';
+import { outboxMessage, payment, paymentEvent } from '../../db/sqlite/schema/index.js';
 import { dispatchDue } from '../../server/services/integrations/outbox.js';
 import { rawRequest } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';

@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { openDatabase } from '../../db/client.js';
+import { openDatabase } from '../../db/sqlite/client.js';
 import { createSession } from '../../server/auth/sessions.js';
 import { newId } from '../../server/ids.js';
 import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { installStorageGuard, StorageGuard } from '../../db/storage-guard.js';
+import { installStorageGuard, StorageGuard } from '../../db/sqlite/storage-guard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backroom-guard-cost-'));
 const plainPath = join(dir, 'plain.db');

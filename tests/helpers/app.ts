@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { openDatabase } from '../../db/client.js';
+import { openDatabase } from '../../db/sqlite/client.js';
 import { type AppOptions, createApp } from '../../server/app.js';
 import { manualClock } from '../../server/clock.js';
 import { testConfig } from '../../server/config.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { writeBatchCounters } from '../../db/write-batch.js';
+import { writeBatchCounters } from '../../db/sqlite/write-batch.js';
 import type { TestApp } from './app.js';
 
 /** Fires every call at once and waits for all, checking they went through one group commit. */

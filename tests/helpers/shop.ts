@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { variant } from '../../db/schema/index.js';
+import { variant } from '../../db/sqlite/schema/index.js';
 import type { TestApp } from './app.js';
 import { adminClient, createProduct } from './catalog.js';
 import { createTestClient, newAccount, type TestClient } from './client.js';

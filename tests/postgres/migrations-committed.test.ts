@@ -11,7 +11,7 @@ import { ROOT } from '../helpers/start-command.js';
  * `npm run db:generate` (or `DATABASE_URL=postgres://… npm run db:generate`) fails here.
  */
 const ENGINES = [
-  { dialect: 'sqlite', schema: 'db/schema/index.ts', migrations: 'db/migrations' },
+  { dialect: 'sqlite', schema: 'db/sqlite/schema/index.ts', migrations: 'db/sqlite/migrations' },
   { dialect: 'postgresql', schema: 'db/postgres/schema/index.ts', migrations: 'db/postgres/migrations' },
 ];
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openDatabase, type Sqlite } from '../../db/client.js';
 import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
 import { migratePostgres } from '../../db/postgres/migrate.js';
+import { openDatabase, type Sqlite } from '../../db/sqlite/client.js';
 import {
   createTestDatabase,
   logIdleError,

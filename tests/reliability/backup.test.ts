@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backupDatabase } from '../../db/backup-database.js';
-import { openDatabase } from '../../db/client.js';
+import { openDatabase } from '../../db/sqlite/client.js';
 import { tempDir } from '../helpers/server-process.js';
 
 const run = promisify(execFile);

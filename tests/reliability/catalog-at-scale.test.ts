@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Statement } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, openDatabase, type Sqlite } from '../../db/client.js';
+import { type DatabaseHandle, openDatabase, type Sqlite } from '../../db/sqlite/client.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
 import { writeCart } from '../../server/services/cart/cart-writes.js';
 import {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { outboxMessage, webhook } from '../../db/schema/index.js';
+import { outboxMessage, webhook } from '../../db/sqlite/schema/index.js';
 import { dispatchDue } from '../../server/services/integrations/outbox.js';
 import type { TestApp } from '../helpers/app.js';
 import { errorOf } from '../helpers/errors.js';

@@ -4,7 +4,7 @@
  * written once compiles against either. A column added to one schema only fails here.
  */
 import type * as pg from '../../db/postgres/schema/index.js';
-import type * as sqlite from '../../db/schema/index.js';
+import type * as sqlite from '../../db/sqlite/schema/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Same<

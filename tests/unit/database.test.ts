@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER, openDatabase } from '../../db/client.js';
+import { MIGRATIONS_FOLDER, openDatabase } from '../../db/sqlite/client.js';
 import { tempDir } from '../helpers/server-process.js';
 
 describe('the database file', () => {

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { committedMigrationCount } from '../../db/client.js';
 import { journalEntryCount } from '../../db/migrations-journal.js';
 import { committedPostgresMigrationCount } from '../../db/postgres/migrate.js';
+import { committedMigrationCount } from '../../db/sqlite/client.js';
 import { ROOT } from '../helpers/start-command.js';
 
 const dirs: string[] = [];
@@ -25,7 +25,7 @@ const sqlFiles = (folder: string) => readdirSync(folder).filter((name) => name.e
 
 describe('the committed migration count, read from drizzle-kit journals', () => {
   it('equals the committed .sql files of each engine', () => {
-    expect(committedMigrationCount()).toBe(sqlFiles(join(ROOT, 'db/migrations')));
+    expect(committedMigrationCount()).toBe(sqlFiles(join(ROOT, 'db/sqlite/migrations')));
     expect(committedPostgresMigrationCount()).toBe(sqlFiles(join(ROOT, 'db/postgres/migrations')));
   });
 

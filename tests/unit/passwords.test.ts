@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.js';
+import { openDatabase } from '../../db/sqlite/client.js';
 import { createPasswords } from '../../server/auth/passwords.js';
 import { manualClock } from '../../server/clock.js';
 import { testConfig } from '../../server/config.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.js';
+import { openDatabase } from '../../db/sqlite/client.js';
 import { createSession, validateSessionToken } from '../../server/auth/sessions.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
 import { cartView, findCart } from '../../server/services/cart/cart.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StorageGuard, StorageMovedError } from '../../db/storage-guard.js';
+import { StorageGuard, StorageMovedError } from '../../db/sqlite/storage-guard.js';
 
 /**
  * The guard's quick path: once the directory has been quiet, one stat of the directory stands in

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
-import { StorageMovedError } from '../../db/storage-guard.js';
-import { WriteBatchError } from '../../db/write-batch.js';
+import { StorageMovedError } from '../../db/sqlite/storage-guard.js';
+import { WriteBatchError } from '../../db/sqlite/write-batch.js';
 import { isRetryableStorageError } from '../../server/errors.js';
 
 /**

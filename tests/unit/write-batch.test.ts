@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../db/client.js';
+import { type DatabaseHandle, openDatabase } from '../../db/sqlite/client.js';
 import {
   inWriteBatch,
   MAX_BATCH,
   MAX_GATHER_TURNS,
   WriteBatchError,
   writeBatchCounters,
-} from '../../db/write-batch.js';
+} from '../../db/sqlite/write-batch.js';
 import { tempDir } from '../helpers/server-process.js';
 
 let database: DatabaseHandle;
@@ -175,15 +175,34 @@ describe('group commit (inWriteBatch)', () => {
     expect(committed()).toHaveLength(60);
   });
 
-  it('refuses a transaction handle and an asynchronous unit', async () => {
+  it('refuses a transaction handle', () => {
     expect(() => database.db.transaction((tx) => inWriteBatch(tx, () => 1))).toThrow(TypeError);
-    const result = await Promise.allSettled([
-      inWriteBatch(database.db, (async () => takeOne('a')) as () => unknown),
+  });
+
+  it('runs async units one after another, each in its own savepoint, even when one waits', async () => {
+    const order: string[] = [];
+    const before = writeBatchCounters(database.db);
+    const results = await Promise.allSettled([
+      inWriteBatch(database.db, async () => {
+        order.push('a starts');
+        takeOne('a');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        order.push('a ends');
+      }),
+      inWriteBatch(database.db, async () => {
+        order.push('b starts');
+        takeOne('b');
+        await Promise.resolve();
+        throw new Error('b changed its mind');
+      }),
+      inWriteBatch(database.db, async () => {
+        order.push('c starts');
+        takeOne('c');
+      }),
     ]);
-    expect(result[0]?.status).toBe('rejected');
-    expect((result[0] as PromiseRejectedResult).reason).toMatchObject({
-      message: 'A write batch unit must be synchronous',
-    });
-    expect(committed()).toEqual([]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(order).toEqual(['a starts', 'a ends', 'b starts', 'c starts']);
+    expect(committed()).toEqual(['a', 'c']);
+    expect(writeBatchCounters(database.db).commits).toBe(before.commits + 1);
   });
 });

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { user, userToken } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { user, userToken } from '../../../db/sqlite/schema/index.js';
 import { generateToken, hashToken, isTokenShaped } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
 import { enqueueMail } from '../integrations/outbox.js';

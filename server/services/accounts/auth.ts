@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Db } from '../../../db/client.js';
-import { user } from '../../../db/schema/index.js';
+import type { Db } from '../../../db/sqlite/client.js';
+import { user } from '../../../db/sqlite/schema/index.js';
 import type { changePasswordInput, signInInput, signUpInput } from '../../../shared/schemas/index.js';
 import type { Passwords } from '../../auth/passwords.js';
 import { consumeAttempt, type LimitRule, refundAttempt } from '../../auth/rate-limit.js';

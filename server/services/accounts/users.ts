@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, or, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { user } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { user } from '../../../db/sqlite/schema/index.js';
 import { sessionUserColumns } from '../../auth/sessions.js';
 import { escapeLike } from '../../domain/search-query.js';
 import { AppError } from '../../errors.js';

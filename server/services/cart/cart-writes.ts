@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { preparedQuery } from '../../../db/prepared.js';
-import { cart, cartItem, discount, product, variant } from '../../../db/schema/index.js';
-import { inWriteBatch } from '../../../db/write-batch.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { preparedQuery } from '../../../db/sqlite/prepared.js';
+import { cart, cartItem, discount, product, variant } from '../../../db/sqlite/schema/index.js';
+import { inWriteBatch } from '../../../db/sqlite/write-batch.js';
 import { generateToken, hashToken } from '../../auth/tokens.js';
 import { subtotalOf } from '../../domain/pricing.js';
 import { AppError } from '../../errors.js';

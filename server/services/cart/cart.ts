@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { preparedQuery } from '../../../db/prepared.js';
-import { cart, cartItem, product, variant } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { preparedQuery } from '../../../db/sqlite/prepared.js';
+import { cart, cartItem, product, variant } from '../../../db/sqlite/schema/index.js';
 import { hashToken, isTokenShaped } from '../../auth/tokens.js';
 import { lineTotal, subtotalOf } from '../../domain/pricing.js';
 import { checkDiscount } from './discounts.js';

@@ -1,8 +1,8 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../../db/client.js';
-import { preparedQuery } from '../../../db/prepared.js';
-import { discount, discountRedemption } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { preparedQuery } from '../../../db/sqlite/prepared.js';
+import { discount, discountRedemption } from '../../../db/sqlite/schema/index.js';
 import type { discountCreateInput } from '../../../shared/schemas/index.js';
 import { type DiscountProblem, evaluateDiscount } from '../../domain/pricing.js';
 import { AppError } from '../../errors.js';

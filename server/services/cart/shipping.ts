@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../../db/client.js';
-import { shippingOption, taxRate } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { shippingOption, taxRate } from '../../../db/sqlite/schema/index.js';
 import type { shippingCreateInput, shippingUpdateInput } from '../../../shared/schemas/index.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';

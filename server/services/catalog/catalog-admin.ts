@@ -1,7 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../../db/client.js';
-import { category, product, variant } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { category, product, variant } from '../../../db/sqlite/schema/index.js';
 import type {
   categoryCreateInput,
   categoryUpdateInput,

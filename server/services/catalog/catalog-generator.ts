@@ -1,4 +1,4 @@
-import type { Sqlite } from '../../../db/client.js';
+import type { Sqlite } from '../../../db/sqlite/client.js';
 import { newId } from '../../ids.js';
 
 const ADJECTIVES = [

@@ -1,4 +1,4 @@
-import type { PlainQuery } from '../../../db/prepared.js';
+import type { PlainQuery } from '../../../db/sqlite/prepared.js';
 import type { ProductSort } from '../../../shared/schemas/index.js';
 import type { CursorKeys } from '../../domain/cursor.js';
 import { cursorKeys } from '../paging.js';

@@ -1,8 +1,8 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../../db/client.js';
-import { allRows, preparedQuery } from '../../../db/prepared.js';
-import { category, product, variant } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { allRows, preparedQuery } from '../../../db/sqlite/prepared.js';
+import { category, product, variant } from '../../../db/sqlite/schema/index.js';
 import type { ProductSort, productListInput } from '../../../shared/schemas/index.js';
 import { toFtsQuery } from '../../domain/search-query.js';
 import { AppError } from '../../errors.js';

@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { category, product } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { category, product } from '../../../db/sqlite/schema/index.js';
 import { createDiscount } from '../cart/discounts.js';
 import { createShippingOption, setTaxRate } from '../cart/shipping.js';
 import { createCategory, createProduct } from './catalog-admin.js';

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt, lte, ne, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { preparedQuery } from '../../../db/prepared.js';
-import { inventoryMovement, product, variant } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { preparedQuery } from '../../../db/sqlite/prepared.js';
+import { inventoryMovement, product, variant } from '../../../db/sqlite/schema/index.js';
 import { AppError } from '../../errors.js';
 import { cursorKeys, toPage } from '../paging.js';
 

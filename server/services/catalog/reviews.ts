@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../../db/client.js';
-import { product, review } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { product, review } from '../../../db/sqlite/schema/index.js';
 import type { reviewCreateInput } from '../../../shared/schemas/index.js';
 import type { SessionUser } from '../../auth/sessions.js';
 import { AppError, isUniqueViolation } from '../../errors.js';

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Executor } from '../../../db/client.js';
-import { preparedQuery } from '../../../db/prepared.js';
-import { outboxMessage, payment, webhook } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { preparedQuery } from '../../../db/sqlite/prepared.js';
+import { outboxMessage, payment, webhook } from '../../../db/sqlite/schema/index.js';
 import type { WEBHOOK_EVENT_NAMES } from '../../../shared/schemas/index.js';
 import type { Clock } from '../../clock.js';
 import { newId } from '../../ids.js';

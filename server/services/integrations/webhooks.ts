@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { webhook } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { webhook } from '../../../db/sqlite/schema/index.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { webhookUrlRefusal } from '../../integrations/webhooks/target.js';

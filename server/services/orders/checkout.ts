@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../../db/client.js';
-import { preparedQuery } from '../../../db/prepared.js';
-import { shippingOption, taxRate } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { preparedQuery } from '../../../db/sqlite/prepared.js';
+import { shippingOption, taxRate } from '../../../db/sqlite/schema/index.js';
 import type { addressSchema } from '../../../shared/schemas/index.js';
 import { computeTotals, lineTotal, shippingPrice, type Totals } from '../../domain/pricing.js';
 import { AppError } from '../../errors.js';

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { preparedQuery } from '../../../db/prepared.js';
-import { customerOrder, orderLine, user } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { preparedQuery } from '../../../db/sqlite/prepared.js';
+import { customerOrder, orderLine, user } from '../../../db/sqlite/schema/index.js';
 import type { MailTemplate } from '../../integrations/mail/templates.js';
 import { emitWebhookEvent, enqueueMail, type WebhookEvent } from '../integrations/outbox.js';
 

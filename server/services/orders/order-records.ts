@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { preparedQuery } from '../../../db/prepared.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { preparedQuery } from '../../../db/sqlite/prepared.js';
 import {
   cart,
   customerOrder,
@@ -10,7 +10,7 @@ import {
   orderEvent,
   orderLine,
   payment,
-} from '../../../db/schema/index.js';
+} from '../../../db/sqlite/schema/index.js';
 
 /*
  * The prepared statements that write a new order, built once per database handle. Run them with

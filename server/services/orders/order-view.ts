@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { preparedQuery } from '../../../db/prepared.js';
-import { customerOrder, orderEvent, orderLine, payment } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { preparedQuery } from '../../../db/sqlite/prepared.js';
+import { customerOrder, orderEvent, orderLine, payment } from '../../../db/sqlite/schema/index.js';
 import type { OrderStatus } from '../../../shared/reasons.js';
 import { escapeLike } from '../../domain/search-query.js';
 import { AppError } from '../../errors.js';

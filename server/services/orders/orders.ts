@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
+import type { Executor } from '../../../db/sqlite/client.js';
 import {
   customerOrder,
   discount,
@@ -7,7 +7,7 @@ import {
   orderEvent,
   orderLine,
   payment,
-} from '../../../db/schema/index.js';
+} from '../../../db/sqlite/schema/index.js';
 import type { OrderStatus } from '../../../shared/reasons.js';
 import { canMove } from '../../domain/order-status.js';
 import { AppError } from '../../errors.js';

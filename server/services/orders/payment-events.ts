@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
-import { customerOrder, payment, paymentEvent } from '../../../db/schema/index.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { customerOrder, payment, paymentEvent } from '../../../db/sqlite/schema/index.js';
 import type { PaymentEvent } from '../../integrations/payments/index.js';
 import { enqueueRefund } from '../integrations/outbox.js';
 import { recordProviderPayment } from './orders.js';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../../../db/client.js';
-import { payment } from '../../../db/schema/index.js';
-import { inWriteBatch } from '../../../db/write-batch.js';
+import type { Executor } from '../../../db/sqlite/client.js';
+import { payment } from '../../../db/sqlite/schema/index.js';
+import { inWriteBatch } from '../../../db/sqlite/write-batch.js';
 import type { placeOrderInput } from '../../../shared/schemas/index.js';
 import type { SessionUser } from '../../auth/sessions.js';
 import { lineTotal } from '../../domain/pricing.js';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/client.js';
+import type { Executor } from '../../../db/sqlite/client.js';
 
 const DAY = 86_400_000;
 const SOLD = sql`('paid', 'fulfilled', 'delivered')`;

@@ -5,7 +5,7 @@ import Database, { type RunResult } from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import { journalEntryCount } from './migrations-journal.js';
+import { journalEntryCount } from '../migrations-journal.js';
 import * as schema from './schema/index.js';
 import { installStorageGuard } from './storage-guard.js';
 
@@ -15,8 +15,14 @@ export type Sqlite = Database.Database;
 export type Executor = BaseSQLiteDatabase<'sync', RunResult, typeof schema>;
 
 export interface DatabaseHandle {
+  /** The write connection: every write (and the group commit) runs on it. */
   db: Db;
   sqlite: Sqlite;
+  /**
+   * A read-only connection for reads outside a transaction, so they never see a unit's uncommitted
+   * rows while the group commit runs. An in-memory database has one connection: `reader` is `db`.
+   */
+  reader: Db;
   close(): void;
 }
 
@@ -47,12 +53,29 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
     }
     const db = drizzle(sqlite, { schema });
     if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    if (!inMemory) installStorageGuard(sqlite, path);
-    return { db, sqlite, close: () => sqlite.close() };
+    if (inMemory) return { db, sqlite, reader: db, close: () => sqlite.close() };
+    installStorageGuard(sqlite, path);
+    const readConnection = openReader(path);
+    return {
+      db,
+      sqlite,
+      reader: drizzle(readConnection, { schema }),
+      close: () => {
+        readConnection.close();
+        sqlite.close();
+      },
+    };
   } catch (error) {
     sqlite.close();
     throw error;
   }
+}
+
+/** A read-only connection to the same file (WAL lets it read while the write connection writes). */
+function openReader(path: string): Sqlite {
+  const reader = new Database(path, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  return reader;
 }
 
 /**

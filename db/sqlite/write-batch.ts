@@ -26,6 +26,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 class WriteBatcher {
   private queue: Unit[] = [];
   private scheduled = false;
+  private flushing = false;
   private gathered = 0;
   private gatherTurns = 0;
   private readonly begin: Statement;
@@ -46,7 +47,7 @@ class WriteBatcher {
     this.rollbackTo = sqlite.prepare('ROLLBACK TO write_batch_unit');
   }
 
-  submit<T>(work: () => T): Promise<T> {
+  submit<T>(work: () => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
@@ -54,7 +55,7 @@ class WriteBatcher {
   }
 
   private schedule() {
-    if (this.scheduled) return;
+    if (this.scheduled || this.flushing) return;
     this.scheduled = true;
     this.gathered = this.queue.length;
     this.gatherTurns = 0;
@@ -80,35 +81,43 @@ class WriteBatcher {
 
   private flush() {
     this.scheduled = false;
+    this.flushing = true;
     const batch = this.queue.splice(0, MAX_BATCH);
-    if (this.queue.length > 0) this.schedule();
-    let outcomes: Outcome[];
-    try {
-      outcomes = this.run(batch);
-    } catch (error) {
-      // NOTE: nothing of the batch is acknowledged unless its COMMIT returned.
-      for (const unit of batch) unit.reject(new WriteBatchError(error));
-      return;
-    }
-    this.commits += 1;
-    this.units += batch.length;
-    batch.forEach((unit, i) => {
-      const outcome = outcomes[i] as Outcome;
-      if (outcome.ok) unit.resolve(outcome.value);
-      else unit.reject(outcome.error);
-    });
+    this.run(batch)
+      .then(
+        (outcomes) => {
+          this.commits += 1;
+          this.units += batch.length;
+          batch.forEach((unit, i) => {
+            const outcome = outcomes[i] as Outcome;
+            if (outcome.ok) unit.resolve(outcome.value);
+            else unit.reject(outcome.error);
+          });
+        },
+        // NOTE: nothing of the batch is acknowledged unless its COMMIT returned.
+        (error: unknown) => {
+          for (const unit of batch) unit.reject(new WriteBatchError(error));
+        },
+      )
+      .finally(() => {
+        this.flushing = false;
+        if (this.queue.length > 0) this.schedule();
+      });
   }
 
-  /** BEGIN IMMEDIATE, one SAVEPOINT per unit (a failing unit rolls back to it alone), COMMIT. */
-  private run(batch: Unit[]): Outcome[] {
+  /**
+   * BEGIN IMMEDIATE, one SAVEPOINT per unit (a failing unit rolls back to it alone), COMMIT. A unit
+   * may be async (it awaits its stores, which answer at once on SQLite); the next unit starts only
+   * once it settled, and no other batch runs meanwhile, so the units never interleave.
+   */
+  private async run(batch: Unit[]): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
     this.begin.run();
     try {
       for (const unit of batch) {
         this.savepoint.run();
         try {
-          const value = unit.work();
-          if (value instanceof Promise) throw new TypeError('A write batch unit must be synchronous');
+          const value = await unit.work();
           this.release.run();
           outcomes.push({ ok: true, value });
         } catch (error) {
@@ -141,14 +150,14 @@ function batcherOf(db: Executor): WriteBatcher {
 }
 
 /**
- * Runs `work` (synchronous; it uses the root handle, whose statements run inside the open
- * transaction) in the next group commit on this database: the units submitted in one event-loop
+ * Runs `work` (it uses the root handle, whose statements run inside the open transaction; if async,
+ * it must await nothing but that handle's statements) in the next group commit on this database: the units submitted in one event-loop
  * turn (and in the next turns while each brings more, see gatherOrFlush) share one
  * `BEGIN IMMEDIATE … COMMIT`, each in its own SAVEPOINT, so a unit that throws
  * undoes only its own writes and gets its own error. Resolves only after the COMMIT returned (one
  * fsync for the batch); if the COMMIT fails, every unit of the batch rejects with WriteBatchError.
  */
-export function inWriteBatch<T>(db: Executor, work: () => T): Promise<T> {
+export function inWriteBatch<T>(db: Executor, work: () => T | Promise<T>): Promise<T> {
   return batcherOf(db).submit(work);
 }
 

@@ -1,0 +1,21 @@
+import type { Stores } from './stores/index.js';
+
+export type EngineKind = 'sqlite' | 'postgres';
+
+/**
+ * The database as business logic sees it, whichever engine serves it.
+ * - `read`: queries outside any transaction. On SQLite they run on a read-only connection of their
+ *   own, so they never see a write transaction's uncommitted rows.
+ * - `transaction(work)`: `work` runs in one transaction and its promise resolves once that
+ *   transaction committed (durably). SQLite: queued into the group commit (one SAVEPOINT per unit,
+ *   one COMMIT and fsync per batch, see db/sqlite/write-batch.ts). PostgreSQL: READ COMMITTED, run
+ *   again on a serialization failure or deadlock (db/postgres/transaction.ts).
+ *   NOTE: `work` may run more than once and, on SQLite, holds the only write connection while it
+ *   runs: it awaits its stores and nothing else (no network, no password hashing, no timers).
+ */
+export interface Engine {
+  readonly kind: EngineKind;
+  readonly read: Stores;
+  transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

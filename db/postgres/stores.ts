@@ -1,0 +1,18 @@
+import type { Stores } from '../stores/index.js';
+import { postgresAccounts } from './accounts.js';
+import { postgresCart } from './cart.js';
+import { postgresCatalog } from './catalog.js';
+import type { PgExecutor } from './client.js';
+import { postgresIntegrations } from './integrations.js';
+import { postgresOrders } from './orders.js';
+
+/** Every area's store on the pool or on one transaction. */
+export function createPostgresStores(db: PgExecutor): Stores {
+  return {
+    accounts: postgresAccounts(db),
+    catalog: postgresCatalog(db),
+    cart: postgresCart(db),
+    orders: postgresOrders(db),
+    integrations: postgresIntegrations(db),
+  };
+}

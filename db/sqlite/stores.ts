@@ -1,0 +1,18 @@
+import type { Stores } from '../stores/index.js';
+import { sqliteAccounts } from './accounts.js';
+import { sqliteCart } from './cart.js';
+import { sqliteCatalog } from './catalog.js';
+import type { Executor } from './client.js';
+import { sqliteIntegrations } from './integrations.js';
+import { sqliteOrders } from './orders.js';
+
+/** Every area's store on one SQLite connection (built once per connection: they hold no state). */
+export function createSqliteStores(db: Executor): Stores {
+  return {
+    accounts: sqliteAccounts(db),
+    catalog: sqliteCatalog(db),
+    cart: sqliteCart(db),
+    orders: sqliteOrders(db),
+    integrations: sqliteIntegrations(db),
+  };
+}
