@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Engine } from '../db/engine.js';
-import type { DatabaseHandle, Db, Sqlite } from '../db/sqlite/client.js';
-import { createSqliteEngine } from '../db/sqlite/engine.js';
+import type { Db, Sqlite } from '../db/sqlite/client.js';
 import {
   createPasswords,
   type PasswordCost,
@@ -10,6 +9,7 @@ import {
 } from './auth/passwords.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import type { OpenDatabase } from './database.js';
 import { createMailer, type Mailer } from './integrations/mail/mailer.js';
 import { createPaymentProvider, type PaymentProvider } from './integrations/payments/index.js';
 
@@ -31,15 +31,17 @@ export interface Deps {
 /** The one way to assemble the dependencies, for the server process and for the tests. */
 export function createDeps(
   config: Config,
-  database: DatabaseHandle,
+  database: OpenDatabase,
   logger: Logger,
   clock: Clock,
   passwordCost: PasswordCost = PRODUCTION_PASSWORD_COST,
 ): Deps {
+  // TODO(issue 12): db and sqlite go once every service runs on the engine.
+  if (database.kind !== 'sqlite') throw new Error('the services do not run on PostgreSQL yet');
   return {
-    engine: createSqliteEngine(database),
-    db: database.db,
-    sqlite: database.sqlite,
+    engine: database.engine,
+    db: database.sqlite.db,
+    sqlite: database.sqlite.sqlite,
     config,
     logger,
     clock,

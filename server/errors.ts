@@ -1,4 +1,5 @@
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
+import { isPostgresUnavailable, isPostgresUniqueViolation } from '../db/postgres/errors.js';
 import { StorageMovedError } from '../db/sqlite/storage-guard.js';
 import { WriteBatchError } from '../db/sqlite/write-batch.js';
 import type { ErrorReason } from '../shared/reasons.js';
@@ -34,8 +35,9 @@ export const DEFAULT_REASONS: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorReason>> 
   INTERNAL_SERVER_ERROR: 'INTERNAL',
 };
 
-/** True for a unique-constraint violation from SQLite (a race lost to another writer). */
+/** True for a unique-constraint violation on either engine (a race lost to another writer). */
 export function isUniqueViolation(error: unknown): boolean {
+  if (isPostgresUniqueViolation(error)) return true;
   return (
     typeof error === 'object' &&
     error !== null &&
@@ -56,10 +58,12 @@ const REFUSAL_CODES = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN)(_|$)/;
 
 /**
  * True when storage refused a unit of work without applying any of it, so the client may retry:
- * a code above, a failed group commit (db/write-batch.ts), or a database file that changed under
- * the server (db/storage-guard.ts). Follows `cause` (drizzle and tRPC wrap the driver's error).
+ * a code above, a failed group commit (db/sqlite/write-batch.ts), a database file that changed
+ * under the server (db/sqlite/storage-guard.ts), or PostgreSQL unreachable or unable to take the
+ * work (db/postgres/errors.ts). Follows `cause` (drizzle and tRPC wrap the driver's error).
  */
 export function isRetryableStorageError(error: unknown): boolean {
+  if (isPostgresUnavailable(error)) return true;
   let current = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     if (current instanceof WriteBatchError || current instanceof StorageMovedError) return true;

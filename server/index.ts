@@ -6,6 +6,7 @@ import { createPasswords } from './auth/passwords.js';
 import { bootstrap } from './bootstrap.js';
 import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { openConfiguredDatabase } from './database.js';
 import { createDeps } from './deps.js';
 import { createHttpServer } from './http/server.js';
 import { startJobs } from './jobs/index.js';
@@ -93,15 +94,19 @@ async function runPrimary(config: Config) {
 
 /** One server process: database → app → listen → jobs (first worker only) → graceful shutdown. */
 async function runServer(config: Config, workerIndex: number) {
-  const database = attempt(() => openDatabase(config.DATABASE_PATH, { migrate: !cluster.isWorker }));
   const processLogger = cluster.isWorker ? logger.child({ worker: workerIndex }) : logger;
+  const database = await openConfiguredDatabase(config, {
+    migrate: !cluster.isWorker,
+    onIdleError: (message) => processLogger.error({ message }, 'PostgreSQL idle connection error'),
+    onRetry: (state, attempt) => processLogger.warn({ sqlState: state, attempt }, 'transaction retried'),
+  }).catch(fail);
   const deps = attempt(
     () => createDeps(config, database, processLogger, systemClock),
-    () => database.close(),
+    () => void database.close(),
   );
   if (!cluster.isWorker) {
-    await bootstrap(deps).catch((error) => {
-      database.close();
+    await bootstrap(deps).catch(async (error) => {
+      await database.close();
       fail(error);
     });
   }
@@ -111,8 +116,8 @@ async function runServer(config: Config, workerIndex: number) {
     const info = server.address() as AddressInfo;
     deps.logger.info({ port: info.port, host: info.address, database: config.DATABASE_PATH }, 'listening');
   });
-  server.on('error', (error) => {
-    database.close();
+  server.on('error', async (error) => {
+    await database.close();
     fail(error);
   });
   // NOTE: jobs (outbox, expiry, cleanup) run in exactly one process, so nothing is sent twice.
@@ -129,7 +134,7 @@ async function runServer(config: Config, workerIndex: number) {
       try {
         await jobs.stop();
         deps.mailer.close();
-        database.close();
+        await database.close();
         deps.logger.info('stopped');
       } catch (error) {
         code = 1;

@@ -35,7 +35,7 @@ describe('accounts and sessions', () => {
   });
 
   it('uses a Secure __Host- cookie in production', async ({ makeApp }) => {
-    const prod = makeApp({ NODE_ENV: 'production' });
+    const prod = await makeApp({ NODE_ENV: 'production' });
     const client = createTestClient(prod);
     await client.auth.signUp.mutate(newAccount());
     const cookie = client.jar.received.at(-1) ?? '';

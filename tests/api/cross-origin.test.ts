@@ -36,7 +36,7 @@ describe('cross-origin check on non-GET requests', () => {
     ['a look-alike of a trusted origin', { origin: 'https://shop.example.evil.example' }],
     ['own host on another scheme', { origin: 'https://localhost' }],
   ] as const)('refuses %s', async ([_name, headers], { makeApp }) => {
-    const app = makeApp({ TRUSTED_ORIGINS: TRUSTED });
+    const app = await makeApp({ TRUSTED_ORIGINS: TRUSTED });
     await expectRefused(app, await signUp(app, headers));
   });
 
@@ -48,7 +48,7 @@ describe('cross-origin check on non-GET requests', () => {
     ['no Sec-Fetch-Site, trusted Origin', { origin: TRUSTED }],
     ['a non-browser client (neither header)', {}],
   ] as const)('allows %s', async ([_name, headers], { makeApp }) => {
-    const app = makeApp({ TRUSTED_ORIGINS: TRUSTED });
+    const app = await makeApp({ TRUSTED_ORIGINS: TRUSTED });
     expect((await signUp(app, headers)).status).toBe(200);
     expect(app.deps.db.select().from(user).all()).toHaveLength(1);
   });
@@ -78,7 +78,7 @@ describe('cross-origin check on non-GET requests', () => {
   });
 
   it('uses PUBLIC_URL as the own origin when set', async ({ makeApp }) => {
-    const app = makeApp({ PUBLIC_URL: 'https://api.shop.example' });
+    const app = await makeApp({ PUBLIC_URL: 'https://api.shop.example' });
     await expectRefused(app, await signUp(app, { origin: 'http://localhost' }));
     expect((await signUp(app, { origin: 'https://api.shop.example' })).status).toBe(200);
   });
@@ -117,7 +117,7 @@ describe('CORS', () => {
   it('answers trusted origins exactly, with credentials, and never reflects strangers', async ({
     makeApp,
   }) => {
-    const app = makeApp({ TRUSTED_ORIGINS: `${TRUSTED},http://localhost:5173` });
+    const app = await makeApp({ TRUSTED_ORIGINS: `${TRUSTED},http://localhost:5173` });
     const trusted = await rawRequest(app, '/trpc/store.info', { headers: { origin: TRUSTED } });
     expect(trusted.headers.get('access-control-allow-origin')).toBe(TRUSTED);
     expect(trusted.headers.get('access-control-allow-credentials')).toBe('true');
@@ -136,7 +136,7 @@ describe('CORS', () => {
   });
 
   it('answers preflights for trusted origins only', async ({ makeApp }) => {
-    const app = makeApp({ TRUSTED_ORIGINS: TRUSTED });
+    const app = await makeApp({ TRUSTED_ORIGINS: TRUSTED });
     const preflight = (origin: string) =>
       rawRequest(app, '/trpc/auth.signIn', {
         method: 'OPTIONS',

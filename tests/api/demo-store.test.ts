@@ -5,7 +5,7 @@ import { it } from '../helpers/test.js';
 
 describe('the demo store', () => {
   it('is created on first start with an empty database, once', async ({ makeApp }) => {
-    const app = makeApp({ SEED_DEMO: 'true' });
+    const app = await makeApp({ SEED_DEMO: 'true' });
     await bootstrap(app.deps);
     await bootstrap(app.deps);
     const shopper = createTestClient(app);
@@ -28,7 +28,7 @@ describe('the demo store', () => {
   });
 
   it('is not created when SEED_DEMO=false', async ({ makeApp }) => {
-    const app = makeApp({ SEED_DEMO: 'false' });
+    const app = await makeApp({ SEED_DEMO: 'false' });
     await bootstrap(app.deps);
     expect((await createTestClient(app).catalog.products.query()).items).toEqual([]);
   });

@@ -99,7 +99,7 @@ describe('errors never leak internals', () => {
       string,
       string
     >[]) {
-      const app = makeApp(env);
+      const app = await makeApp(env);
       const client = createTestClient(app);
       await client.auth.signUp.mutate(newAccount());
       app.deps.sqlite.close(); // every query now throws a driver error
@@ -149,7 +149,7 @@ describe('headers', () => {
   });
 
   it('adds HSTS for a year in production', async ({ makeApp }) => {
-    const app = makeApp({ NODE_ENV: 'production' });
+    const app = await makeApp({ NODE_ENV: 'production' });
     expect((await rawRequest(app, '/healthz')).headers.get('strict-transport-security')).toBe(
       'max-age=31536000; includeSubDomains',
     );
@@ -193,7 +193,7 @@ describe('logging and metrics', () => {
   });
 
   it('serves Prometheus metrics, behind METRICS_TOKEN when set', async ({ makeApp }) => {
-    const app = makeApp({ METRICS_TOKEN: 'a-long-metrics-token' });
+    const app = await makeApp({ METRICS_TOKEN: 'a-long-metrics-token' });
     await rawRequest(app, '/healthz');
     await rawRequest(app, '/trpc/store.info');
     await rawRequest(app, '/trpc/store.info,store.info?batch=1&input={}');

@@ -186,7 +186,7 @@ describe('transactional mail over SMTP', () => {
   });
 
   it('retries mail with backoff while the SMTP server is down', async ({ makeApp }) => {
-    const down = makeApp({ SMTP_URL: 'smtp://127.0.0.1:9', OUTBOX_RETRY_BASE_MS: '1000' });
+    const down = await makeApp({ SMTP_URL: 'smtp://127.0.0.1:9', OUTBOX_RETRY_BASE_MS: '1000' });
     await createTestClient(down).auth.signUp.mutate(newAccount());
     const run = () =>
       dispatchDue({

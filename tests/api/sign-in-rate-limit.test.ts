@@ -94,7 +94,7 @@ describe('sign-in rate limit', () => {
   }, 60_000);
 
   it('believes the proxy-appended X-Forwarded-For hop with TRUST_PROXY', async ({ makeApp }) => {
-    const app = makeApp({ TRUST_PROXY: 'true' });
+    const app = await makeApp({ TRUST_PROXY: 'true' });
     const account = await withAccount(app);
     const fromClient = (ip: string) =>
       createTestClient(app, { headers: { 'x-forwarded-for': `1.1.1.1, ${ip}` } });

@@ -27,7 +27,7 @@ describe('sign-up limit per client address', () => {
   }) => {
     const limit = loadConfig({}).SIGN_UP_LIMIT_PER_HOUR;
     expect(limit).toBe(20);
-    const app = makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: String(limit) });
+    const app = await makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: String(limit) });
     for (let i = 0; i < limit; i++) await signUpFrom(app, '198.51.100.20');
     const refused = newAccount();
     const error = await errorOf(signUpFrom(app, '198.51.100.20', refused));
@@ -44,7 +44,7 @@ describe('sign-up limit per client address', () => {
   it('counts concurrent sign-ups from one socket address before hashing, so a burst gets exactly the limit', async ({
     makeApp,
   }) => {
-    const app = makeApp({ SIGN_UP_LIMIT_PER_HOUR: '5' });
+    const app = await makeApp({ SIGN_UP_LIMIT_PER_HOUR: '5' });
     const fromSocket = () =>
       createTestClient(app, { ip: '127.0.2.50', batch: false }).auth.signUp.mutate(newAccount());
     const reasons = await Promise.all(Array.from({ length: 50 }, () => reasonOf(fromSocket())));
@@ -54,7 +54,7 @@ describe('sign-up limit per client address', () => {
   });
 
   it('counts every call of one batch', async ({ makeApp }) => {
-    const app = makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '3' });
+    const app = await makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '3' });
     const client = createTestClient(app, { headers: { 'x-forwarded-for': '192.0.2.51' } });
     const reasons = await Promise.all(
       Array.from({ length: 20 }, () => reasonOf(client.auth.signUp.mutate(newAccount()))),
@@ -66,7 +66,7 @@ describe('sign-up limit per client address', () => {
   it('counts attempts on a taken email too, so sign-up cannot probe for accounts in bulk', async ({
     makeApp,
   }) => {
-    const app = makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '3' });
+    const app = await makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '3' });
     const account = newAccount();
     await signUpFrom(app, '192.0.2.52', account);
     expect(await reasonOf(signUpFrom(app, '192.0.2.52', account))).toBe('EMAIL_TAKEN');
@@ -75,7 +75,7 @@ describe('sign-up limit per client address', () => {
   });
 
   it('counts an IPv6 client by its /64 and an IPv4-mapped address as the IPv4 one', async ({ makeApp }) => {
-    const app = makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '2' });
+    const app = await makeApp({ TRUST_PROXY: 'true', SIGN_UP_LIMIT_PER_HOUR: '2' });
     await signUpFrom(app, '2001:db8:1:2::1');
     await signUpFrom(app, '2001:db8:1:2:ffff::9');
     expect(await reasonOf(signUpFrom(app, '2001:db8:1:2:abcd:1:2:3'))).toBe('RATE_LIMITED');

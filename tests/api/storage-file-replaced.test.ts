@@ -131,7 +131,7 @@ describe('the database file changes under the running server', () => {
     expect(String(movedLogs(app)[0]?.problem)).toMatch(/deleted|replaced/);
 
     // A restart opens the file now at the path.
-    const restarted = makeApp({ DATABASE_PATH: path });
+    const restarted = await makeApp({ DATABASE_PATH: path });
     expect(restarted.deps.db.select().from(customerOrder).all()).toHaveLength(0);
     expect((await rawRequest(restarted, '/readyz')).status).toBe(200);
   });

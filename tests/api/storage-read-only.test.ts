@@ -30,7 +30,7 @@ const it = test
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
   .extend('writer', async ({}, { onCleanup }) => {
     if (!('dir' in mounted)) throw new Error(`no small filesystem: ${mounted.skip}`);
-    const writer = createTestApp({ DATABASE_PATH: join(mounted.dir, 'shop.db') });
+    const writer = await createTestApp({ DATABASE_PATH: join(mounted.dir, 'shop.db') });
     onCleanup(() => writer.close());
     return writer;
   })
@@ -43,11 +43,9 @@ const it = test
   .override('env', async ({ view }) => ({ DATABASE_PATH: join(view.dir, 'shop.db'), ...SETTINGS }))
   .extend('restart', async ({ view }, { onCleanup }) => {
     const started: TestApp[] = [];
-    onCleanup(() => {
-      for (const app of started) app.close();
-    });
-    return () => {
-      const app = createTestApp({ DATABASE_PATH: join(view.dir, 'shop.db'), ...SETTINGS });
+    onCleanup(() => Promise.all(started.map((app) => app.close())).then(() => {}));
+    return async () => {
+      const app = await createTestApp({ DATABASE_PATH: join(view.dir, 'shop.db'), ...SETTINGS });
       started.push(app);
       return app;
     };
@@ -94,8 +92,8 @@ describe.skipIf(skip)(`a read-only database${skip ? ` (skipped: ${skip})` : ''}`
     // Write access comes back: this connection stays read-only; a restarted server writes.
     makeWritable(view);
     expect((await rawRequest(app, '/readyz')).status).toBe(503);
-    app.close();
-    const again = restart();
+    await app.close();
+    const again = await restart();
     expect((await rawRequest(again, '/readyz')).status).toBe(200);
     const restarted = createTestClient(again, { jar: writerClient.jar });
     await restarted.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 });

@@ -37,7 +37,7 @@ let port = 0;
 let stockPort = 0;
 
 beforeAll(async () => {
-  t = createTestApp({ TRUSTED_ORIGINS: TRUSTED, NODE_ENV: 'production' });
+  t = await createTestApp({ TRUSTED_ORIGINS: TRUSTED, NODE_ENV: 'production' });
   port = Number(new URL(await t.url()).port);
   stockServer = createHttpServer(createApp(t.deps, { fastPath: false }).listener, t.deps.config);
   await new Promise<void>((resolve) => stockServer.listen(0, '127.0.0.1', resolve));
@@ -45,7 +45,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => stockServer.close(resolve));
-  t.close();
+  await t.close();
 });
 
 /** Headers that differ by transport (framing, date), not by what the server decided. */

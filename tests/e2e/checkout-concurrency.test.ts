@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDRESS, ADMIN } from '../helpers/fixtures.js';
-import { httpClient } from '../helpers/http-client.js';
+import {
+  availableOf,
+  type Client,
+  createProduct,
+  createStandardShipping,
+  signInAdmin,
+  signUpCustomers,
+  split,
+  trpcError,
+} from '../helpers/races.js';
 import { type ServerProcess, startServer, tempDir } from '../helpers/server-process.js';
-
-/** Unbatched: concurrent calls reach the server as concurrent requests. */
-const unbatched = (url: string) => httpClient(url, { batch: false });
-type Client = ReturnType<typeof unbatched>;
 
 async function boot(name: string, workers: number): Promise<ServerProcess> {
   return startServer({
@@ -34,74 +38,6 @@ function serverFor(name: string, workers: number) {
     expect(await process.stop()).toBe(0);
   });
   return handle;
-}
-
-/** Standard shipping to the US, 5.99, 3 to 7 days. */
-function createStandardShipping(admin: Client) {
-  return admin.admin.shipping.create.mutate({
-    name: 'Standard',
-    countries: ['US'],
-    price: 599,
-    minDays: 3,
-    maxDays: 7,
-  });
-}
-
-async function signInAdmin(url: string): Promise<Client> {
-  const admin = unbatched(url);
-  const { user } = await admin.auth.signIn.mutate(ADMIN);
-  expect(user.role).toBe('admin');
-  return admin;
-}
-
-/** A product with one variant, and its variant id. */
-async function createProduct(admin: Client, slug: string, price: number, stock: number) {
-  const product = await admin.admin.products.create.mutate({
-    slug,
-    name: `Product ${slug}`,
-    description: 'For the concurrency tests',
-    variants: [{ sku: `${slug}-sku`.toUpperCase(), name: 'Default', price, stock }],
-  });
-  const variant = product.variants[0];
-  if (!variant) throw new Error('the product came back without its variant');
-  expect(variant.available).toBe(stock);
-  return { product, variantId: variant.id };
-}
-
-/** `count` signed-up customers, each with their own session. */
-function signUpCustomers(url: string, prefix: string, count: number): Promise<Client[]> {
-  return Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      const client = unbatched(url);
-      await client.auth.signUp.mutate({
-        email: `${prefix}${i}@example.com`,
-        password: 'customer-password',
-        name: `Customer ${i}`,
-      });
-      return client;
-    }),
-  );
-}
-
-/** The tRPC error of a rejected call; fails the test for anything else (network error, non-tRPC body). */
-function trpcError(reason: unknown) {
-  expect(reason).toBeInstanceOf(TRPCClientError);
-  const data = (reason as TRPCClientError<never>).data as
-    | { code: string; httpStatus: number; reason?: string }
-    | undefined;
-  expect(data).toBeDefined();
-  return { message: (reason as Error).message, data: data as NonNullable<typeof data> };
-}
-
-function split<T>(results: PromiseSettledResult<T>[]) {
-  const fulfilled = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [trpcError(r.reason)] : []));
-  return { fulfilled, failures };
-}
-
-async function availableOf(client: Client, slug: string, variantId: string) {
-  const product = await client.catalog.product.query({ slug });
-  return product.variants.find((v) => v.id === variantId)?.available;
 }
 
 // The same races against one process and against two sharing the port and the database file.

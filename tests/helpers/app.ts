@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { openDatabase } from '../../db/sqlite/client.js';
+import { inject } from 'vitest';
 import { type AppOptions, createApp } from '../../server/app.js';
 import { manualClock } from '../../server/clock.js';
 import { testConfig } from '../../server/config.js';
+import { openConfiguredDatabase } from '../../server/database.js';
 import { createDeps, type Deps } from '../../server/deps.js';
 import { createHttpServer } from '../../server/http/server.js';
+import { createTestDatabase } from './postgres.js';
 
 /**
  * NOTE: tests hash with argon2id at a tiny cost (64 KiB, one pass) so that hundreds of sign-ups stay
@@ -23,7 +25,7 @@ export interface TestApp {
   url(): Promise<string>;
   /** How many requests the tRPC fast path answered. */
   fastPathAnswers(): number;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** A pino logger at info whose every JSON line lands, parsed, in `logs`. */
@@ -39,21 +41,24 @@ export function capturedLogger() {
 }
 
 /**
- * A whole app on a fresh in-memory database with a manual clock and a captured log, served by the
- * same listener and node:http server `npm start` runs, on a loopback port of its own.
+ * A whole app on a fresh database of its own (SQLite in memory; with TEST_ENGINE=postgres a
+ * PostgreSQL database copied from the run's migrated template, dropped on close), with a manual
+ * clock and a captured log, served by the same listener and node:http server `npm start` runs, on a
+ * loopback port of its own. Settings that name a DATABASE_PATH file keep SQLite on both runs.
  */
-export function createTestApp(env: Record<string, string> = {}, options: AppOptions = {}): TestApp {
-  const config = testConfig(env);
-  const database = openDatabase(config.DATABASE_PATH);
-  const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
-      done();
-    },
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<TestApp> {
+  const postgres = env.DATABASE_PATH ? null : await testPostgresDatabase();
+  const config = testConfig(postgres ? { ...env, DATABASE_URL: postgres.url } : env);
+  const { logger, logs } = capturedLogger();
+  const database = await openConfiguredDatabase(config, {
+    migrate: true,
+    onIdleError: (message) => logger.warn({ message }, 'PostgreSQL idle connection error'),
   });
   const clock = manualClock(Date.UTC(2026, 5, 1));
-  const deps = createDeps(config, database, pino({ level: 'info' }, sink), clock, TEST_PASSWORD_COST);
+  const deps = createDeps(config, database, logger, clock, TEST_PASSWORD_COST);
   const { listener } = createApp(deps, options);
   const server = createHttpServer(listener, config);
   const listening = new Promise<string>((resolve, reject) => {
@@ -70,11 +75,18 @@ export function createTestApp(env: Record<string, string> = {}, options: AppOpti
     logs,
     url: () => listening,
     fastPathAnswers: () => listener.fastPathAnswers(),
-    close: () => {
+    close: async () => {
       server.close();
       server.closeAllConnections();
       deps.mailer.close();
-      database.close();
+      await database.close();
+      await postgres?.drop();
     },
   };
+}
+
+/** TEST_ENGINE=postgres: a database of this app's own, copied from the run's migrated template. */
+async function testPostgresDatabase() {
+  const template = inject('postgresTemplate');
+  return template ? createTestDatabase(template) : null;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { migratePostgres } from '../../db/postgres/migrate.js';
 
 /** The maintenance database tests create their own databases from (trust auth on this machine). */
 const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -54,10 +55,14 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
 
 const admin = <T>(work: (client: pg.Client) => Promise<T>) => withClient(PG_ADMIN_URL, work);
 
-/** Creates an empty database `backroom_t_<random>` for one test file; drop() removes it. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * Creates a database `backroom_t_<random>` for one test file (empty, or a copy of `template`);
+ * drop() removes it.
+ */
+export async function createTestDatabase(template?: string): Promise<TestDatabase> {
   const name = `backroom_t_${randomBytes(6).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  // NOTE: names are made here from hex digits, never from input.
+  await admin((client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return {
@@ -76,4 +81,19 @@ export function urlWith(database: string, credentials: { user: string; password:
   if (credentials.port !== undefined) url.port = String(credentials.port);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** A database with every PostgreSQL migration applied, for test databases to be copied from. */
+export async function createTemplateDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  try {
+    await migratePostgres(pool);
+  } catch (error) {
+    await pool.end();
+    await database.drop();
+    throw error;
+  }
+  await pool.end();
+  return database;
 }

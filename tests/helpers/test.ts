@@ -13,7 +13,7 @@ const NO_SETTINGS: Record<string, string> = {};
  * passed or failed:
  * - `env`: settings for `app` (none by default; a suite sets its own with `it.override('env', …)`);
  * - `app`: a TestApp on `env` (fresh in-memory database, loopback server), closed after the test;
- * - `makeApp(env, options)`: more apps with settings of their own, each closed after the test;
+ * - `await makeApp(env, options)`: more apps with settings of their own, each closed after the test;
  * - `admin`: a client signed in as the shop's admin on `app`;
  * - `shop`: `setupShop` on `app`, done by `admin` (so `shop.admin` is `admin`);
  * - `shopper`: an anonymous client on `app` with its own cookie jar.
@@ -21,18 +21,16 @@ const NO_SETTINGS: Record<string, string> = {};
 export const test = base
   .extend('env', NO_SETTINGS)
   .extend('app', async ({ env }, { onCleanup }) => {
-    const app = createTestApp(env);
+    const app = await createTestApp(env);
     onCleanup(() => app.close());
     return app;
   })
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
   .extend('makeApp', async ({}, { onCleanup }) => {
     const made: TestApp[] = [];
-    onCleanup(() => {
-      for (const app of made) app.close();
-    });
-    return (env: Record<string, string> = {}, options: AppOptions = {}) => {
-      const app = createTestApp(env, options);
+    onCleanup(() => Promise.all(made.map((app) => app.close())).then(() => {}));
+    return async (env: Record<string, string> = {}, options: AppOptions = {}) => {
+      const app = await createTestApp(env, options);
       made.push(app);
       return app;
     };

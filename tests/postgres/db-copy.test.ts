@@ -80,7 +80,7 @@ async function everyTable(file: string, url: string) {
 
 /** Places `count` orders through the real API on a shop with its own products, plus a cart left open. */
 async function ordersThroughTheApi(file: string, count: number) {
-  const app = createTestApp({ DATABASE_PATH: file });
+  const app = await createTestApp({ DATABASE_PATH: file });
   try {
     const shop = await setupShop(app);
     for (let i = 0; i < count; i++) {
@@ -93,7 +93,7 @@ async function ordersThroughTheApi(file: string, count: number) {
     const guest = createTestClient(app);
     await guest.cart.addItem.mutate({ variantId: shop.blue, quantity: 2 });
   } finally {
-    app.close();
+    await app.close();
   }
 }
 

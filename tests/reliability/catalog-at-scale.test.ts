@@ -324,7 +324,7 @@ describe('no search can stall the shop (100k products)', () => {
   }, 60_000);
 
   it('answers /healthz while an anonymous GET batch of 20 broad searches runs', async () => {
-    const app = createTestApp({ DATABASE_PATH: databasePath });
+    const app = await createTestApp({ DATABASE_PATH: databasePath });
     const server = { url: await app.url() };
     const seen: string[] = [];
     const prepare = app.deps.sqlite.prepare.bind(app.deps.sqlite);
@@ -359,7 +359,7 @@ describe('no search can stall the shop (100k products)', () => {
       // Answered between two searches of the batch, not after all of them.
       expect(searchesBeforeHealth).toBeLessThan(20);
     } finally {
-      app.close();
+      await app.close();
     }
   }, 60_000);
 });

@@ -276,7 +276,7 @@ describe('the shop under random sequences of operations (model-based)', () => {
   it('keeps stock, totals, discount limits and order histories consistent after every step', async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(weighted, { maxCommands: 50, size: 'max' }), async (cmds) => {
-        const t = createTestApp({
+        const t = await createTestApp({
           PAYMENT_PROVIDER: 'stripe',
           STRIPE_SECRET_KEY: 'sk_test_model',
           STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -313,7 +313,7 @@ describe('the shop under random sequences of operations (model-based)', () => {
           checkInvariants(world);
           await fc.asyncModelRun(() => ({ model: {}, real: world }), cmds);
         } finally {
-          t.close();
+          await t.close();
         }
       }),
       { numRuns: 60 },

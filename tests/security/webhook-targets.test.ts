@@ -52,7 +52,7 @@ describe('webhook targets at creation', () => {
   it('accepts private targets only with WEBHOOK_ALLOW_PRIVATE_TARGETS=true, and never another scheme', async ({
     makeApp,
   }) => {
-    const shop = await setupShop(makeApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }));
+    const shop = await setupShop(await makeApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }));
     const hook = await shop.admin.admin.webhooks.create.mutate({
       url: 'http://localhost:3000/hook',
       events: ['order.paid'],
@@ -137,7 +137,7 @@ describe('webhook targets at delivery', () => {
   it('delivers to the same local receiver when WEBHOOK_ALLOW_PRIVATE_TARGETS is on', async ({ makeApp }) => {
     const receiver = await startWebhookReceiver();
     try {
-      const app = makeApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+      const app = await makeApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
       const shop = await setupShop(app);
       const port = new URL(receiver.url).port;
       const ids = storeHooks(app, [`http://localhost:${port}/hooks`, `http://2130706433:${port}/hooks`]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/sqlite/client.js';
 import { createPasswords } from '../../server/auth/passwords.js';
 import { manualClock } from '../../server/clock.js';
 import { testConfig } from '../../server/config.js';
+import { openConfiguredDatabase } from '../../server/database.js';
 import { createDeps } from '../../server/deps.js';
 import { createLogger } from '../../server/logger.js';
 import { TEST_PASSWORD_COST } from '../helpers/app.js';
@@ -10,7 +10,7 @@ import { TEST_PASSWORD_COST } from '../helpers/app.js';
 describe('password hashing', () => {
   it('hashes with argon2id at OWASP cost (19 MiB, 2 passes, 1 lane) in the deps every server builds', async () => {
     const config = testConfig();
-    const database = openDatabase(':memory:');
+    const database = await openConfiguredDatabase(config, { migrate: true, onIdleError: () => {} });
     try {
       const deps = createDeps(config, database, createLogger(config), manualClock(0));
       const stored = await deps.passwords.hash('correct horse battery');
@@ -18,7 +18,7 @@ describe('password hashing', () => {
       expect(await deps.passwords.verify(stored, 'correct horse battery')).toBe(true);
       expect(await deps.passwords.verify(stored, 'wrong horse battery')).toBe(false);
     } finally {
-      database.close();
+      await database.close();
     }
   });
 

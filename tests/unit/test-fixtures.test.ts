@@ -20,7 +20,7 @@ describe('test fixtures', () => {
 
   const seen: { app: TestApp; url: string }[] = [];
   it.fails('(a test that fails on purpose, holding two apps)', async ({ app, makeApp }) => {
-    const other = makeApp({ ORDER_PAYMENT_TIMEOUT_MINUTES: '5' });
+    const other = await makeApp({ ORDER_PAYMENT_TIMEOUT_MINUTES: '5' });
     expect(other.deps.config.ORDER_PAYMENT_TIMEOUT_MINUTES).toBe(5);
     for (const held of [app, other]) seen.push({ app: held, url: await held.url() });
     expect('this test').toBe('failing');

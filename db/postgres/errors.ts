@@ -1,0 +1,49 @@
+import { sqlState } from './client.js';
+
+/**
+ * SQLSTATE classes and codes for a statement PostgreSQL did not apply because the server could not
+ * do any work: connection exceptions (08…), an administrator or crash shutdown, a server starting
+ * up (57P01–57P03), no connection slot or no disk/memory (53…), a read-only server (25006),
+ * a serialization failure or deadlock still there after the retries (40001, 40P01).
+ */
+const UNAVAILABLE_STATES = /^(08|53)|^(57P01|57P02|57P03|25006|40001|40P01)$/;
+
+/** Network failures node reports on a connection's socket. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * pg's own messages when no connection could be had or a connection died mid-query (they carry no
+ * code). Matched on the driver's fixed wording, never shown to a client.
+ */
+const DRIVER_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|connection error and is not queryable|Client was closed and is not queryable|Cannot use a pool after calling end/;
+
+/**
+ * True when PostgreSQL could not be reached or could not take the work, so the client may simply
+ * retry (503): the transaction was not committed. Follows `cause` (Drizzle wraps driver errors).
+ */
+export function isPostgresUnavailable(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const state = sqlState(current);
+    if (state !== undefined && (UNAVAILABLE_STATES.test(state) || NETWORK_CODES.has(state))) return true;
+    if (current instanceof Error && DRIVER_MESSAGES.test(current.message)) return true;
+    if (current instanceof AggregateError && current.errors.some(isPostgresUnavailable)) return true;
+    current = 'cause' in current ? current.cause : undefined;
+  }
+  return false;
+}
+
+/** True for a unique violation (23505), on the error or its cause. */
+export function isPostgresUniqueViolation(error: unknown): boolean {
+  return sqlState(error) === '23505';
+}
