@@ -7,7 +7,14 @@ import type { Config } from './config.js';
 /** The configured engine, open, with what only that engine has (for /readyz, backups and tests). */
 export type OpenDatabase =
   | { kind: 'sqlite'; engine: Engine; sqlite: DatabaseHandle; close(): Promise<void> }
-  | { kind: 'postgres'; engine: Engine; postgres: PostgresHandle; close(): Promise<void> };
+  | {
+      kind: 'postgres';
+      engine: Engine;
+      postgres: PostgresHandle;
+      /** Why writes cannot succeed now (server down, standby, migrations missing), or null. */
+      problem(): Promise<string | null>;
+      close(): Promise<void>;
+    };
 
 export interface OpenOptions {
   /** Apply pending migrations (SQLite: this process; PostgreSQL: under an advisory lock, once). */
@@ -28,11 +35,13 @@ export async function openConfiguredDatabase(config: Config, options: OpenOption
     const sqlite = openDatabase(config.DATABASE_PATH, { migrate: options.migrate });
     return { kind: 'sqlite', engine: createSqliteEngine(sqlite), sqlite, close: async () => sqlite.close() };
   }
-  const [{ openPostgres }, { migratePostgres }, { createPostgresEngine }] = await Promise.all([
-    import('../db/postgres/client.js'),
-    import('../db/postgres/migrate.js'),
-    import('../db/postgres/engine.js'),
-  ]);
+  const [{ openPostgres }, { migratePostgres }, { createPostgresEngine }, { postgresProblem }] =
+    await Promise.all([
+      import('../db/postgres/client.js'),
+      import('../db/postgres/migrate.js'),
+      import('../db/postgres/engine.js'),
+      import('../db/postgres/readiness.js'),
+    ]);
   const postgres = await openPostgres(config.DATABASE_URL, {
     poolSize: config.DATABASE_POOL_SIZE,
     onIdleError: options.onIdleError,
@@ -44,5 +53,11 @@ export async function openConfiguredDatabase(config: Config, options: OpenOption
     throw error;
   }
   const engine = createPostgresEngine(postgres, options.onRetry ? { onRetry: options.onRetry } : {});
-  return { kind: 'postgres', engine, postgres, close: () => postgres.close() };
+  return {
+    kind: 'postgres',
+    engine,
+    postgres,
+    problem: () => postgresProblem(postgres.pool),
+    close: () => postgres.close(),
+  };
 }

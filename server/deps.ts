@@ -17,6 +17,8 @@ import { createPaymentProvider, type PaymentProvider } from './integrations/paym
 export interface Deps {
   /** The data-access layer, the same on both engines: what business logic uses. */
   engine: Engine;
+  /** The open engine with what only it has (/readyz reads its storage or its server). */
+  database: OpenDatabase;
   // NOTE: db and sqlite are SQLite's write connection, for the services not yet on `engine`.
   db: Db;
   sqlite: Sqlite;
@@ -40,6 +42,7 @@ export function createDeps(
   if (database.kind !== 'sqlite') throw new Error('the services do not run on PostgreSQL yet');
   return {
     engine: database.engine,
+    database,
     db: database.sqlite.db,
     sqlite: database.sqlite.sqlite,
     config,

@@ -115,21 +115,56 @@ function freeBytes(dir: string): number | null {
   }
 }
 
-const healths = new WeakMap<Sqlite, StorageHealth>();
+/**
+ * PostgreSQL's readiness: the server answers, is a primary, and has every migration
+ * (db/postgres/readiness.ts), asked at most every READINESS_CACHE_MS; each change is logged once.
+ */
+class PostgresHealth {
+  private cached: { at: number; result: Readiness } | null = null;
+  private pending: Promise<Readiness> | null = null;
+  private lastProblem: string | null = null;
 
-/** The one StorageHealth of a database connection (its guard events are logged once). */
-function storageHealthOf(deps: Deps): StorageHealth {
-  let health = healths.get(deps.sqlite);
+  constructor(
+    private readonly deps: Deps,
+    private readonly problem: () => Promise<string | null>,
+  ) {}
+
+  async check(): Promise<Readiness> {
+    const now = this.deps.clock.now();
+    if (this.cached && now - this.cached.at < this.deps.config.READINESS_CACHE_MS) return this.cached.result;
+    this.pending ??= this.problem().then((problem) => {
+      const result = problem ? { ok: false, problem } : READY;
+      this.cached = { at: this.deps.clock.now(), result };
+      this.pending = null;
+      if (problem !== this.lastProblem) {
+        if (problem) this.deps.logger.error({ problem }, 'not ready: PostgreSQL cannot take writes');
+        else this.deps.logger.info({ was: this.lastProblem }, 'ready: PostgreSQL takes writes again');
+        this.lastProblem = problem;
+      }
+      return result;
+    });
+    return this.pending;
+  }
+}
+
+const healths = new WeakMap<object, { check(): Promise<Readiness> }>();
+
+/** The one health check of an open database (its state changes are logged once). */
+function healthOf(deps: Deps): { check(): Promise<Readiness> } {
+  const { database } = deps;
+  const key = database.kind === 'sqlite' ? database.sqlite.sqlite : database.postgres.pool;
+  let health = healths.get(key);
   if (!health) {
-    health = new StorageHealth(deps);
-    healths.set(deps.sqlite, health);
+    health =
+      database.kind === 'sqlite' ? new StorageHealth(deps) : new PostgresHealth(deps, database.problem);
+    healths.set(key, health);
   }
   return health;
 }
 
 /** GET /readyz: 200 `{ ok: true }` while writes can succeed, else 503 `{ ok: false }` (the reason is logged). */
 export function readinessRoute(deps: Deps) {
-  const health = storageHealthOf(deps);
+  const health = healthOf(deps);
   return async (c: Context) => {
     const { ok } = await health.check();
     return ok ? c.json({ ok: true }) : c.json({ ok: false }, 503);
