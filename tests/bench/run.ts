@@ -8,6 +8,10 @@
  * (a non-2xx there means the measure is wrong).
  * `cart.addItem` adds one unit to the cart of the next of CART_SHOPPERS signed-in shoppers (see its
  * block below): the cost of one add to a small cart, not to a cart grown to hundreds of lines.
+ * With BENCH_DATABASE_URL (a PostgreSQL server; the bench creates and drops a database of its own
+ * there) the same data is copied into PostgreSQL before the SQLite run (db:copy) and the same
+ * scenarios run again on it, Backroom with BENCH_PROCESSES API processes (default 2) against a bare
+ * node:http + `pg` reference; one table shows both engines.
  * Not part of `npm test`: timings are measured here, never asserted.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -15,6 +19,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { copySqliteToPostgres } from '../../db/postgres/copy.js';
 import { openDatabase } from '../../db/sqlite/client.js';
 import { createSession } from '../../server/auth/sessions.js';
 import { newId } from '../../server/ids.js';
@@ -37,8 +43,12 @@ const CART_SHOPPERS = Number(process.env.BENCH_CART_SHOPPERS ?? (DURATION + 3) *
 const ONLY = process.env.BENCH_ONLY ?? '';
 /** A directory: Backroom runs with `--cpu-prof` and writes its profile there when it stops. */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF ?? '';
-/** Backroom's WORKERS (the reference is always one process). */
+/** Backroom's WORKERS on SQLite (the reference is always one process). */
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+/** A PostgreSQL server URL: the bench also runs there, on a database it creates and drops. */
+const POSTGRES_SERVER_URL = process.env.BENCH_DATABASE_URL ?? '';
+/** Backroom's API processes on PostgreSQL (WORKERS; they share nothing but the database). */
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
 
 function log(message: string) {
   process.stderr.write(`${message}\n`);
@@ -128,6 +138,30 @@ database.sqlite.transaction(() => {
 })();
 database.close();
 
+// ---- PostgreSQL: the same shop, copied before the SQLite run changes it ----------------------
+const postgres = POSTGRES_SERVER_URL ? await copyToFreshPostgres(databasePath) : null;
+
+async function copyToFreshPostgres(from: string) {
+  const name = `backroom_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_SERVER_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`); // NOTE: the name is made here, digits only
+  await admin.end();
+  const url = new URL(POSTGRES_SERVER_URL);
+  url.pathname = `/${name}`;
+  log(`copying the shop into PostgreSQL database ${name} …`);
+  await copySqliteToPostgres({ from, to: url.toString(), onProgress: () => {} });
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_SERVER_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
 // ---- processes ------------------------------------------------------------------------------
 interface Running {
   child: ChildProcess;
@@ -190,31 +224,69 @@ async function start(
 
 // Backroom runs exactly as `npm start` runs it: the bundle that prestart builds, with the same node flags.
 buildServer();
-const backroom = await start(
-  'backroom',
-  CPU_PROFILE_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`, ...startArguments()]
-    : startArguments(),
-  {
-    DATABASE_PATH: databasePath,
-    SEED_DEMO: 'false',
-    NODE_ENV: 'production',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    WORKERS: String(WORKERS),
-  },
-  3900,
-);
-const reference = await start(
-  'reference',
-  ['--import', 'tsx', 'tests/bench/reference-server.ts'],
-  { DATABASE_PATH: databasePath },
-  3901,
-);
 
+interface EngineRun {
+  label: string;
+  backroomEnv: Record<string, string>;
+  referenceScript: string;
+  referenceEnv: Record<string, string>;
+}
+
+const ENGINES: EngineRun[] = [
+  {
+    label: `SQLite, WORKERS=${WORKERS}`,
+    backroomEnv: { DATABASE_PATH: databasePath, WORKERS: String(WORKERS) },
+    referenceScript: 'tests/bench/reference-server.ts',
+    referenceEnv: { DATABASE_PATH: databasePath },
+  },
+  ...(postgres
+    ? [
+        {
+          label: `PostgreSQL, ${PROCESSES} processes`,
+          backroomEnv: { DATABASE_URL: postgres.url, WORKERS: String(PROCESSES) },
+          referenceScript: 'tests/bench/reference-pg-server.ts',
+          referenceEnv: { DATABASE_URL: postgres.url },
+        },
+      ]
+    : []),
+];
+
+async function startEngine(engine: EngineRun) {
+  const backroom = await start(
+    'backroom',
+    CPU_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`, ...startArguments()]
+      : startArguments(),
+    {
+      ...engine.backroomEnv,
+      SEED_DEMO: 'false',
+      NODE_ENV: 'production',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    },
+    3900,
+  );
+  const reference = await start(
+    'reference',
+    ['--import', 'tsx', engine.referenceScript],
+    engine.referenceEnv,
+    3901,
+  );
+  return { backroom, reference };
+}
+
+/** Stops a server and waits for it to exit (the next engine reuses the ports). */
+function stop(server: Running): Promise<void> {
+  return new Promise((resolve) => {
+    if (server.child.exitCode !== null) return resolve();
+    server.child.once('exit', () => resolve());
+    server.child.kill('SIGTERM');
+  });
+}
+
+const running = new Set<Running>();
 // Whatever ends the bench (the end, an error, Ctrl-C), the servers end with it.
 process.on('exit', () => {
-  backroom.child.kill('SIGTERM');
-  reference.child.kill('SIGTERM');
+  for (const server of running) server.child.kill('SIGTERM');
 });
 process.on('SIGINT', () => process.exit(130));
 
@@ -439,57 +511,94 @@ async function underAttack(target: Running, path: string): Promise<{ victim: Lat
   return { victim: pick(victim), attacker: pick(attacked) };
 }
 
+const synchronousCommit = await postgresSetting('synchronous_commit');
 const rows: string[] = [];
 const attackRows: string[] = [];
-if ('search under attack'.includes(ONLY)) {
-  for (const [name, path] of [
-    ['/healthz', '/healthz'],
-    ['catalog.product', `/trpc/catalog.product${q({ slug })}`],
-  ] as const) {
-    log(`▶ search under attack: ${name}`);
-    const { victim, attacker } = await underAttack(backroom, path);
-    const row = `| ${name} | ${victim.p50} | ${victim.p99} | ${Math.round(victim.rps)} | ${victim.non2xx} | ${Math.round(attacker.rps)} | ${attacker.p50} / ${attacker.p99} | ${attacker.non2xx} |`;
-    log(`  ${row}`);
-    attackRows.push(row);
+const peaks: string[] = [];
+for (const engine of ENGINES) {
+  log(`■ ${engine.label}`);
+  addCounter = 0;
+  nextBuyer = 0;
+  const { backroom, reference } = await startEngine(engine);
+  running.add(backroom);
+  running.add(reference);
+  if ('search under attack'.includes(ONLY)) {
+    for (const [name, path] of [
+      ['/healthz', '/healthz'],
+      ['catalog.product', `/trpc/catalog.product${q({ slug })}`],
+    ] as const) {
+      log(`▶ search under attack: ${name}`);
+      const { victim, attacker } = await underAttack(backroom, path);
+      const row = `| ${engine.label} | ${name} | ${victim.p50} | ${victim.p99} | ${Math.round(victim.rps)} | ${victim.non2xx} | ${Math.round(attacker.rps)} | ${attacker.p50} / ${attacker.p99} | ${attacker.non2xx} |`;
+      log(`  ${row}`);
+      attackRows.push(row);
+    }
   }
-}
-for (const scenario of scenarios.filter((s) => s.name.includes(ONLY))) {
-  log(`▶ ${scenario.name}`);
-  const ours = await measure(backroom, scenario);
-  const ref = scenario.reference ? await measure(reference, scenario) : null;
-  if (ours.non2xx > 0) log(`  ! ${ours.non2xx} non-2xx answers or errors in ${scenario.name}`);
-  const ratio = ref ? `${Math.round((ours.rps / ref.rps) * 100)}%` : '–';
-  const perSecond =
-    scenario.name === 'checkout.placeOrder' ? ` (${Math.round(ours.okPerSecond)} orders/s)` : '';
-  rows.push(
-    `| ${scenario.name} | ${Math.round(ours.rps)}${perSecond} | ${ours.p50} | ${ours.p99} | ${ours.cpuUsPerReq} | ${ours.non2xx} | ${
-      ref ? `${Math.round(ref.rps)} / ${ref.p50} / ${ref.p99} / ${ref.cpuUsPerReq}` : '–'
-    } | ${ratio} |`,
+  for (const scenario of scenarios.filter((s) => s.name.includes(ONLY))) {
+    log(`▶ ${scenario.name}`);
+    const ours = await measure(backroom, scenario);
+    const ref = scenario.reference ? await measure(reference, scenario) : null;
+    if (ours.non2xx > 0) log(`  ! ${ours.non2xx} non-2xx answers or errors in ${scenario.name}`);
+    const ratio = ref ? `${Math.round((ours.rps / ref.rps) * 100)}%` : '–';
+    const perSecond =
+      scenario.name === 'checkout.placeOrder' ? ` (${Math.round(ours.okPerSecond)} orders/s)` : '';
+    rows.push(
+      `| ${engine.label} | ${scenario.name} | ${Math.round(ours.rps)}${perSecond} | ${ours.p50} | ${ours.p99} | ${ours.cpuUsPerReq} | ${ours.non2xx} | ${
+        ref ? `${Math.round(ref.rps)} / ${ref.p50} / ${ref.p99} / ${ref.cpuUsPerReq}` : '–'
+      } | ${ratio} |`,
+    );
+  }
+  peaks.push(
+    `${engine.label}: Backroom ${Math.round(backroom.peakRssKb() / 1024)} MB, reference ${Math.round(reference.peakRssKb() / 1024)} MB`,
   );
+  await Promise.all([stop(backroom), stop(reference)]);
+  running.delete(backroom);
+  running.delete(reference);
 }
+await postgres?.drop();
 
 const table = [
-  `Backroom on ${PRODUCTS.toLocaleString('en')} products, ${CONNECTIONS} connections unless the scenario says one, ${DURATION} s per scenario after a 3 s warm-up, client and server on one ${process.arch} machine (${(await import('node:os')).cpus().length} cores), Node ${process.version}, synchronous=FULL, Backroom WORKERS=${WORKERS}, the reference one process.`,
+  `Backroom on ${PRODUCTS.toLocaleString('en')} products, ${CONNECTIONS} connections unless the scenario says one, ${DURATION} s per scenario after a 3 s warm-up, client and server on one ${process.arch} machine (${(await import('node:os')).cpus().length} cores), Node ${process.version}; SQLite synchronous=FULL, PostgreSQL synchronous_commit=${synchronousCommit}; the references are one process (better-sqlite3, pg).`,
   '',
-  '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | reference req/s / p50 / p99 / CPU µs | ratio |',
-  '|---|---|---|---|---|---|---|---|',
+  '| engine | scenario | req/s | p50 ms | p99 ms | server CPU µs/req (all processes) | non-2xx | reference req/s / p50 / p99 / CPU µs | ratio |',
+  '|---|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
   ...(attackRows.length > 0
     ? [
         `Search under attack: ${ATTACK_CONNECTIONS} attacker connections alternating a GET batch of 20 worst searches and one worst search, while 5 connections measure the victim.`,
         '',
-        '| victim | p50 ms | p99 ms | req/s | non-2xx | attacker req/s | attacker p50 / p99 ms | attacker non-2xx |',
-        '|---|---|---|---|---|---|---|---|',
+        '| engine | victim | p50 ms | p99 ms | req/s | non-2xx | attacker req/s | attacker p50 / p99 ms | attacker non-2xx |',
+        '|---|---|---|---|---|---|---|---|---|',
         ...attackRows,
         '',
       ]
     : []),
-  `Peak RSS (largest process): Backroom ${Math.round(backroom.peakRssKb() / 1024)} MB, reference ${Math.round(reference.peakRssKb() / 1024)} MB.`,
+  `Peak RSS (largest process): ${peaks.join('; ')}.`,
 ].join('\n');
 
 console.log(table);
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-const resultFile = WORKERS === 1 ? 'latest.md' : `latest-workers-${WORKERS}.md`;
+const resultFile = postgres
+  ? 'latest-engines.md'
+  : WORKERS === 1
+    ? 'latest.md'
+    : `latest-workers-${WORKERS}.md`;
 writeFileSync(join(ROOT, 'bench-results', resultFile), `${table}\n`);
-process.exit(0); // the exit handler above stops both servers
+process.exit(0);
+
+/** A PostgreSQL setting of the bench's server ('–' without PostgreSQL). */
+async function postgresSetting(name: string): Promise<string> {
+  if (!postgres) return '–';
+  const client = new pg.Client({ connectionString: postgres.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ setting: string }>(
+      'SELECT setting FROM pg_settings WHERE name = $1',
+      [name],
+    );
+    return rows[0]?.setting ?? '?';
+  } finally {
+    await client.end();
+  }
+}
