@@ -1,0 +1,39 @@
+import type { TestApp } from './app.js';
+
+type Value = string | number | null;
+
+/** Raw SQL on a test app's database, whichever engine it runs on (for setup and checks in tests). */
+export interface TestSql {
+  /** Rows of a query written with `?` placeholders (numbered for PostgreSQL here). */
+  all<T>(text: string, params?: Value[]): Promise<T[]>;
+  /** Runs a statement; resolves with the number of rows it changed. */
+  run(text: string, params?: Value[]): Promise<number>;
+}
+
+/** `?` → `$1`, `$2`, … (the texts come from the tests, never from input). */
+const numbered = (text: string) => {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+};
+
+/**
+ * The app's database for raw SQL. Writes go around the application (no group commit, no outbox):
+ * tests use this to arrange a state the API cannot reach (an expired row, a tampered value) or to
+ * read what the API does not show.
+ */
+export function testSql(app: TestApp): TestSql {
+  const { database } = app.deps;
+  if (database.kind === 'sqlite') {
+    const { sqlite } = database.sqlite;
+    return {
+      all: async <T>(text: string, params: Value[] = []) => sqlite.prepare(text).all(...params) as T[],
+      run: async (text, params = []) => sqlite.prepare(text).run(...params).changes,
+    };
+  }
+  const { pool } = database.postgres;
+  return {
+    all: async <T>(text: string, params: Value[] = []) =>
+      (await pool.query(numbered(text), params)).rows as T[],
+    run: async (text, params = []) => (await pool.query(numbered(text), params)).rowCount ?? 0,
+  };
+}
