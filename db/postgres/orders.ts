@@ -220,14 +220,12 @@ export function postgresOrders(db: PgExecutor): OrderStore {
       if (order.lines.length > 0) {
         await db.insert(orderLine).values(order.lines.map((line) => ({ ...line, orderId: order.id })));
       }
-      await db
-        .insert(orderEvent)
-        .values({
-          orderId: order.id,
-          status: 'pending_payment',
-          actorId: order.userId,
-          createdAt: order.now,
-        });
+      await db.insert(orderEvent).values({
+        orderId: order.id,
+        status: 'pending_payment',
+        actorId: order.userId,
+        createdAt: order.now,
+      });
       await db.insert(payment).values({
         id: order.payment.id,
         orderId: order.id,

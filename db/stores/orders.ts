@@ -208,7 +208,7 @@ export interface OrderStore {
   /** Sets the provider's reference once (a payment that has one keeps it). */
   setPaymentReference(
     paymentId: string,
-    started: { externalId: string; clientSecret: string | null },
+    started: { externalId: string | null; clientSecret: string | null },
   ): Promise<void>;
 
   // Reading orders.

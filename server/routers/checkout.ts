@@ -5,7 +5,7 @@ import { customerProcedure, router } from '../trpc.js';
 
 export const checkoutRouter = router({
   shippingOptions: customerProcedure.input(shippingOptionsInput).query(({ ctx, input }) =>
-    checkout.shippingOptionsFor(ctx.db, {
+    checkout.shippingOptionsFor(ctx.engine.read, ctx.db, {
       userId: ctx.user.id,
       country: input.country,
       now: ctx.clock.now(),
@@ -14,6 +14,7 @@ export const checkoutRouter = router({
 
   quote: customerProcedure.input(quoteInput).query(({ ctx, input }) =>
     checkout.quote(
+      ctx.engine.read,
       ctx.db,
       {
         userId: ctx.user.id,
@@ -25,13 +26,17 @@ export const checkoutRouter = router({
     ),
   ),
 
-  placeOrder: customerProcedure
-    .input(placeOrderInput)
-    .mutation(({ ctx, input }) =>
-      placeOrder(
-        { db: ctx.db, payments: ctx.payments, currency: ctx.config.STORE_CURRENCY, now: ctx.clock.now() },
-        ctx.user,
-        input,
-      ),
+  placeOrder: customerProcedure.input(placeOrderInput).mutation(({ ctx, input }) =>
+    placeOrder(
+      {
+        engine: ctx.engine,
+        db: ctx.db,
+        payments: ctx.payments,
+        currency: ctx.config.STORE_CURRENCY,
+        now: ctx.clock.now(),
+      },
+      ctx.user,
+      input,
     ),
+  ),
 });
