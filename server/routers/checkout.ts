@@ -1,11 +1,12 @@
 import { placeOrderInput, quoteInput, shippingOptionsInput } from '../../shared/schemas/index.js';
 import * as checkout from '../services/orders/checkout.js';
+import { otherAreas } from '../services/orders/other-areas.js';
 import { placeOrder } from '../services/orders/place-order.js';
 import { customerProcedure, router } from '../trpc.js';
 
 export const checkoutRouter = router({
   shippingOptions: customerProcedure.input(shippingOptionsInput).query(({ ctx, input }) =>
-    checkout.shippingOptionsFor(ctx.engine.read, ctx.db, {
+    checkout.shippingOptionsFor(ctx.engine.read, otherAreas(ctx.engine.read, ctx.db), {
       userId: ctx.user.id,
       country: input.country,
       now: ctx.clock.now(),
@@ -15,7 +16,7 @@ export const checkoutRouter = router({
   quote: customerProcedure.input(quoteInput).query(({ ctx, input }) =>
     checkout.quote(
       ctx.engine.read,
-      ctx.db,
+      otherAreas(ctx.engine.read, ctx.db),
       {
         userId: ctx.user.id,
         address: input.shippingAddress,

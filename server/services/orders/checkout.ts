@@ -7,8 +7,9 @@ import type { ShippingOptionRow } from '../../../db/stores/orders.js';
 import type { addressSchema } from '../../../shared/schemas/index.js';
 import { computeTotals, lineTotal, shippingPrice, type Totals } from '../../domain/pricing.js';
 import { AppError } from '../../errors.js';
-import { type CartLineRow, cartLines, findCart } from '../cart/cart.js';
-import { checkDiscount, discountError } from '../cart/discounts.js';
+import type { CartLineRow } from '../cart/cart.js';
+import { discountError } from '../cart/discounts.js';
+import type { OtherAreas } from './other-areas.js';
 
 export type { ShippingOptionRow };
 
@@ -25,30 +26,25 @@ export interface Priced {
   option: ShippingOptionRow;
 }
 
-/*
- * NOTE: the cart (findCart, cartLines) and its discount (checkDiscount) are the cart area's; until
- * it has a store, its legacy functions run on SQLite's write connection (`legacy`).
- */
-
 /**
  * Prices the user's cart for a destination and option, exactly as the order will be: CART_EMPTY,
  * SHIPPING_UNAVAILABLE, or the discount's own reason when its code no longer holds.
  */
 export async function priceCheckout(
   s: Stores,
-  legacy: Executor,
+  areas: OtherAreas,
   facts: { userId: string; address: Address; shippingOptionId: string; now: number },
 ): Promise<Priced> {
-  const owned = findCart(legacy, { userId: facts.userId });
-  const lines = owned ? cartLines(legacy, owned.id) : [];
+  const owned = await areas.userCart(facts.userId);
+  const lines = owned?.lines ?? [];
   if (!owned || lines.length === 0) throw new AppError('BAD_REQUEST', 'CART_EMPTY', 'The cart is empty');
   const option = await s.orders.shippingOption(facts.shippingOptionId);
   if (!option || !shipsTo(option, facts.address.country)) {
     throw new AppError('BAD_REQUEST', 'SHIPPING_UNAVAILABLE', 'This shipping option does not ship there');
   }
   const subtotal = lines.reduce((sum, line) => sum + lineTotal(line), 0);
-  const applied = owned.discountId
-    ? checkDiscount(legacy, owned.discountId, { subtotal, now: facts.now, userId: facts.userId })
+  const applied = owned.cart.discountId
+    ? await areas.checkDiscount(owned.cart.discountId, { subtotal, now: facts.now, userId: facts.userId })
     : null;
   if (applied && !applied.ok) throw discountError(applied.reason);
   const totals = computeTotals({
@@ -58,7 +54,7 @@ export async function priceCheckout(
     rateBps: await s.orders.taxRate(facts.address.country),
   });
   return {
-    cartId: owned.id,
+    cartId: owned.cart.id,
     lines,
     totals,
     discount: applied ? { id: applied.id, code: applied.code } : null,
@@ -69,14 +65,14 @@ export async function priceCheckout(
 /** Options that ship to the country, priced for the user's cart (free-shipping rule applied). */
 export async function shippingOptionsFor(
   s: Stores,
-  legacy: Executor,
+  areas: OtherAreas,
   facts: { userId: string; country: string; now: number },
 ) {
-  const owned = findCart(legacy, { userId: facts.userId });
-  const lines = owned ? cartLines(legacy, owned.id) : [];
+  const owned = await areas.userCart(facts.userId);
+  const lines = owned?.lines ?? [];
   const subtotal = lines.reduce((sum, line) => sum + lineTotal(line), 0);
-  const applied = owned?.discountId
-    ? checkDiscount(legacy, owned.discountId, { subtotal, now: facts.now, userId: facts.userId })
+  const applied = owned?.cart.discountId
+    ? await areas.checkDiscount(owned.cart.discountId, { subtotal, now: facts.now, userId: facts.userId })
     : null;
   const discounted = subtotal - (applied?.ok ? applied.amount : 0);
   return (await s.orders.shippingOptions())
@@ -92,11 +88,11 @@ export async function shippingOptionsFor(
 /** Totals for a quote, with the currency. */
 export async function quote(
   s: Stores,
-  legacy: Executor,
+  areas: OtherAreas,
   facts: { userId: string; address: Address; shippingOptionId: string; now: number },
   currency: string,
 ) {
-  return { currency, ...(await priceCheckout(s, legacy, facts)).totals };
+  return { currency, ...(await priceCheckout(s, areas, facts)).totals };
 }
 
 // Legacy (synchronous, SQLite only) for the cart area's shipping page: use s.orders.shippingOptions().

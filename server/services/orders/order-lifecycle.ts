@@ -4,10 +4,9 @@ import type { Stores } from '../../../db/stores/index.js';
 import type { OrderStatus } from '../../../shared/reasons.js';
 import { canMove } from '../../domain/order-status.js';
 import { AppError } from '../../errors.js';
-import { changeStock } from '../catalog/inventory.js';
-import { enqueueRefund } from '../integrations/outbox.js';
 import { announceOrder } from './order-notifications.js';
 import { loadOrder, type Order } from './order-view.js';
+import { type OtherAreas, otherAreas } from './other-areas.js';
 
 /**
  * The engine, and SQLite's write connection for the other areas' legacy functions (stock ledger,
@@ -35,7 +34,7 @@ const invalid = (from: OrderStatus, to: OrderStatus) =>
     `An order that is ${from.replace('_', ' ')} cannot become ${to.replace('_', ' ')}`,
   );
 
-type MoveWork = (tx: Stores, from: OrderStatus) => Promise<void>;
+type MoveWork = (tx: Stores, areas: OtherAreas, from: OrderStatus) => Promise<void>;
 
 /**
  * Moves an order along its life cycle inside the caller's transaction and records the history
@@ -44,7 +43,7 @@ type MoveWork = (tx: Stores, from: OrderStatus) => Promise<void>;
  */
 async function move(
   tx: Stores,
-  legacy: Executor,
+  areas: OtherAreas,
   orderId: string,
   to: Exclude<OrderStatus, 'pending_payment'>,
   facts: MoveFacts,
@@ -56,8 +55,8 @@ async function move(
   if (!(await tx.orders.setOrderStatus(orderId, from, to, facts.now))) throw invalid(from, to);
   const note = facts.note ?? null;
   await tx.orders.addOrderEvent({ orderId, status: to, note, actorId: facts.actorId, now: facts.now });
-  await work?.(tx, from);
-  await announceOrder(tx, legacy, orderId, to, facts.now, note);
+  await work?.(tx, areas, from);
+  await announceOrder(tx, areas, orderId, to, facts.now, note);
 }
 
 /** One move in its own transaction, then the order as it now is. */
@@ -68,7 +67,7 @@ async function moveAndLoad(
   facts: MoveFacts,
   work?: MoveWork,
 ): Promise<Order> {
-  await deps.engine.transaction((tx) => move(tx, deps.db, orderId, to, facts, work));
+  await deps.engine.transaction((tx) => move(tx, otherAreas(tx, deps.db), orderId, to, facts, work));
   return loadOrder(deps.engine.read, orderId);
 }
 
@@ -92,11 +91,11 @@ export function markPaid(deps: LifecycleDeps, orderId: string, facts: MoveFacts)
 /** A provider confirmed the payment (the caller marked it succeeded): pending_payment → paid. */
 export function recordProviderPayment(
   tx: Stores,
-  legacy: Executor,
+  areas: OtherAreas,
   orderId: string,
   now: number,
 ): Promise<void> {
-  return move(tx, legacy, orderId, 'paid', {
+  return move(tx, areas, orderId, 'paid', {
     actorId: null,
     now,
     note: 'Payment confirmed by the provider',
@@ -122,12 +121,11 @@ export function markDelivered(deps: LifecycleDeps, orderId: string, facts: MoveF
 type CancelFacts = MoveFacts & { reason?: 'cancellation' | 'expiry' };
 
 /** What cancelling means, inside the move's transaction (see cancelOrder). */
-function undoOrder(legacy: Executor, orderId: string, facts: CancelFacts): MoveWork {
-  return async (tx) => {
+function undoOrder(orderId: string, facts: CancelFacts): MoveWork {
+  return async (tx, areas) => {
     // Sorted by variant id: stock rows are touched in the same order as placeOrder takes them.
     for (const line of await tx.orders.orderStock(orderId)) {
-      // Legacy: the catalog area's changeStock on SQLite's write connection (inside this unit).
-      changeStock(legacy, {
+      await areas.changeStock({
         variantId: line.variantId,
         delta: line.quantity,
         reason: facts.reason ?? 'cancellation',
@@ -142,8 +140,7 @@ function undoOrder(legacy: Executor, orderId: string, facts: CancelFacts): MoveW
       await tx.orders.setPaymentStatus(paid.id, 'succeeded', 'refunded', facts.now);
     } else if (paid?.status === 'succeeded') {
       const { id: paymentId, externalId, amount, currency } = paid;
-      // Legacy: the integrations area's outbox, on SQLite's write connection.
-      enqueueRefund(legacy, { orderId, paymentId, externalId, amount, currency }, facts.now);
+      await areas.enqueueRefund({ orderId, paymentId, externalId, amount, currency }, facts.now);
     } else if (paid?.status === 'pending') {
       await tx.orders.setPaymentStatus(paid.id, 'pending', 'failed', facts.now);
     }
@@ -156,7 +153,7 @@ function undoOrder(legacy: Executor, orderId: string, facts: CancelFacts): MoveW
  * outbox, so it survives a crash); a still-pending payment is voided.
  */
 export function cancelOrder(deps: LifecycleDeps, orderId: string, facts: CancelFacts): Promise<Order> {
-  return moveAndLoad(deps, orderId, 'cancelled', facts, undoOrder(deps.db, orderId, facts));
+  return moveAndLoad(deps, orderId, 'cancelled', facts, undoOrder(orderId, facts));
 }
 
 /** Cancels orders left unpaid longer than the timeout, each in its own transaction; returns how many. */
@@ -177,7 +174,7 @@ export async function expireUnpaid(
   for (const id of stale) {
     try {
       await deps.engine.transaction((tx) =>
-        move(tx, deps.db, id, 'cancelled', expiry, undoOrder(deps.db, id, expiry)),
+        move(tx, otherAreas(tx, deps.db), id, 'cancelled', expiry, undoOrder(id, expiry)),
       );
       expired += 1;
     } catch (error) {

@@ -6,6 +6,7 @@ import type { Stores } from '../../../db/stores/index.js';
 import type { OrderNoticeRow } from '../../../db/stores/orders.js';
 import type { MailTemplate } from '../../integrations/mail/templates.js';
 import { emitWebhookEvent, enqueueMail, type WebhookEvent } from '../integrations/outbox.js';
+import type { OtherAreas } from './other-areas.js';
 
 export type OrderEvent = 'created' | 'paid' | 'fulfilled' | 'delivered' | 'cancelled';
 
@@ -41,13 +42,12 @@ const webhookData = (order: OrderNoticeRow) => ({
 
 /**
  * Queues what an order event tells the outside world: the customer's mail and the merchants'
- * webhooks. Runs inside the transaction of the change (`tx`), so nothing goes out for a rollback.
- * NOTE: the outbox is the integrations area's; until it has a store, its legacy functions run on
- * SQLite's write connection (`legacy`), inside the same group-commit unit.
+ * webhooks (the integrations area's outbox). Runs inside the transaction of the change (`tx`, and
+ * `areas` built on it), so nothing goes out for a rollback.
  */
 export async function announceOrder(
   tx: Stores,
-  legacy: Executor,
+  areas: OtherAreas,
   orderId: string,
   event: OrderEvent,
   now: number,
@@ -57,8 +57,8 @@ export async function announceOrder(
   if (!order) return;
   const lines = event === 'created' ? await tx.orders.linesForNotice(orderId) : [];
   const mail = mailFor(order, lines, event, note);
-  if (mail) enqueueMail(legacy, order.email, mail, now);
-  emitWebhookEvent(legacy, `order.${event}` as WebhookEvent, webhookData(order), now);
+  if (mail) await areas.enqueueMail(order.email, mail, now);
+  await areas.emitWebhookEvent(`order.${event}` as WebhookEvent, webhookData(order), now);
 }
 
 // Legacy (synchronous, SQLite only): used by expireUnpaidOrders until the jobs call expireUnpaid.

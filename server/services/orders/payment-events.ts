@@ -1,8 +1,7 @@
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { PaymentEvent } from '../../integrations/payments/index.js';
-import { enqueueRefund } from '../integrations/outbox.js';
 import { type LifecycleDeps, recordProviderPayment } from './order-lifecycle.js';
+import { type OtherAreas, otherAreas } from './other-areas.js';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored' | 'rejected' | 'refunding';
 
@@ -10,7 +9,12 @@ async function paymentFor(tx: Stores, intentId: string | null | undefined) {
   return intentId ? tx.orders.paymentByIntent(intentId) : undefined;
 }
 
-async function handle(tx: Stores, legacy: Executor, event: PaymentEvent, now: number): Promise<EventOutcome> {
+async function handle(
+  tx: Stores,
+  areas: OtherAreas,
+  event: PaymentEvent,
+  now: number,
+): Promise<EventOutcome> {
   const object = event.data.object;
   switch (event.type) {
     case 'payment_intent.succeeded': {
@@ -21,13 +25,11 @@ async function handle(tx: Stores, legacy: Executor, event: PaymentEvent, now: nu
       await tx.orders.setPaymentStatus(row.id, row.status, 'succeeded', now);
       const order = await tx.orders.lockOrderStatus(row.orderId);
       if (order === 'pending_payment') {
-        await recordProviderPayment(tx, legacy, row.orderId, now);
+        await recordProviderPayment(tx, areas, row.orderId, now);
         return 'applied';
       }
       // Paid after the order was cancelled (e.g. it expired): give the money back.
-      // Legacy: the integrations area's outbox, on SQLite's write connection.
-      enqueueRefund(
-        legacy,
+      await areas.enqueueRefund(
         {
           orderId: row.orderId,
           paymentId: row.id,
@@ -70,7 +72,7 @@ export function applyPaymentEvent(
 ): Promise<EventOutcome> {
   return deps.engine.transaction(async (tx) => {
     if (!(await tx.orders.claimPaymentEvent({ id: event.id, type: event.type, now }))) return 'duplicate';
-    const outcome = await handle(tx, deps.db, event, now);
+    const outcome = await handle(tx, otherAreas(tx, deps.db), event, now);
     await tx.orders.setPaymentEventOutcome(event.id, outcome);
     return outcome;
   });

@@ -10,12 +10,11 @@ import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { PaymentProvider } from '../../integrations/payments/index.js';
 import type { CartLineRow } from '../cart/cart.js';
-import { emptyCartItems } from '../cart/cart-writes.js';
 import { discountError } from '../cart/discounts.js';
-import { changeStock } from '../catalog/inventory.js';
 import { priceCheckout } from './checkout.js';
 import { announceOrder } from './order-notifications.js';
 import { loadOrder, type Order, type Payment } from './order-view.js';
+import { type OtherAreas, otherAreas } from './other-areas.js';
 
 type PlaceOrderInput = z.output<typeof placeOrderInput>;
 
@@ -80,8 +79,8 @@ async function replayKey(
  * variant-id order, so two orders sharing variants lock their rows in the same order (no deadlock
  * on PostgreSQL). A shortage is reported for the first short line in cart order, as before.
  */
-function takeStock(
-  legacy: Executor,
+async function takeStock(
+  areas: OtherAreas,
   lines: CartLineRow[],
   facts: { orderId: string; actorId: string; now: number },
 ) {
@@ -91,8 +90,7 @@ function takeStock(
     a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0,
   );
   for (const line of byVariant) {
-    // Legacy: the catalog area's changeStock on SQLite's write connection (inside this unit).
-    const left = changeStock(legacy, {
+    const left = await areas.changeStock({
       variantId: line.variantId,
       delta: -line.quantity,
       reason: 'order',
@@ -115,13 +113,14 @@ async function writeOrder(
   input: PlaceOrderInput,
   hash: string,
 ): Promise<Written> {
-  const { db: legacy, now } = deps;
+  const { now } = deps;
+  const areas = otherAreas(tx, deps.db);
   const key = { userId: user.id, key: input.idempotencyKey };
   if (!(await tx.orders.claimIdempotencyKey({ ...key, requestHash: hash, now }))) {
     return replayKey(tx, user, input, hash);
   }
 
-  const priced = await priceCheckout(tx, legacy, {
+  const priced = await priceCheckout(tx, areas, {
     userId: user.id,
     address: input.shippingAddress,
     shippingOptionId: input.shippingOptionId,
@@ -133,7 +132,7 @@ async function writeOrder(
   }
 
   const orderId = newId();
-  takeStock(legacy, priced.lines, { orderId, actorId: user.id, now });
+  await takeStock(areas, priced.lines, { orderId, actorId: user.id, now });
   if (priced.discount && !(await tx.orders.redeemDiscount(priced.discount.id))) {
     throw discountError('DISCOUNT_EXHAUSTED');
   }
@@ -168,9 +167,9 @@ async function writeOrder(
   if (priced.discount) {
     await tx.orders.insertRedemption({ orderId, discountId: priced.discount.id, userId: user.id, now });
   }
-  emptyCartItems(legacy).run({ cartId: priced.cartId }); // legacy: the cart area's statement
+  await areas.emptyCart(priced.cartId);
   await tx.orders.detachCartDiscount(priced.cartId, now);
-  await announceOrder(tx, legacy, orderId, 'created', now);
+  await announceOrder(tx, areas, orderId, 'created', now);
   // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
   // the key in this same commit; otherwise it is stored once the payment has started.
   let placed: PlacedOrder | null = null;
