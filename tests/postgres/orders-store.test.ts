@@ -6,6 +6,8 @@ import { migratePostgres } from '../../db/postgres/migrate.js';
 import { type DatabaseHandle, openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import type { NewOrder } from '../../db/stores/orders.js';
+import { listOrderSummaries, loadOrder } from '../../server/services/orders/order-view.js';
+import { salesReport } from '../../server/services/orders/reports.js';
 import {
   createTestDatabase,
   logIdleError,
@@ -208,6 +210,21 @@ async function exercise(engine: Engine): Promise<Record<string, unknown>> {
     await s.orders.addOrderEvent({ orderId: 'nope', status: 'paid', note: null, actorId: null, now: 0 });
   });
   out.afterRefusals = await read.orders.orderSummaries({}, { limit: 10 });
+
+  // The services that only read orders run unchanged on either engine.
+  out.orderView = await loadOrder(read, 'o1');
+  out.ownOrderView = await loadOrder(read, 'o1', { userId: 'u1' });
+  out.othersOrderView = await loadOrder(read, 'o1', { userId: 'u2' }).catch((error: Error) => error.message);
+  const firstPage = await listOrderSummaries(read, {}, { limit: 2 });
+  out.firstPage = firstPage;
+  out.secondPage = await listOrderSummaries(
+    read,
+    {},
+    { limit: 2, cursor: firstPage.nextCursor ?? undefined },
+  );
+  out.searchByNumber = await listOrderSummaries(read, { search: '#1002' }, { limit: 10 });
+  out.searchByEmail = await listOrderSummaries(read, { search: 'BOB_' }, { limit: 10 });
+  out.report = await salesReport(read, { from: '2026-01-01', to: '2026-01-02' }, 'USD');
   return out;
 }
 
@@ -279,6 +296,10 @@ describe.skipIf(unavailable)(
           { id: 'o2', itemCount: 1 },
         ],
         summariesNoMatch: [],
+        othersOrderView: 'No such order',
+        ownOrderView: { id: 'o1', number: 1001, status: 'paid', trackingNumber: 'TRACK-1' },
+        searchByNumber: { items: [{ id: 'o2', number: 1002 }], nextCursor: null },
+        report: { orders: 2, revenue: 9500, averageOrderValue: 4750 },
       });
       expect(onSqlite.shippingOptions).toHaveLength(3);
       expect(onPostgres).toEqual(onSqlite);
