@@ -305,7 +305,7 @@ describe.skipIf(unavailable)(
       expect(onPostgres).toEqual(onSqlite);
     });
 
-    it('holds under concurrency on PostgreSQL: one claim per key, the discount limit, distinct numbers', async () => {
+    it('holds under concurrency on PostgreSQL: one claim per key, the discount limit, distinct numbers, one move, one event', async () => {
       const claims = await Promise.all(
         Array.from({ length: 8 }, () =>
           postgres.transaction((s) =>
@@ -330,6 +330,26 @@ describe.skipIf(unavailable)(
         ),
       );
       expect(new Set(numbers).size).toBe(10);
+
+      // Two moves of one order (say an admin's cancel and the expiry job): the row lock makes the
+      // second wait and see the first one's status, so exactly one moves it.
+      const moves = await Promise.all(
+        (['paid', 'cancelled'] as const).map((to) =>
+          postgres.transaction(async (s) => {
+            const from = await s.orders.lockOrderStatus('race-0');
+            if (from !== 'pending_payment') return false;
+            return s.orders.setOrderStatus('race-0', from, to, DAY_2);
+          }),
+        ),
+      );
+      expect(moves.filter(Boolean)).toHaveLength(1);
+
+      const events = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          postgres.transaction((s) => s.orders.claimPaymentEvent({ id: 'evt_race', type: 'x', now: 0 })),
+        ),
+      );
+      expect(events.filter(Boolean)).toHaveLength(1);
     });
   },
 );
