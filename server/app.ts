@@ -120,7 +120,7 @@ function createHonoApp(
     } catch {
       return c.json(errorBody('BAD_REQUEST', 'INVALID_SIGNATURE', 'Invalid or stale signature'), 400);
     }
-    const outcome = applyPaymentEvent(deps.db, event, clock.now());
+    const outcome = await applyPaymentEvent(deps, event, clock.now());
     const log = outcome === 'rejected' ? logger.error.bind(logger) : logger.info.bind(logger);
     log({ requestId: c.get('requestId'), stripeEvent: event.id, type: event.type, outcome }, 'stripe event');
     return c.json({ received: true, outcome });

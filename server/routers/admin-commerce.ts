@@ -17,8 +17,8 @@ import * as users from '../services/accounts/users.js';
 import * as discounts from '../services/cart/discounts.js';
 import * as shipping from '../services/cart/shipping.js';
 import * as webhooks from '../services/integrations/webhooks.js';
+import * as orders from '../services/orders/order-lifecycle.js';
 import { listOrderSummaries, loadOrder } from '../services/orders/order-view.js';
-import * as orders from '../services/orders/orders.js';
 import { salesReport } from '../services/orders/reports.js';
 import { adminProcedure, router } from '../trpc.js';
 
@@ -57,29 +57,29 @@ export const adminOrdersRouter = router({
     .input(orderListAdminInput)
     .query(({ ctx, input }) =>
       listOrderSummaries(
-        ctx.db,
+        ctx.engine.read,
         { ...(input.status && { status: input.status }), ...(input.q && { search: input.q }) },
         input,
       ),
     ),
-  get: adminProcedure.input(idInput).query(({ ctx, input }) => loadOrder(ctx.db, input.id)),
+  get: adminProcedure.input(idInput).query(({ ctx, input }) => loadOrder(ctx.engine.read, input.id)),
   markPaid: adminProcedure
     .input(idInput)
     .mutation(({ ctx, input }) =>
-      orders.markPaid(ctx.db, input.id, { actorId: ctx.user.id, now: ctx.clock.now() }),
+      orders.markPaid(ctx, input.id, { actorId: ctx.user.id, now: ctx.clock.now() }),
     ),
   fulfill: adminProcedure
     .input(fulfillInput)
     .mutation(({ ctx, input }) =>
-      orders.fulfill(ctx.db, input.id, input.trackingNumber, { actorId: ctx.user.id, now: ctx.clock.now() }),
+      orders.fulfill(ctx, input.id, input.trackingNumber, { actorId: ctx.user.id, now: ctx.clock.now() }),
     ),
   markDelivered: adminProcedure
     .input(idInput)
     .mutation(({ ctx, input }) =>
-      orders.markDelivered(ctx.db, input.id, { actorId: ctx.user.id, now: ctx.clock.now() }),
+      orders.markDelivered(ctx, input.id, { actorId: ctx.user.id, now: ctx.clock.now() }),
     ),
   cancel: adminProcedure.input(adminCancelInput).mutation(({ ctx, input }) =>
-    orders.cancelOrder(ctx.db, input.id, {
+    orders.cancelOrder(ctx, input.id, {
       actorId: ctx.user.id,
       now: ctx.clock.now(),
       note: input.note ?? 'Cancelled by the shop',
@@ -97,7 +97,7 @@ export const adminUsersRouter = router({
 export const adminReportsRouter = router({
   sales: adminProcedure
     .input(salesReportInput)
-    .query(({ ctx, input }) => salesReport(ctx.db, input, ctx.config.STORE_CURRENCY)),
+    .query(({ ctx, input }) => salesReport(ctx.engine.read, input, ctx.config.STORE_CURRENCY)),
 });
 
 export const adminWebhooksRouter = router({

@@ -1,11 +1,12 @@
 import { placeOrderInput, quoteInput, shippingOptionsInput } from '../../shared/schemas/index.js';
 import * as checkout from '../services/orders/checkout.js';
+import { otherAreas } from '../services/orders/other-areas.js';
 import { placeOrder } from '../services/orders/place-order.js';
 import { customerProcedure, router } from '../trpc.js';
 
 export const checkoutRouter = router({
   shippingOptions: customerProcedure.input(shippingOptionsInput).query(({ ctx, input }) =>
-    checkout.shippingOptionsFor(ctx.db, {
+    checkout.shippingOptionsFor(ctx.engine.read, otherAreas(ctx.engine.read, ctx.db), {
       userId: ctx.user.id,
       country: input.country,
       now: ctx.clock.now(),
@@ -14,7 +15,8 @@ export const checkoutRouter = router({
 
   quote: customerProcedure.input(quoteInput).query(({ ctx, input }) =>
     checkout.quote(
-      ctx.db,
+      ctx.engine.read,
+      otherAreas(ctx.engine.read, ctx.db),
       {
         userId: ctx.user.id,
         address: input.shippingAddress,
@@ -25,13 +27,17 @@ export const checkoutRouter = router({
     ),
   ),
 
-  placeOrder: customerProcedure
-    .input(placeOrderInput)
-    .mutation(({ ctx, input }) =>
-      placeOrder(
-        { db: ctx.db, payments: ctx.payments, currency: ctx.config.STORE_CURRENCY, now: ctx.clock.now() },
-        ctx.user,
-        input,
-      ),
+  placeOrder: customerProcedure.input(placeOrderInput).mutation(({ ctx, input }) =>
+    placeOrder(
+      {
+        engine: ctx.engine,
+        db: ctx.db,
+        payments: ctx.payments,
+        currency: ctx.config.STORE_CURRENCY,
+        now: ctx.clock.now(),
+      },
+      ctx.user,
+      input,
     ),
+  ),
 });

@@ -1,22 +1,22 @@
 import { idInput, pageInput } from '../../shared/schemas/index.js';
 import { CUSTOMER_CANCELLABLE } from '../domain/order-status.js';
+import { cancelOrder } from '../services/orders/order-lifecycle.js';
 import { listOrderSummaries, loadOrder } from '../services/orders/order-view.js';
-import { cancelOrder } from '../services/orders/orders.js';
 import { customerProcedure, router } from '../trpc.js';
 
 /** The signed-in customer's own orders; anyone else's answer NOT_FOUND, like a missing id. */
 export const ordersRouter = router({
-  list: customerProcedure.input(pageInput).query(({ ctx, input }) => {
-    const page = listOrderSummaries(ctx.db, { userId: ctx.user.id }, input);
+  list: customerProcedure.input(pageInput).query(async ({ ctx, input }) => {
+    const page = await listOrderSummaries(ctx.engine.read, { userId: ctx.user.id }, input);
     return { ...page, items: page.items.map(({ email: _email, ...summary }) => summary) };
   }),
 
   get: customerProcedure
     .input(idInput)
-    .query(({ ctx, input }) => loadOrder(ctx.db, input.id, { userId: ctx.user.id })),
+    .query(({ ctx, input }) => loadOrder(ctx.engine.read, input.id, { userId: ctx.user.id })),
 
   cancel: customerProcedure.input(idInput).mutation(({ ctx, input }) =>
-    cancelOrder(ctx.db, input.id, {
+    cancelOrder(ctx, input.id, {
       actorId: ctx.user.id,
       ownerId: ctx.user.id,
       now: ctx.clock.now(),

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { customerOrder, discount, inventoryMovement } from '../../db/sqlite/schema/index.js';
-import { expireUnpaidOrders } from '../../server/services/orders/orders.js';
+import { expireUnpaid } from '../../server/services/orders/order-lifecycle.js';
 import type { ORDER_STATUSES } from '../../shared/index.js';
 import { errorOf } from '../helpers/errors.js';
 import { customer, placeOrder, type Shop, stockOf } from '../helpers/shop.js';
@@ -202,7 +202,7 @@ describe('unpaid order expiry', () => {
     expect(stockOf(app, shop.white)).toBe(7);
 
     app.clock.advance((timeoutMinutes - 10) * 60_000 + 1);
-    const expired = expireUnpaidOrders(app.deps.db, { now: app.clock.now(), timeoutMinutes });
+    const expired = await expireUnpaid(app.deps, { now: app.clock.now(), timeoutMinutes });
     expect(expired).toBe(1);
     const status = (id: string) =>
       app.deps.db.select().from(customerOrder).where(eq(customerOrder.id, id)).get()?.status;
@@ -222,8 +222,8 @@ describe('unpaid order expiry', () => {
     expect(ledger.map((m) => m.reason)).toEqual(['order', 'expiry']);
 
     app.clock.advance(10 * 60_000);
-    expect(expireUnpaidOrders(app.deps.db, { now: app.clock.now(), timeoutMinutes })).toBe(1);
+    expect(await expireUnpaid(app.deps, { now: app.clock.now(), timeoutMinutes })).toBe(1);
     expect(status(fresh.id)).toBe('cancelled');
-    expect(expireUnpaidOrders(app.deps.db, { now: app.clock.now(), timeoutMinutes })).toBe(0);
+    expect(await expireUnpaid(app.deps, { now: app.clock.now(), timeoutMinutes })).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { Statement } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase, type Sqlite } from '../../db/sqlite/client.js';
+import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
 import { writeCart } from '../../server/services/cart/cart-writes.js';
 import {
@@ -165,11 +166,12 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
       )
       .run();
     const user = { id: 'plan-buyer', email: 'plan@example.com', name: 'Plan', role: 'customer' as const };
+    const engine = createSqliteEngine(database);
     const buy = async (key: string) => {
       recorded.length = 0;
       await writeCart(db, { userId: user.id }, { kind: 'add', variantId, quantity: 1 }, now);
       await placeOrder(
-        { db, payments: manualPayments, currency: 'USD', now },
+        { engine, db, payments: manualPayments, currency: 'USD', now },
         { ...user, emailVerified: false, createdAt: 0 },
         { idempotencyKey: key, shippingAddress: ADDRESS, shippingOptionId: 'plan-ship' },
       );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/sqlite/client.js';
+import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import { createSession, validateSessionToken } from '../../server/auth/sessions.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
 import { cartView, findCart } from '../../server/services/cart/cart.js';
@@ -44,7 +45,9 @@ describe('hot queries', () => {
   });
 
   it('cart writes and placeOrder prepare their statements once, whatever the number of orders', async () => {
-    const { db, sqlite, close } = openDatabase(':memory:');
+    const handle = openDatabase(':memory:');
+    const { db, sqlite, close } = handle;
+    const engine = createSqliteEngine(handle);
     const now = Date.now();
     seedDemoStore(db, now);
     sqlite
@@ -75,7 +78,7 @@ describe('hot queries', () => {
     const order = async (i: number) => {
       counting = true;
       await writeCart(db, { userId: 'u1' }, { kind: 'add', variantId, quantity: 1 }, now);
-      const placed = await placeOrder({ db, payments: manualPayments, currency: 'USD', now }, user, {
+      const placed = await placeOrder({ engine, db, payments: manualPayments, currency: 'USD', now }, user, {
         idempotencyKey: `prepared-once-${i}`,
         shippingAddress: ADDRESS,
         shippingOptionId,

@@ -2,10 +2,66 @@ import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../../db/sqlite/client.js';
 import { preparedQuery } from '../../../db/sqlite/prepared.js';
 import { customerOrder, orderLine, user } from '../../../db/sqlite/schema/index.js';
+import type { Stores } from '../../../db/stores/index.js';
+import type { OrderNoticeRow } from '../../../db/stores/orders.js';
 import type { MailTemplate } from '../../integrations/mail/templates.js';
 import { emitWebhookEvent, enqueueMail, type WebhookEvent } from '../integrations/outbox.js';
+import type { OtherAreas } from './other-areas.js';
 
 export type OrderEvent = 'created' | 'paid' | 'fulfilled' | 'delivered' | 'cancelled';
+
+type NoticeLine = { name: string; variant: string; quantity: number };
+
+/** The customer's mail for an order event (none for some events). */
+function mailFor(order: OrderNoticeRow, lines: NoticeLine[], event: OrderEvent, note: string | null) {
+  const { name, number, total, currency } = order;
+  let mail: MailTemplate | null = null;
+  if (event === 'created') {
+    const items = lines.map((l) => ({ name: `${l.name} (${l.variant})`, quantity: l.quantity }));
+    mail = { template: 'order_confirmation', name, number, total, currency, items };
+  } else if (event === 'paid') {
+    mail = { template: 'payment_received', name, number, total, currency };
+  } else if (event === 'fulfilled') {
+    mail = { template: 'order_shipped', name, number, trackingNumber: order.trackingNumber };
+  } else if (event === 'cancelled') {
+    mail = { template: 'order_cancelled', name, number, note };
+  }
+  return mail;
+}
+
+/** What the merchants' webhooks receive about the order. */
+const webhookData = (order: OrderNoticeRow) => ({
+  id: order.id,
+  number: order.number,
+  status: order.status,
+  email: order.email,
+  total: order.total,
+  currency: order.currency,
+  trackingNumber: order.trackingNumber,
+});
+
+/**
+ * Queues what an order event tells the outside world: the customer's mail and the merchants'
+ * webhooks (the integrations area's outbox). Runs inside the transaction of the change (`tx`, and
+ * `areas` built on it), so nothing goes out for a rollback.
+ */
+export async function announceOrder(
+  tx: Stores,
+  areas: OtherAreas,
+  orderId: string,
+  event: OrderEvent,
+  now: number,
+  note: string | null = null,
+): Promise<void> {
+  const order = await tx.orders.orderForNotice(orderId);
+  if (!order) return;
+  const lines = event === 'created' ? await tx.orders.linesForNotice(orderId) : [];
+  const mail = mailFor(order, lines, event, note);
+  if (mail) await areas.enqueueMail(order.email, mail, now);
+  await areas.emitWebhookEvent(`order.${event}` as WebhookEvent, webhookData(order), now);
+}
+
+// Legacy (synchronous, SQLite only): used by expireUnpaidOrders until the jobs call expireUnpaid.
 
 const orderForNotice = (db: Executor) =>
   db
@@ -32,10 +88,7 @@ const linesForNotice = (db: Executor) =>
     .orderBy(orderLine.id)
     .prepare();
 
-/**
- * Queues what an order event tells the outside world: the customer's mail and the merchants'
- * webhooks. Runs inside the transaction of the change, so nothing goes out for a rollback.
- */
+/** announceOrder on SQLite's connection, synchronously (legacy). */
 export function notifyOrder(
   tx: Executor,
   orderId: string,
@@ -45,29 +98,9 @@ export function notifyOrder(
 ): void {
   const order = preparedQuery(tx, 'order-for-notice', orderForNotice).get({ orderId });
   if (!order) return;
-  const { name, number, total, currency } = order;
-  let mail: MailTemplate | null = null;
-  if (event === 'created') {
-    const items = preparedQuery(tx, 'order-lines-for-notice', linesForNotice)
-      .all({ orderId })
-      .map((l) => ({ name: `${l.name} (${l.variant})`, quantity: l.quantity }));
-    mail = { template: 'order_confirmation', name, number, total, currency, items };
-  } else if (event === 'paid') {
-    mail = { template: 'payment_received', name, number, total, currency };
-  } else if (event === 'fulfilled') {
-    mail = { template: 'order_shipped', name, number, trackingNumber: order.trackingNumber };
-  } else if (event === 'cancelled') {
-    mail = { template: 'order_cancelled', name, number, note };
-  }
+  const lines =
+    event === 'created' ? preparedQuery(tx, 'order-lines-for-notice', linesForNotice).all({ orderId }) : [];
+  const mail = mailFor(order, lines, event, note);
   if (mail) enqueueMail(tx, order.email, mail, now);
-  const data = {
-    id: order.id,
-    number,
-    status: order.status,
-    email: order.email,
-    total,
-    currency,
-    trackingNumber: order.trackingNumber,
-  };
-  emitWebhookEvent(tx, `order.${event}` as WebhookEvent, data, now);
+  emitWebhookEvent(tx, `order.${event}` as WebhookEvent, webhookData(order), now);
 }

@@ -1,9 +1,6 @@
-import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/sqlite/client.js';
-import { preparedQuery } from '../../../db/sqlite/prepared.js';
-import { customerOrder, orderEvent, orderLine, payment } from '../../../db/sqlite/schema/index.js';
+import type { Stores } from '../../../db/stores/index.js';
+import type { OrderHistoryRow, OrderLineRow, OrderRow, PaymentView } from '../../../db/stores/orders.js';
 import type { OrderStatus } from '../../../shared/reasons.js';
-import { escapeLike } from '../../domain/search-query.js';
 import { AppError } from '../../errors.js';
 import { cursorKeys, toPage } from '../paging.js';
 
@@ -20,99 +17,10 @@ export interface AddressJson {
   phone?: string | undefined;
 }
 
-export function paymentView(row: typeof payment.$inferSelect) {
-  return {
-    id: row.id,
-    provider: row.provider,
-    status: row.status,
-    amount: row.amount,
-    currency: row.currency,
-    clientSecret: row.clientSecret,
-  };
-}
+export type Payment = PaymentView;
 
-export type Payment = ReturnType<typeof paymentView>;
-
-const orderColumns = {
-  id: customerOrder.id,
-  number: customerOrder.number,
-  status: customerOrder.status,
-  email: customerOrder.email,
-  currency: customerOrder.currency,
-  subtotal: customerOrder.subtotal,
-  discountCode: customerOrder.discountCode,
-  discountAmount: customerOrder.discountAmount,
-  shippingOptionId: customerOrder.shippingOptionId,
-  shippingName: customerOrder.shippingName,
-  shippingPrice: customerOrder.shippingPrice,
-  tax: customerOrder.tax,
-  total: customerOrder.total,
-  shippingAddress: customerOrder.shippingAddress,
-  trackingNumber: customerOrder.trackingNumber,
-  createdAt: customerOrder.createdAt,
-  updatedAt: customerOrder.updatedAt,
-  payment: {
-    id: payment.id,
-    provider: payment.provider,
-    status: payment.status,
-    amount: payment.amount,
-    currency: payment.currency,
-    clientSecret: payment.clientSecret,
-  },
-};
-
-// The payment row is written in the order's own transaction (one per order), so the join always holds.
-const orderById = (db: Executor) =>
-  db
-    .select(orderColumns)
-    .from(customerOrder)
-    .innerJoin(payment, eq(payment.orderId, customerOrder.id))
-    .where(eq(customerOrder.id, sql.placeholder('id')))
-    .prepare();
-
-const ownOrderById = (db: Executor) =>
-  db
-    .select(orderColumns)
-    .from(customerOrder)
-    .innerJoin(payment, eq(payment.orderId, customerOrder.id))
-    .where(
-      and(eq(customerOrder.id, sql.placeholder('id')), eq(customerOrder.userId, sql.placeholder('userId'))),
-    )
-    .prepare();
-
-const orderLines = (db: Executor) =>
-  db
-    .select({
-      variantId: orderLine.variantId,
-      productId: orderLine.productId,
-      productName: orderLine.productName,
-      variantName: orderLine.variantName,
-      sku: orderLine.sku,
-      unitPrice: orderLine.unitPrice,
-      quantity: orderLine.quantity,
-      lineTotal: orderLine.lineTotal,
-    })
-    .from(orderLine)
-    .where(eq(orderLine.orderId, sql.placeholder('id')))
-    .orderBy(asc(orderLine.id))
-    .prepare();
-
-const orderHistory = (db: Executor) =>
-  db
-    .select({ status: orderEvent.status, createdAt: orderEvent.createdAt, note: orderEvent.note })
-    .from(orderEvent)
-    .where(eq(orderEvent.orderId, sql.placeholder('id')))
-    .orderBy(asc(orderEvent.id))
-    .prepare();
-
-/** API.md's Order. With `userId`, only that user's order is found (others look missing). */
-export function loadOrder(db: Executor, id: string, scope: { userId?: string } = {}) {
-  const row = scope.userId
-    ? preparedQuery(db, 'own-order', ownOrderById).get({ id, userId: scope.userId })
-    : preparedQuery(db, 'order', orderById).get({ id });
-  if (!row) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such order');
-  const lines = preparedQuery(db, 'order-lines', orderLines).all({ id });
-  const history = preparedQuery(db, 'order-history', orderHistory).all({ id });
+/** API.md's Order, from its row, lines and history. */
+function orderView(row: OrderRow, lines: OrderLineRow[], history: OrderHistoryRow[]) {
   return {
     id: row.id,
     number: row.number,
@@ -134,48 +42,42 @@ export function loadOrder(db: Executor, id: string, scope: { userId?: string } =
   };
 }
 
-export type Order = ReturnType<typeof loadOrder>;
+export type Order = ReturnType<typeof orderView>;
 
-/** A page of order summaries, newest first, keyset on (createdAt, id). */
+/** API.md's Order. With `userId`, only that user's order is found (others look missing). */
+export async function loadOrder(s: Stores, id: string, scope: { userId?: string } = {}): Promise<Order> {
+  const row = await s.orders.order(id, scope.userId);
+  if (!row) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such order');
+  const lines = await s.orders.orderLines(id);
+  const history = await s.orders.orderHistory(id);
+  return orderView(row, lines, history);
+}
+
 /** An admin's order search: an order number (`1042`, `#1042`), or part of the customer's email. */
 function orderSearch(q: string) {
   const number = /^#?(\d{1,12})$/.exec(q)?.[1];
-  if (number) return eq(customerOrder.number, Number(number));
-  return sql`${customerOrder.email} LIKE ${`%${escapeLike(q.toLowerCase())}%`} ESCAPE '\\'`;
+  return number ? { number: Number(number) } : { emailContains: q.toLowerCase() };
 }
 
-export function listOrderSummaries(
-  db: Executor,
+/** A page of order summaries, newest first, keyset on (createdAt, id). */
+export async function listOrderSummaries(
+  s: Stores,
   filter: { userId?: string; status?: OrderStatus; search?: string },
   page: { limit: number; cursor?: string | undefined },
 ) {
-  const conditions = [];
-  if (filter.userId) conditions.push(eq(customerOrder.userId, filter.userId));
-  if (filter.status) conditions.push(eq(customerOrder.status, filter.status));
-  if (filter.search) conditions.push(orderSearch(filter.search));
+  let before: { createdAt: number; id: string } | undefined;
   if (page.cursor !== undefined) {
-    const [at, id] = cursorKeys(page.cursor, 'orders', ['number', 'string']) as [number, string];
-    conditions.push(
-      or(lt(customerOrder.createdAt, at), and(eq(customerOrder.createdAt, at), lt(customerOrder.id, id))),
-    );
+    const [createdAt, id] = cursorKeys(page.cursor, 'orders', ['number', 'string']) as [number, string];
+    before = { createdAt, id };
   }
-  const rows = db
-    .select({
-      id: customerOrder.id,
-      number: customerOrder.number,
-      status: customerOrder.status,
-      total: customerOrder.total,
-      currency: customerOrder.currency,
-      email: customerOrder.email,
-      createdAt: customerOrder.createdAt,
-      // Spelled out: Drizzle drops table names in one-table selects, which would bind "id" to order_line.
-      itemCount: sql<number>`(SELECT coalesce(sum(l.quantity), 0) FROM order_line l WHERE l.order_id = customer_order.id)`,
-    })
-    .from(customerOrder)
-    .where(conditions.length > 0 ? and(...conditions) : undefined)
-    .orderBy(desc(customerOrder.createdAt), desc(customerOrder.id))
-    .limit(page.limit + 1)
-    .all();
+  const rows = await s.orders.orderSummaries(
+    {
+      ...(filter.userId && { userId: filter.userId }),
+      ...(filter.status && { status: filter.status }),
+      ...(filter.search && orderSearch(filter.search)),
+    },
+    { limit: page.limit + 1, ...(before && { before }) },
+  );
   const result = toPage(rows, page.limit, 'orders', (r) => [r.createdAt, r.id]);
   return { ...result, items: result.items.map((r) => ({ ...r, createdAt: iso(r.createdAt) })) };
 }

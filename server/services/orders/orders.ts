@@ -1,3 +1,8 @@
+/*
+ * LEGACY (synchronous, SQLite only), kept unchanged for the other areas that import it until the lead
+ * rewires them: expireUnpaidOrders (jobs) → order-lifecycle.expireUnpaid, hasBought (reviews) →
+ * Stores.orders.hasBought. Every other order move lives in order-lifecycle.ts.
+ */
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../../db/sqlite/client.js';
 import {
@@ -14,9 +19,8 @@ import { AppError } from '../../errors.js';
 import { changeStock } from '../catalog/inventory.js';
 import { enqueueRefund } from '../integrations/outbox.js';
 import { notifyOrder } from './order-notifications.js';
-import { loadOrder, type Order } from './order-view.js';
 
-export interface MoveFacts {
+interface MoveFacts {
   actorId: string | null;
   note?: string | null | undefined;
   now: number;
@@ -74,64 +78,16 @@ function move(
   );
 }
 
-/** Marks a manual payment received: pending_payment → paid. */
-export function markPaid(db: Executor, orderId: string, facts: MoveFacts): Order {
-  move(db, orderId, 'paid', facts, (tx) => {
-    const updated = tx
-      .update(payment)
-      .set({ status: 'succeeded', updatedAt: facts.now })
-      .where(and(eq(payment.orderId, orderId), eq(payment.provider, 'manual'), eq(payment.status, 'pending')))
-      .run();
-    if (updated.changes !== 1) {
-      throw new AppError(
-        'CONFLICT',
-        'INVALID_TRANSITION',
-        'Only a pending manual payment can be marked paid by hand',
-      );
-    }
-  });
-  return loadOrder(db, orderId);
-}
-
-/** A provider confirmed the payment (the caller marked it succeeded): pending_payment → paid. */
-export function recordProviderPayment(tx: Executor, orderId: string, now: number): void {
-  move(tx, orderId, 'paid', {
-    actorId: null,
-    now,
-    note: 'Payment confirmed by the provider',
-    allowedFrom: ['pending_payment'],
-  });
-}
-
-export function fulfill(
-  db: Executor,
-  orderId: string,
-  trackingNumber: string | undefined,
-  facts: MoveFacts,
-): Order {
-  move(db, orderId, 'fulfilled', facts, (tx) => {
-    if (trackingNumber !== undefined) {
-      tx.update(customerOrder).set({ trackingNumber }).where(eq(customerOrder.id, orderId)).run();
-    }
-  });
-  return loadOrder(db, orderId);
-}
-
-export function markDelivered(db: Executor, orderId: string, facts: MoveFacts): Order {
-  move(db, orderId, 'delivered', facts);
-  return loadOrder(db, orderId);
-}
-
 /**
  * Cancels an order: every unit goes back to stock through the ledger, the discount use is given
  * back, and a succeeded payment is refunded (a manual one at once; a provider refund through the
  * outbox, so it survives a crash); a still-pending payment is voided.
  */
-export function cancelOrder(
+function cancelOrder(
   db: Executor,
   orderId: string,
   facts: MoveFacts & { reason?: 'cancellation' | 'expiry' },
-): Order {
+): void {
   move(db, orderId, 'cancelled', facts, (tx) => {
     const lines = tx
       .select({ variantId: orderLine.variantId, quantity: orderLine.quantity })
@@ -172,7 +128,6 @@ export function cancelOrder(
       tx.update(payment).set({ status: 'failed', updatedAt: facts.now }).where(eq(payment.id, paid.id)).run();
     }
   });
-  return loadOrder(db, orderId);
 }
 
 /** Cancels orders left unpaid longer than the timeout; returns how many. */

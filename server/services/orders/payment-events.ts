@@ -1,42 +1,35 @@
-import { and, eq } from 'drizzle-orm';
-import type { Executor } from '../../../db/sqlite/client.js';
-import { customerOrder, payment, paymentEvent } from '../../../db/sqlite/schema/index.js';
+import type { Stores } from '../../../db/stores/index.js';
 import type { PaymentEvent } from '../../integrations/payments/index.js';
-import { enqueueRefund } from '../integrations/outbox.js';
-import { recordProviderPayment } from './orders.js';
+import { type LifecycleDeps, recordProviderPayment } from './order-lifecycle.js';
+import { type OtherAreas, otherAreas } from './other-areas.js';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored' | 'rejected' | 'refunding';
 
-function paymentFor(tx: Executor, intentId: string | null | undefined) {
-  if (!intentId) return undefined;
-  return tx
-    .select()
-    .from(payment)
-    .where(and(eq(payment.provider, 'stripe'), eq(payment.externalId, intentId)))
-    .get();
+async function paymentFor(tx: Stores, intentId: string | null | undefined) {
+  return intentId ? tx.orders.paymentByIntent(intentId) : undefined;
 }
 
-function handle(tx: Executor, event: PaymentEvent, now: number): EventOutcome {
+async function handle(
+  tx: Stores,
+  areas: OtherAreas,
+  event: PaymentEvent,
+  now: number,
+): Promise<EventOutcome> {
   const object = event.data.object;
   switch (event.type) {
     case 'payment_intent.succeeded': {
-      const row = paymentFor(tx, object.id);
+      const row = await paymentFor(tx, object.id);
       if (!row || row.status === 'succeeded' || row.status === 'refunded') return 'ignored'; // never backwards
       const amount = object.amount_received ?? object.amount;
       if (amount !== row.amount || object.currency?.toUpperCase() !== row.currency) return 'rejected';
-      tx.update(payment).set({ status: 'succeeded', updatedAt: now }).where(eq(payment.id, row.id)).run();
-      const order = tx
-        .select({ status: customerOrder.status })
-        .from(customerOrder)
-        .where(eq(customerOrder.id, row.orderId))
-        .get();
-      if (order?.status === 'pending_payment') {
-        recordProviderPayment(tx, row.orderId, now);
+      await tx.orders.setPaymentStatus(row.id, row.status, 'succeeded', now);
+      const order = await tx.orders.lockOrderStatus(row.orderId);
+      if (order === 'pending_payment') {
+        await recordProviderPayment(tx, areas, row.orderId, now);
         return 'applied';
       }
       // Paid after the order was cancelled (e.g. it expired): give the money back.
-      enqueueRefund(
-        tx,
+      await areas.enqueueRefund(
         {
           orderId: row.orderId,
           paymentId: row.id,
@@ -49,16 +42,16 @@ function handle(tx: Executor, event: PaymentEvent, now: number): EventOutcome {
       return 'refunding';
     }
     case 'payment_intent.payment_failed': {
-      const row = paymentFor(tx, object.id);
+      const row = await paymentFor(tx, object.id);
       if (row?.status !== 'pending') return 'ignored';
-      tx.update(payment).set({ status: 'failed', updatedAt: now }).where(eq(payment.id, row.id)).run();
+      await tx.orders.setPaymentStatus(row.id, 'pending', 'failed', now);
       return 'applied';
     }
     case 'charge.refunded': {
-      const row = paymentFor(tx, object.payment_intent);
+      const row = await paymentFor(tx, object.payment_intent);
       if (!row || row.status === 'refunded') return 'ignored';
       if (object.refunded !== true && object.amount_refunded !== row.amount) return 'ignored'; // partial refund
-      tx.update(payment).set({ status: 'refunded', updatedAt: now }).where(eq(payment.id, row.id)).run();
+      await tx.orders.setPaymentStatus(row.id, row.status, 'refunded', now);
       return 'applied';
     }
     default:
@@ -67,23 +60,20 @@ function handle(tx: Executor, event: PaymentEvent, now: number): EventOutcome {
 }
 
 /**
- * Applies a verified provider event exactly once: the event id is recorded in the same IMMEDIATE
- * transaction as its effect, so a duplicate (or a concurrent copy) finds it and changes nothing.
- * A payment whose amount or currency differs from the order's is refused and never marks it paid.
+ * Applies a verified provider event exactly once: the event id is claimed first, in the same
+ * transaction as its effect, so a duplicate finds it and changes nothing (on PostgreSQL a
+ * concurrent copy waits on the id's unique key and then finds it). A payment whose amount or
+ * currency differs from the order's is refused and never marks it paid.
  */
-export function applyPaymentEvent(db: Executor, event: PaymentEvent, now: number): EventOutcome {
-  return db.transaction(
-    (tx) => {
-      const seen = tx
-        .select({ id: paymentEvent.id })
-        .from(paymentEvent)
-        .where(eq(paymentEvent.id, event.id))
-        .get();
-      if (seen) return 'duplicate';
-      const outcome = handle(tx, event, now);
-      tx.insert(paymentEvent).values({ id: event.id, type: event.type, outcome, receivedAt: now }).run();
-      return outcome;
-    },
-    { behavior: 'immediate' },
-  );
+export function applyPaymentEvent(
+  deps: LifecycleDeps,
+  event: PaymentEvent,
+  now: number,
+): Promise<EventOutcome> {
+  return deps.engine.transaction(async (tx) => {
+    if (!(await tx.orders.claimPaymentEvent({ id: event.id, type: event.type, now }))) return 'duplicate';
+    const outcome = await handle(tx, otherAreas(tx, deps.db), event, now);
+    await tx.orders.setPaymentEventOutcome(event.id, outcome);
+    return outcome;
+  });
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
+import type { Engine } from '../../../db/engine.js';
 import type { Executor } from '../../../db/sqlite/client.js';
-import { payment } from '../../../db/sqlite/schema/index.js';
-import { inWriteBatch } from '../../../db/sqlite/write-batch.js';
+import type { Stores } from '../../../db/stores/index.js';
 import type { placeOrderInput } from '../../../shared/schemas/index.js';
 import type { SessionUser } from '../../auth/sessions.js';
 import { lineTotal } from '../../domain/pricing.js';
@@ -11,13 +10,11 @@ import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { PaymentProvider } from '../../integrations/payments/index.js';
 import type { CartLineRow } from '../cart/cart.js';
-import { emptyCartItems } from '../cart/cart-writes.js';
 import { discountError } from '../cart/discounts.js';
-import { changeStock } from '../catalog/inventory.js';
 import { priceCheckout } from './checkout.js';
-import { notifyOrder } from './order-notifications.js';
-import * as records from './order-records.js';
+import { announceOrder } from './order-notifications.js';
 import { loadOrder, type Order, type Payment } from './order-view.js';
+import { type OtherAreas, otherAreas } from './other-areas.js';
 
 type PlaceOrderInput = z.output<typeof placeOrderInput>;
 
@@ -40,6 +37,11 @@ const outOfStock = (line: CartLineRow) =>
   );
 
 export interface PlaceOrderDeps {
+  engine: Engine;
+  /**
+   * SQLite's write connection, for the other areas' legacy functions (cart, stock ledger, outbox)
+   * that have no store yet: on SQLite it is the connection the engine's transaction runs on.
+   */
   db: Executor;
   payments: PaymentProvider;
   currency: string;
@@ -54,59 +56,88 @@ type Written = { orderId: string; placed: PlacedOrder | null; replay: string | n
 /** Whether starting a payment calls out (stripe) or is settled outside the shop (manual). */
 const callsProvider = (provider: PaymentProvider['name']) => provider !== 'manual';
 
+/** The answer for a key this user already used: its stored answer, or IDEMPOTENCY_KEY_REUSED. */
+async function replayKey(
+  tx: Stores,
+  user: SessionUser,
+  input: PlaceOrderInput,
+  hash: string,
+): Promise<Written> {
+  const previous = await tx.orders.idempotencyKey(user.id, input.idempotencyKey);
+  if (previous?.requestHash !== hash) {
+    throw new AppError(
+      'CONFLICT',
+      'IDEMPOTENCY_KEY_REUSED',
+      'This idempotency key was used for a different order',
+    );
+  }
+  return { orderId: previous.orderId ?? '', placed: null, replay: previous.response };
+}
+
 /**
- * The write of placeOrder, run inside the caller's transaction with the root handle (so the
- * prepared statements are reused): takes the stock of every line (conditional updates: all or
- * none), counts the discount, writes the order with its price snapshots, payment row and ledger
- * rows, empties the cart and records the idempotency key. A replayed key returns the stored answer.
+ * Takes the stock of every line, all or none: conditional updates that never go below zero, in
+ * variant-id order, so two orders sharing variants lock their rows in the same order (no deadlock
+ * on PostgreSQL). A shortage is reported for the first short line in cart order, as before.
  */
-function writeOrder(deps: PlaceOrderDeps, user: SessionUser, input: PlaceOrderInput, hash: string): Written {
-  const { db, now } = deps;
-  const previous = records.previousKey(db).get({ userId: user.id, key: input.idempotencyKey });
-  if (previous) {
-    if (previous.requestHash !== hash) {
-      throw new AppError(
-        'CONFLICT',
-        'IDEMPOTENCY_KEY_REUSED',
-        'This idempotency key was used for a different order',
-      );
-    }
-    return { orderId: previous.orderId ?? '', placed: null, replay: previous.response };
+async function takeStock(
+  areas: OtherAreas,
+  lines: CartLineRow[],
+  facts: { orderId: string; actorId: string; now: number },
+) {
+  const short = lines.find((line) => line.available < line.quantity);
+  if (short) throw outOfStock(short);
+  const byVariant = [...lines].sort((a, b) =>
+    a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0,
+  );
+  for (const line of byVariant) {
+    const left = await areas.changeStock({
+      variantId: line.variantId,
+      delta: -line.quantity,
+      reason: 'order',
+      ...facts,
+    });
+    if (left === null) throw outOfStock(line); // the rollback gives back the lines already taken
+  }
+}
+
+/**
+ * The write of placeOrder, inside one transaction: claims the idempotency key first (a key
+ * already used, or used concurrently, answers its stored answer instead), prices the cart, takes
+ * the stock, counts the discount, writes the order with its price snapshots, payment row and
+ * history, empties the cart and queues the notifications.
+ */
+async function writeOrder(
+  tx: Stores,
+  deps: PlaceOrderDeps,
+  user: SessionUser,
+  input: PlaceOrderInput,
+  hash: string,
+): Promise<Written> {
+  const { now } = deps;
+  const areas = otherAreas(tx, deps.db);
+  const key = { userId: user.id, key: input.idempotencyKey };
+  if (!(await tx.orders.claimIdempotencyKey({ ...key, requestHash: hash, now }))) {
+    return replayKey(tx, user, input, hash);
   }
 
-  const priced = priceCheckout(db, {
+  const priced = await priceCheckout(tx, areas, {
     userId: user.id,
     address: input.shippingAddress,
     shippingOptionId: input.shippingOptionId,
     now,
   });
-  if (input.expectedTotal !== undefined && input.expectedTotal !== priced.totals.total) {
-    throw new AppError('CONFLICT', 'PRICE_CHANGED', `The total is now ${priced.totals.total}`);
+  const { totals } = priced;
+  if (input.expectedTotal !== undefined && input.expectedTotal !== totals.total) {
+    throw new AppError('CONFLICT', 'PRICE_CHANGED', `The total is now ${totals.total}`);
   }
 
   const orderId = newId();
-  for (const line of priced.lines) {
-    if (line.available < line.quantity) throw outOfStock(line);
-    const left = changeStock(db, {
-      variantId: line.variantId,
-      delta: -line.quantity,
-      reason: 'order',
-      actorId: user.id,
-      orderId,
-      now,
-    });
-    if (left === null) throw outOfStock(line); // the caller's rollback undoes the lines already taken
+  await takeStock(areas, priced.lines, { orderId, actorId: user.id, now });
+  if (priced.discount && !(await tx.orders.redeemDiscount(priced.discount.id))) {
+    throw discountError('DISCOUNT_EXHAUSTED');
   }
-  if (priced.discount) {
-    const counted = records.countRedemption(db).run({ id: priced.discount.id });
-    if (counted.changes !== 1) throw discountError('DISCOUNT_EXHAUSTED');
-  }
-
-  const number = records.nextOrderNumber(db).get()?.n ?? 1001;
-  const { totals } = priced;
-  records.insertOrder(db).run({
+  await tx.orders.insertOrder({
     id: orderId,
-    number,
     userId: user.id,
     email: user.email,
     currency: deps.currency,
@@ -120,11 +151,7 @@ function writeOrder(deps: PlaceOrderDeps, user: SessionUser, input: PlaceOrderIn
     tax: totals.tax,
     total: totals.total,
     shippingAddress: JSON.stringify(input.shippingAddress),
-    now,
-  });
-  for (const line of priced.lines) {
-    records.insertOrderLine(db).run({
-      orderId,
+    lines: priced.lines.map((line) => ({
       variantId: line.variantId,
       productId: line.productId,
       productName: line.productName,
@@ -133,45 +160,31 @@ function writeOrder(deps: PlaceOrderDeps, user: SessionUser, input: PlaceOrderIn
       unitPrice: line.unitPrice,
       quantity: line.quantity,
       lineTotal: lineTotal(line),
-    });
-  }
-  records.insertOrderEvent(db).run({ orderId, status: 'pending_payment', actorId: user.id, now });
-  if (priced.discount) {
-    records.insertRedemption(db).run({ orderId, discountId: priced.discount.id, userId: user.id, now });
-  }
-  records.insertPayment(db).run({
-    id: newId(),
-    orderId,
-    provider: deps.payments.name,
-    amount: totals.total,
-    currency: deps.currency,
+    })),
+    payment: { id: newId(), provider: deps.payments.name },
     now,
   });
-  emptyCartItems(db).run({ cartId: priced.cartId });
-  records.resetCart(db).run({ cartId: priced.cartId, now });
-  notifyOrder(db, orderId, 'created', now);
+  if (priced.discount) {
+    await tx.orders.insertRedemption({ orderId, discountId: priced.discount.id, userId: user.id, now });
+  }
+  await areas.emptyCart(priced.cartId);
+  await tx.orders.detachCartDiscount(priced.cartId, now);
+  await announceOrder(tx, areas, orderId, 'created', now);
   // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
   // the key in this same commit; otherwise it is stored once the payment has started.
   let placed: PlacedOrder | null = null;
   if (!callsProvider(deps.payments.name)) {
-    const order = loadOrder(db, orderId);
+    const order = await loadOrder(tx, orderId);
     placed = { order, payment: order.payment };
   }
-  records.insertIdempotencyKey(db).run({
-    userId: user.id,
-    key: input.idempotencyKey,
-    requestHash: hash,
-    orderId,
-    response: placed && JSON.stringify(placed),
-    now,
-  });
+  await tx.orders.completeIdempotencyKey({ ...key, orderId, response: placed && JSON.stringify(placed) });
   return { orderId, placed, replay: null };
 }
 
 /**
- * Turns the user's cart into an order in one IMMEDIATE transaction shared with the other orders of
- * this turn (see writeOrder and inWriteBatch): one commit per batch with the manual provider. A
- * provider that calls out is called afterwards, outside the transaction, and the first answer is
+ * Turns the user's cart into an order in one transaction (SQLite: a unit of the group commit, one
+ * COMMIT per batch; PostgreSQL: READ COMMITTED, run again on a deadlock or serialization failure).
+ * A provider that calls out is called afterwards, outside the transaction, and the first answer is
  * then stored with the key (Stripe's semantics: a failed start leaves the order, and the same key
  * retries only the payment). A failed group COMMIT rejects with WriteBatchError: nothing was
  * written, so the same key may be retried.
@@ -181,11 +194,9 @@ export async function placeOrder(
   user: SessionUser,
   input: PlaceOrderInput,
 ): Promise<PlacedOrder> {
-  const { db } = deps;
+  const { engine } = deps;
   const hash = requestHash(input);
-  // Group commit: the orders placed in this event-loop turn share one IMMEDIATE transaction, each in
-  // its own savepoint, and are answered once its COMMIT returned.
-  const written = await inWriteBatch(db, () => writeOrder(deps, user, input, hash));
+  const written = await engine.transaction((tx) => writeOrder(tx, deps, user, input, hash));
 
   if (written.placed) return written.placed;
   if (written.replay) return JSON.parse(written.replay) as PlacedOrder;
@@ -199,11 +210,10 @@ export async function placeOrder(
       'The order is placed but its payment could not be started; retry with the same idempotency key',
     );
   }
-  const order = loadOrder(db, written.orderId);
+  const order = await loadOrder(engine.read, written.orderId);
   const placed = { order, payment: order.payment };
-  records
-    .storeResponse(db)
-    .run({ response: JSON.stringify(placed), userId: user.id, key: input.idempotencyKey });
+  const response = JSON.stringify(placed);
+  await engine.transaction((tx) => tx.orders.storeResponse(user.id, input.idempotencyKey, response));
   return placed;
 }
 
@@ -212,15 +222,11 @@ export async function placeOrder(
  * provider reference is left alone, so retries and replays never start a second one.
  */
 export async function startPayment(
-  deps: Pick<PlaceOrderDeps, 'db' | 'payments'>,
+  deps: Pick<PlaceOrderDeps, 'engine' | 'payments'>,
   orderId: string,
 ): Promise<void> {
-  const row = records.paymentOfOrder(deps.db).get({ orderId });
+  const row = await deps.engine.read.orders.paymentOfOrder(orderId);
   if (!row || !callsProvider(row.provider) || row.externalId !== null) return;
   const started = await deps.payments.createPayment({ orderId, amount: row.amount, currency: row.currency });
-  deps.db
-    .update(payment)
-    .set({ externalId: started.externalId, clientSecret: started.clientSecret })
-    .where(and(eq(payment.id, row.id), isNull(payment.externalId)))
-    .run();
+  await deps.engine.transaction((tx) => tx.orders.setPaymentReference(row.id, started));
 }
