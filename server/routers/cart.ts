@@ -6,7 +6,7 @@ import {
 } from '../../shared/schemas/index.js';
 import type { Context } from '../context.js';
 import * as carts from '../services/cart/cart.js';
-import { type CartChange, writeCart } from '../services/cart/cart-writes.js';
+import { type CartChange, changeCart } from '../services/cart/cart-writes.js';
 import { publicProcedure, router } from '../trpc.js';
 
 /** The caller's cart owner: the signed-in user, else the guest cookie's token, else nobody yet. */
@@ -23,19 +23,21 @@ const facts = (ctx: Context) => ({
   userId: ctx.session.current()?.user.id ?? null,
 });
 
-function view(ctx: Context) {
+async function view(ctx: Context) {
   const owner = ownerOf(ctx);
-  return carts.cartView(ctx.db, owner ? carts.findCart(ctx.db, owner) : undefined, facts(ctx));
+  const read = ctx.engine.read;
+  return carts.viewCart(read, owner ? await carts.cartOf(read, owner) : undefined, facts(ctx));
 }
 
 /**
- * Writes to the caller's cart in the group commit (creating it, with its guest cookie, on the first
+ * Writes to the caller's cart in one transaction (on SQLite, in the group commit) (creating it, with its guest cookie, on the first
  * write), then answers the cart as it is after that COMMIT.
  */
 async function write(ctx: Context, change: CartChange) {
-  const written = await writeCart(ctx.db, ownerOf(ctx), change, ctx.clock.now());
+  const written = await changeCart(ctx.engine, ownerOf(ctx), change, ctx.clock.now());
   if (written.newGuestToken) ctx.guestCart.set(written.newGuestToken, carts.GUEST_CART_LIFETIME_MS);
-  return carts.cartView(ctx.db, written.cart, facts(ctx));
+  // Read after the COMMIT returned: the read connection sees it.
+  return carts.viewCart(ctx.engine.read, written.cart, facts(ctx));
 }
 
 export const cartRouter = router({
