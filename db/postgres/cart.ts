@@ -189,6 +189,9 @@ export function postgresCart(db: PgExecutor): CartStore {
         .values({ ...rate, updatedAt: now })
         .onConflictDoUpdate({ target: taxRate.country, set: { rateBps: rate.rateBps, updatedAt: now } });
     },
+    taxRateOf: async (country) =>
+      first(await db.select({ rateBps: taxRate.rateBps }).from(taxRate).where(eq(taxRate.country, country)))
+        ?.rateBps,
     taxRates: () =>
       db
         .select({ country: taxRate.country, rateBps: taxRate.rateBps })

@@ -28,6 +28,16 @@ const cartBy = (db: Executor, column: typeof cart.userId | typeof cart.guestToke
     .where(eq(column, p('key')))
     .prepare();
 
+const shippingColumns = {
+  id: shippingOption.id,
+  name: shippingOption.name,
+  countries: shippingOption.countries,
+  price: shippingOption.price,
+  freeOverSubtotal: shippingOption.freeOverSubtotal,
+  minDays: shippingOption.minDays,
+  maxDays: shippingOption.maxDays,
+};
+
 export const cartQueries = {
   ofUser: (db: Executor) => preparedQuery(db, 'cart-of-user', (d) => cartBy(d, cart.userId)),
   ofGuest: (db: Executor) => preparedQuery(db, 'cart-of-guest', (d) => cartBy(d, cart.guestTokenHash)),
@@ -170,6 +180,31 @@ export const cartQueries = {
         )
         .prepare(),
     ),
+  // Checkout reads these on every quote and order (orders area).
+  shippingOptions: (db: Executor) =>
+    preparedQuery(db, 'cart-shipping-options', (d) =>
+      d
+        .select(shippingColumns)
+        .from(shippingOption)
+        .orderBy(shippingOption.price, shippingOption.name)
+        .prepare(),
+    ),
+  shippingOption: (db: Executor) =>
+    preparedQuery(db, 'cart-shipping-option', (d) =>
+      d
+        .select(shippingColumns)
+        .from(shippingOption)
+        .where(eq(shippingOption.id, p('id')))
+        .prepare(),
+    ),
+  taxRateOf: (db: Executor) =>
+    preparedQuery(db, 'cart-tax-rate-of', (d) =>
+      d
+        .select({ rateBps: taxRate.rateBps })
+        .from(taxRate)
+        .where(eq(taxRate.country, p('country')))
+        .prepare(),
+    ),
   redeemDiscount: (db: Executor) =>
     preparedQuery(db, 'discount-redeem', (d) =>
       d
@@ -183,16 +218,6 @@ export const cartQueries = {
         )
         .prepare(),
     ),
-};
-
-const shippingColumns = {
-  id: shippingOption.id,
-  name: shippingOption.name,
-  countries: shippingOption.countries,
-  price: shippingOption.price,
-  freeOverSubtotal: shippingOption.freeOverSubtotal,
-  minDays: shippingOption.minDays,
-  maxDays: shippingOption.maxDays,
 };
 
 /** The cart area's queries on SQLite (better-sqlite3: every call answers at once). */
@@ -247,15 +272,9 @@ export function sqliteCart(db: Executor): CartStore {
         .run();
     },
 
-    shippingOptions: async () =>
-      db
-        .select(shippingColumns)
-        .from(shippingOption)
-        .orderBy(shippingOption.price, shippingOption.name)
-        .all()
-        .map(withCountries),
+    shippingOptions: async () => cartQueries.shippingOptions(db).all().map(withCountries),
     shippingOption: async (id) => {
-      const row = db.select(shippingColumns).from(shippingOption).where(eq(shippingOption.id, id)).get();
+      const row = cartQueries.shippingOption(db).get({ id });
       return row && withCountries(row);
     },
     insertShippingOption: async (option, now) => {
@@ -274,6 +293,7 @@ export function sqliteCart(db: Executor): CartStore {
         .onConflictDoUpdate({ target: taxRate.country, set: { rateBps: rate.rateBps, updatedAt: now } })
         .run();
     },
+    taxRateOf: async (country) => cartQueries.taxRateOf(db).get({ country })?.rateBps,
     taxRates: async () =>
       db
         .select({ country: taxRate.country, rateBps: taxRate.rateBps })

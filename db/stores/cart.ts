@@ -129,6 +129,8 @@ export interface CartStore {
   /** false: no such option. */
   deleteShippingOption(id: string): Promise<boolean>;
   setTaxRate(rate: TaxRateRecord, now: number): Promise<void>;
+  /** The rate in basis points; undefined: none set for that country. */
+  taxRateOf(country: string): Promise<number | undefined>;
   /** By country. */
   taxRates(): Promise<TaxRateRecord[]>;
 }

@@ -163,6 +163,7 @@ async function scenario(store: CartStore) {
   await store.setTaxRate({ country: 'FR', rateBps: 550 }, 61);
   out.badRate = await refused(store.setTaxRate({ country: 'XX', rateBps: 10001 }, 62));
   out.taxRates = await store.taxRates();
+  out.taxRateOf = [await store.taxRateOf('FR'), await store.taxRateOf('US')];
 
   await store.deleteCart('c-user');
   out.afterDeleteCart = [await store.cartOfUser('u1'), await store.lines('c-user')];
