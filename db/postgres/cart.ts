@@ -36,6 +36,15 @@ const discountRuleColumns = {
   active: discount.active,
 };
 
+/**
+ * A new line's added_at: `now`, or one millisecond after the cart's newest line when that is not
+ * earlier. SQLite orders lines by (added_at, rowid), so lines added in one millisecond keep their
+ * insertion order; PostgreSQL has no rowid, so strictly increasing added_at gives the same order.
+ * The cart's row is locked by the writer (lockedCartOf…), so the newest line cannot change meanwhile.
+ */
+const addedAtAfterLast = (cartId: string, now: number) =>
+  sql`greatest(${now}, (select max(${cartItem.addedAt}) + 1 from ${cartItem} where ${cartItem.cartId} = ${cartId}))`;
+
 const cartBy = (db: PgExecutor, where: SQL) =>
   db.select({ id: cart.id, discountId: cart.discountId }).from(cart).where(where);
 
@@ -73,7 +82,6 @@ export function postgresCart(db: PgExecutor): CartStore {
         .innerJoin(variant, eq(variant.id, cartItem.variantId))
         .innerJoin(product, eq(product.id, variant.productId))
         .where(eq(cartItem.cartId, cartId))
-        // NOTE: no rowid here: lines added in the same millisecond come in variant-id order.
         .orderBy(cartItem.addedAt, sql`${cartItem.variantId} COLLATE "C"`),
     lineForWrite: async (cartId, variantId) =>
       first(
@@ -97,7 +105,7 @@ export function postgresCart(db: PgExecutor): CartStore {
     putLine: async ({ cartId, variantId, quantity, now }) => {
       await db
         .insert(cartItem)
-        .values({ cartId, variantId, quantity, addedAt: now })
+        .values({ cartId, variantId, quantity, addedAt: addedAtAfterLast(cartId, now) })
         .onConflictDoUpdate({
           target: [cartItem.cartId, cartItem.variantId],
           set: { quantity: sql`excluded.quantity` },

@@ -34,7 +34,10 @@ const FIXTURES = [
   `INSERT INTO variant (id, product_id, sku, name, price, stock, created_at, updated_at) VALUES
      ('v-white', 'p-mug', 'MUG-W', 'White', 1200, 5, 0, 0),
      ('v-blue', 'p-mug', 'MUG-B', 'Blue', 1500, 0, 0, 0),
-     ('v-old', 'p-old', 'OLD-1', 'Old', 900, 7, 0, 0)`,
+     ('v-old', 'p-old', 'OLD-1', 'Old', 900, 7, 0, 0),
+     ('v-z', 'p-mug', 'MUG-Z', 'Z', 100, 9, 0, 0),
+     ('v-a', 'p-mug', 'MUG-A', 'A', 100, 9, 0, 0),
+     ('v-m', 'p-mug', 'MUG-M', 'M', 100, 9, 0, 0)`,
   `INSERT INTO discount (id, code, kind, value, min_subtotal, max_redemptions, redemptions, created_at) VALUES
      ('d-used', 'USED', 'fixed', 500, 0, 10, 0, 5)`,
   `INSERT INTO customer_order (id, number, user_id, email, status, currency, subtotal, shipping_option_id,
@@ -88,6 +91,10 @@ async function scenario(store: CartStore) {
   await store.putLine({ cartId: 'c-user', variantId: 'v-white', quantity: 2, now: 21 });
   await store.putLine({ cartId: 'c-user', variantId: 'v-white', quantity: 3, now: 99 }); // keeps its place
   await store.putLine({ cartId: 'c-user', variantId: 'v-blue', quantity: 1, now: 22 });
+  // Added in one millisecond (a frozen clock): insertion order, on both engines.
+  await store.putLine({ cartId: 'c-user', variantId: 'v-z', quantity: 1, now: 25 });
+  await store.putLine({ cartId: 'c-user', variantId: 'v-a', quantity: 1, now: 25 });
+  await store.putLine({ cartId: 'c-user', variantId: 'v-m', quantity: 1, now: 25 });
   out.lineForWrite = await store.lineForWrite('c-user', 'v-white');
   out.lines = await store.lines('c-user');
   out.quantityOver99 = await refused(
@@ -100,6 +107,7 @@ async function scenario(store: CartStore) {
     store.putLine({ cartId: 'c-user', variantId: 'v-nope', quantity: 1, now: 23 }),
   );
   await store.deleteLine('c-user', 'v-blue');
+  for (const variantId of ['v-z', 'v-a', 'v-m']) await store.deleteLine('c-user', variantId);
   out.afterDelete = (await store.lines('c-user')).map((l) => [l.variantId, l.quantity]);
   await store.putLine({ cartId: 'c-guest', variantId: 'v-white', quantity: 1, now: 24 });
   await store.clearLines('c-guest');
@@ -205,6 +213,9 @@ describe.skipIf(unavailable)(
         { variantId: 'v-old', available: 0, imageUrl: null },
         { variantId: 'v-white', quantity: 3, available: 5, imageUrl: 'https://img.example/mug.jpg' },
         { variantId: 'v-blue', available: 0 },
+        { variantId: 'v-z' },
+        { variantId: 'v-a' },
+        { variantId: 'v-m' },
       ]);
     });
 
