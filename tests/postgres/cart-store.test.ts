@@ -5,10 +5,22 @@ import { createPostgresEngine } from '../../db/postgres/engine.js';
 import { migratePostgres } from '../../db/postgres/migrate.js';
 import { createPostgresStores } from '../../db/postgres/stores.js';
 import { type DatabaseHandle, openDatabase } from '../../db/sqlite/client.js';
+import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import { createSqliteStores } from '../../db/sqlite/stores.js';
 import type { CartStore, DiscountRecord } from '../../db/stores/cart.js';
 import { hashToken } from '../../server/auth/tokens.js';
-import { changeCart } from '../../server/services/cart/cart-writes.js';
+import { AppError } from '../../server/errors.js';
+import { cartOf, viewCart } from '../../server/services/cart/cart.js';
+import { changeCart, moveGuestCart } from '../../server/services/cart/cart-writes.js';
+import { addDiscount, discountList, endDiscount } from '../../server/services/cart/discounts.js';
+import {
+  addShippingOption,
+  editShippingOption,
+  putTaxRate,
+  removeShippingOption,
+  shippingOptionList,
+  taxRateList,
+} from '../../server/services/cart/shipping.js';
 import {
   createTestDatabase,
   logIdleError,
@@ -253,6 +265,120 @@ describe.skipIf(unavailable)(
         );
         expect(redeemed.filter(Boolean)).toHaveLength(3);
         expect((await engine.read.cart.discountRule('d-three'))?.redemptions).toBe(3);
+      });
+    });
+  },
+);
+
+/** What a service call answered or the reason it was refused, ids left out (each engine makes its own). */
+async function outcome(call: Promise<unknown>): Promise<unknown> {
+  try {
+    return JSON.parse(JSON.stringify(await call, (key, value) => (key === 'id' ? typeof value : value)));
+  } catch (error) {
+    return { refused: error instanceof AppError ? error.reason : String(error) };
+  }
+}
+
+/** The cart services, from a guest's first write to the admin's codes, on one engine. */
+async function serviceScenario(engine: Engine) {
+  const now = 1000;
+  const facts = (userId: string | null) => ({ now, currency: 'USD', userId });
+  const out: Record<string, unknown> = {};
+  const first = await changeCart(engine, null, { kind: 'add', variantId: 'v-white', quantity: 2 }, now);
+  const guest = { guestToken: first.newGuestToken ?? '' };
+  out.guestToken = typeof first.newGuestToken;
+  out.soldOut = await outcome(
+    changeCart(engine, guest, { kind: 'add', variantId: 'v-blue', quantity: 1 }, now),
+  );
+  out.unknown = await outcome(
+    changeCart(engine, guest, { kind: 'add', variantId: 'v-nope', quantity: 1 }, now),
+  );
+  out.tooMany = await outcome(
+    changeCart(engine, guest, { kind: 'set', variantId: 'v-white', quantity: 100 }, now),
+  );
+  out.applied = await outcome(
+    changeCart(engine, guest, { kind: 'applyDiscount', code: 'ONCE', userId: null }, now),
+  );
+  out.guestView = await outcome(viewCart(engine.read, await cartOf(engine.read, guest), facts(null)));
+  const user = { userId: 'u1' };
+  out.archived = await outcome(
+    changeCart(engine, user, { kind: 'add', variantId: 'v-old', quantity: 1 }, now),
+  );
+  out.userAdd = await outcome(
+    changeCart(engine, user, { kind: 'add', variantId: 'v-white', quantity: 4 }, now),
+  );
+  await moveGuestCart(engine, guest.guestToken, 'u1', now);
+  out.guestGone = await cartOf(engine.read, guest);
+  // The guest's code came along, but this customer used it already.
+  out.merged = await outcome(viewCart(engine.read, await cartOf(engine.read, user), facts('u1')));
+  out.usedCode = await outcome(
+    changeCart(engine, user, { kind: 'applyDiscount', code: 'ONCE', userId: 'u1' }, now),
+  );
+  out.cleared = await outcome(changeCart(engine, user, { kind: 'clear' }, now));
+
+  const code = { code: 'SPRING', kind: 'percent' as const, value: 15 };
+  out.created = await outcome(addDiscount(engine, code, now));
+  out.taken = await outcome(addDiscount(engine, code, now));
+  out.noSuchCode = await outcome(endDiscount(engine, 'd-nope'));
+  out.codes = await outcome(discountList(engine.read));
+  const standard = { name: 'Standard', countries: ['FR', 'DE', 'FR'], price: 500, minDays: 2, maxDays: 4 };
+  const option = await addShippingOption(engine, standard, now);
+  out.badDays = await outcome(editShippingOption(engine, { id: option.id, minDays: 9 }));
+  out.edited = await outcome(editShippingOption(engine, { id: option.id, price: 700 }));
+  out.options = await outcome(shippingOptionList(engine.read));
+  out.removed = await outcome(removeShippingOption(engine, option.id));
+  out.removedAgain = await outcome(removeShippingOption(engine, option.id));
+  out.rate = await outcome(putTaxRate(engine, { country: 'FR', rateBps: 2000 }, now));
+  out.rates = await outcome(taxRateList(engine.read));
+  return out;
+}
+
+const ONCE_CODE = `INSERT INTO discount (id, code, kind, value, once_per_customer, created_at) VALUES ('d-once', 'ONCE', 'fixed', 300, TRUE, 0)`;
+const ONCE_USED = `INSERT INTO discount_redemption (order_id, discount_id, user_id, created_at) VALUES ('o1', 'd-once', 'u1', 0)`;
+
+describe.skipIf(unavailable)(
+  suiteTitle('Cart services: the same carts on SQLite and PostgreSQL', unavailable),
+  () => {
+    let database: TestDatabase;
+    let pg: PostgresHandle;
+    let sqlite: DatabaseHandle;
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      pg = await openPostgres(database.url, { poolSize: 4, onIdleError: logIdleError });
+      await migratePostgres(pg.pool);
+      sqlite = openDatabase(':memory:');
+      const statements = [
+        ...FIXTURES.filter((s) => !s.includes('discount_redemption')),
+        ONCE_CODE,
+        ONCE_USED,
+      ];
+      for (const statement of statements) {
+        sqlite.sqlite.exec(statement);
+        await pg.pool.query(statement);
+      }
+    });
+    afterAll(async () => {
+      sqlite?.close();
+      await pg?.close();
+      await database?.drop();
+    });
+
+    it('answers every cart and admin call alike', async () => {
+      const onSqlite = await serviceScenario(createSqliteEngine(sqlite));
+      const onPostgres = await serviceScenario(createPostgresEngine(pg));
+      expect(onPostgres).toEqual(onSqlite);
+      expect(onSqlite).toMatchObject({
+        soldOut: { refused: 'OUT_OF_STOCK' },
+        unknown: { refused: 'VARIANT_NOT_FOUND' },
+        tooMany: { refused: 'QUANTITY_LIMIT' },
+        archived: { refused: 'VARIANT_NOT_FOUND' },
+        merged: { itemCount: 5, discountProblem: { code: 'ONCE', reason: 'DISCOUNT_EXHAUSTED' } },
+        usedCode: { refused: 'DISCOUNT_EXHAUSTED' },
+        taken: { refused: 'DISCOUNT_CODE_TAKEN' },
+        noSuchCode: { refused: 'DISCOUNT_NOT_FOUND' },
+        badDays: { refused: 'INVALID_INPUT' },
+        removedAgain: { refused: 'NOT_FOUND' },
       });
     });
   },
