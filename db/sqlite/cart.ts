@@ -1,5 +1,12 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { type CartStore, shippingColumnsOf, withCountries } from '../stores/cart.js';
+import {
+  type CartStore,
+  type DiscountRecord,
+  type ShippingOptionRecord,
+  shippingColumnsOf,
+  type TaxRateRecord,
+  withCountries,
+} from '../stores/cart.js';
 import type { Executor } from './client.js';
 import { preparedQuery } from './prepared.js';
 import {
@@ -220,6 +227,27 @@ export const cartQueries = {
     ),
 };
 
+/**
+ * The admin writes, synchronous: the store runs them, and so do the legacy synchronous functions the
+ * demo store still calls inside its own transaction (createDiscount, createShippingOption, setTaxRate).
+ */
+export const cartWrites = {
+  /** false: the code is taken (nothing written). */
+  insertDiscount: (db: Executor, row: DiscountRecord): boolean =>
+    db.insert(discount).values(row).onConflictDoNothing().returning({ id: discount.id }).all().length > 0,
+  insertShippingOption: (db: Executor, option: ShippingOptionRecord, now: number): void => {
+    db.insert(shippingOption)
+      .values({ ...option, countries: JSON.stringify(option.countries), createdAt: now })
+      .run();
+  },
+  setTaxRate: (db: Executor, rate: TaxRateRecord, now: number): void => {
+    db.insert(taxRate)
+      .values({ ...rate, updatedAt: now })
+      .onConflictDoUpdate({ target: taxRate.country, set: { rateBps: rate.rateBps, updatedAt: now } })
+      .run();
+  },
+};
+
 /** The cart area's queries on SQLite (better-sqlite3: every call answers at once). */
 export function sqliteCart(db: Executor): CartStore {
   return {
@@ -259,8 +287,7 @@ export function sqliteCart(db: Executor): CartStore {
     discountRule: async (id) => cartQueries.discountRule(db).get({ id }),
     discountUsedBy: async (discountId, userId) =>
       cartQueries.discountUsedBy(db).get({ discountId, userId }) !== undefined,
-    insertDiscount: async (row) =>
-      db.insert(discount).values(row).onConflictDoNothing().returning({ id: discount.id }).all().length > 0,
+    insertDiscount: async (row) => cartWrites.insertDiscount(db, row),
     discounts: async () => db.select().from(discount).orderBy(desc(discount.createdAt)).all(),
     deactivateDiscount: async (id) =>
       db.update(discount).set({ active: false }).where(eq(discount.id, id)).returning().get(),
@@ -277,22 +304,13 @@ export function sqliteCart(db: Executor): CartStore {
       const row = cartQueries.shippingOption(db).get({ id });
       return row && withCountries(row);
     },
-    insertShippingOption: async (option, now) => {
-      db.insert(shippingOption)
-        .values({ ...option, countries: JSON.stringify(option.countries), createdAt: now })
-        .run();
-    },
+    insertShippingOption: async (option, now) => cartWrites.insertShippingOption(db, option, now),
     updateShippingOption: async (id, changes) =>
       db.update(shippingOption).set(shippingColumnsOf(changes)).where(eq(shippingOption.id, id)).run()
         .changes > 0,
     deleteShippingOption: async (id) =>
       db.delete(shippingOption).where(eq(shippingOption.id, id)).run().changes > 0,
-    setTaxRate: async (rate, now) => {
-      db.insert(taxRate)
-        .values({ ...rate, updatedAt: now })
-        .onConflictDoUpdate({ target: taxRate.country, set: { rateBps: rate.rateBps, updatedAt: now } })
-        .run();
-    },
+    setTaxRate: async (rate, now) => cartWrites.setTaxRate(db, rate, now),
     taxRateOf: async (country) => cartQueries.taxRateOf(db).get({ country })?.rateBps,
     taxRates: async () =>
       db

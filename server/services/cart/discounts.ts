@@ -1,9 +1,7 @@
-import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Engine } from '../../../db/engine.js';
-import { cartQueries } from '../../../db/sqlite/cart.js';
+import { cartQueries, cartWrites } from '../../../db/sqlite/cart.js';
 import type { Executor } from '../../../db/sqlite/client.js';
-import { discount } from '../../../db/sqlite/schema/index.js';
 import type { DiscountRecord, DiscountRule } from '../../../db/stores/cart.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { discountCreateInput } from '../../../shared/schemas/index.js';
@@ -100,17 +98,9 @@ export async function discountFor(
  */
 
 export function createDiscount(db: Executor, input: DiscountInput, now: number) {
-  return db.transaction(
-    (tx) => {
-      if (tx.select({ id: discount.id }).from(discount).where(eq(discount.code, input.code)).get()) {
-        throw codeTaken();
-      }
-      const row = newDiscount(input, now);
-      tx.insert(discount).values(row).run();
-      return toDiscount(row);
-    },
-    { behavior: 'immediate' },
-  );
+  const row = newDiscount(input, now);
+  if (!cartWrites.insertDiscount(db, row)) throw codeTaken();
+  return toDiscount(row);
 }
 
 /** Whether a discount holds for this subtotal now (and for this customer, when known). */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Engine } from '../../../db/engine.js';
+import { cartWrites } from '../../../db/sqlite/cart.js';
 import type { Executor } from '../../../db/sqlite/client.js';
-import { shippingOption, taxRate } from '../../../db/sqlite/schema/index.js';
 import type { ShippingOptionRecord } from '../../../db/stores/cart.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { shippingCreateInput, shippingUpdateInput } from '../../../shared/schemas/index.js';
@@ -97,16 +97,11 @@ export function taxRateList(s: Stores) {
 
 export function createShippingOption(db: Executor, input: ShippingInput, now: number) {
   const option = newShippingOption(input);
-  db.insert(shippingOption)
-    .values({ ...option, countries: JSON.stringify(option.countries), createdAt: now })
-    .run();
+  cartWrites.insertShippingOption(db, option, now);
   return toAdminOption(option);
 }
 
 export function setTaxRate(db: Executor, input: { country: string; rateBps: number }, now: number) {
-  db.insert(taxRate)
-    .values({ country: input.country, rateBps: input.rateBps, updatedAt: now })
-    .onConflictDoUpdate({ target: taxRate.country, set: { rateBps: input.rateBps, updatedAt: now } })
-    .run();
+  cartWrites.setTaxRate(db, input, now);
   return { country: input.country, rateBps: input.rateBps };
 }
