@@ -25,31 +25,31 @@ import { adminProcedure, router } from '../trpc.js';
 export const adminDiscountsRouter = router({
   create: adminProcedure
     .input(discountCreateInput)
-    .mutation(({ ctx, input }) => discounts.createDiscount(ctx.db, input, ctx.clock.now())),
-  list: adminProcedure.query(({ ctx }) => discounts.listDiscounts(ctx.db)),
+    .mutation(({ ctx, input }) => discounts.addDiscount(ctx.engine, input, ctx.clock.now())),
+  list: adminProcedure.query(({ ctx }) => discounts.discountList(ctx.engine.read)),
   deactivate: adminProcedure
     .input(idInput)
-    .mutation(({ ctx, input }) => discounts.deactivateDiscount(ctx.db, input.id)),
+    .mutation(({ ctx, input }) => discounts.endDiscount(ctx.engine, input.id)),
 });
 
 export const adminShippingRouter = router({
   create: adminProcedure
     .input(shippingCreateInput)
-    .mutation(({ ctx, input }) => shipping.createShippingOption(ctx.db, input, ctx.clock.now())),
-  list: adminProcedure.query(({ ctx }) => shipping.listShippingOptions(ctx.db)),
+    .mutation(({ ctx, input }) => shipping.addShippingOption(ctx.engine, input, ctx.clock.now())),
+  list: adminProcedure.query(({ ctx }) => shipping.shippingOptionList(ctx.engine.read)),
   update: adminProcedure
     .input(shippingUpdateInput)
-    .mutation(({ ctx, input }) => shipping.updateShippingOption(ctx.db, input)),
+    .mutation(({ ctx, input }) => shipping.editShippingOption(ctx.engine, input)),
   delete: adminProcedure
     .input(idInput)
-    .mutation(({ ctx, input }) => shipping.deleteShippingOption(ctx.db, input.id)),
+    .mutation(({ ctx, input }) => shipping.removeShippingOption(ctx.engine, input.id)),
 });
 
 export const adminTaxRouter = router({
   set: adminProcedure
     .input(taxSetInput)
-    .mutation(({ ctx, input }) => shipping.setTaxRate(ctx.db, input, ctx.clock.now())),
-  list: adminProcedure.query(({ ctx }) => shipping.listTaxRates(ctx.db)),
+    .mutation(({ ctx, input }) => shipping.putTaxRate(ctx.engine, input, ctx.clock.now())),
+  list: adminProcedure.query(({ ctx }) => shipping.taxRateList(ctx.engine.read)),
 });
 
 export const adminOrdersRouter = router({

@@ -6,36 +6,43 @@ import {
 } from '../../shared/schemas/index.js';
 import type { Context } from '../context.js';
 import * as carts from '../services/cart/cart.js';
-import { type CartChange, writeCart } from '../services/cart/cart-writes.js';
+import { type CartChange, changeCart } from '../services/cart/cart-writes.js';
 import { publicProcedure, router } from '../trpc.js';
 
-/** The caller's cart owner: the signed-in user, else the guest cookie's token, else nobody yet. */
-function ownerOf(ctx: Context): carts.CartOwner | null {
-  const current = ctx.session.current();
-  if (current) return { userId: current.user.id };
+/**
+ * Who is asking: the signed-in user's id, and the cart owner (that user, else the guest cookie's
+ * token, else nobody yet). NOTE: awaited so it holds whether the session handle answers at once or
+ * with a promise (the accounts area makes `current()` async).
+ */
+async function callerOf(ctx: Context): Promise<{ userId: string | null; owner: carts.CartOwner | null }> {
+  const userId = (await ctx.session.current())?.user.id ?? null;
+  if (userId) return { userId, owner: { userId } };
   const token = ctx.guestCart.token();
-  return token ? { guestToken: token } : null;
+  return { userId, owner: token ? { guestToken: token } : null };
 }
 
-const facts = (ctx: Context) => ({
+const facts = (ctx: Context, userId: string | null) => ({
   now: ctx.clock.now(),
   currency: ctx.config.STORE_CURRENCY,
-  userId: ctx.session.current()?.user.id ?? null,
+  userId,
 });
 
-function view(ctx: Context) {
-  const owner = ownerOf(ctx);
-  return carts.cartView(ctx.db, owner ? carts.findCart(ctx.db, owner) : undefined, facts(ctx));
+async function view(ctx: Context) {
+  const { userId, owner } = await callerOf(ctx);
+  const read = ctx.engine.read;
+  return carts.viewCart(read, owner ? await carts.cartOf(read, owner) : undefined, facts(ctx, userId));
 }
 
 /**
- * Writes to the caller's cart in the group commit (creating it, with its guest cookie, on the first
- * write), then answers the cart as it is after that COMMIT.
+ * Writes to the caller's cart in one transaction (on SQLite a unit of the group commit), creating
+ * it (with its guest cookie) on the first write, then answers the cart as it is after that COMMIT.
  */
 async function write(ctx: Context, change: CartChange) {
-  const written = await writeCart(ctx.db, ownerOf(ctx), change, ctx.clock.now());
+  const { userId, owner } = await callerOf(ctx);
+  const written = await changeCart(ctx.engine, owner, change, ctx.clock.now());
   if (written.newGuestToken) ctx.guestCart.set(written.newGuestToken, carts.GUEST_CART_LIFETIME_MS);
-  return carts.cartView(ctx.db, written.cart, facts(ctx));
+  // Read after the COMMIT returned: the read connection sees it.
+  return carts.viewCart(ctx.engine.read, written.cart, facts(ctx, userId));
 }
 
 export const cartRouter = router({
@@ -55,11 +62,11 @@ export const cartRouter = router({
 
   clear: publicProcedure.mutation(({ ctx }) => write(ctx, { kind: 'clear' })),
 
-  applyDiscount: publicProcedure.input(applyDiscountInput).mutation(({ ctx, input }) =>
+  applyDiscount: publicProcedure.input(applyDiscountInput).mutation(async ({ ctx, input }) =>
     write(ctx, {
       kind: 'applyDiscount',
       code: input.code,
-      userId: ctx.session.current()?.user.id ?? null,
+      userId: (await ctx.session.current())?.user.id ?? null,
     }),
   ),
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
+import { createSqliteStores } from '../../db/sqlite/stores.js';
 import { createSession, validateSessionToken } from '../../server/auth/sessions.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
-import { cartView, findCart } from '../../server/services/cart/cart.js';
+import { cartOf, viewCart } from '../../server/services/cart/cart.js';
 import { writeCart } from '../../server/services/cart/cart-writes.js';
 import { findProduct, listProducts } from '../../server/services/catalog/catalog.js';
 import { seedDemoStore } from '../../server/services/catalog/demo-store.js';
@@ -29,17 +30,19 @@ describe('hot queries', () => {
       prepares += 1;
       return original(source);
     }) as typeof sqlite.prepare;
-    const hotPath = () => {
+    const stores = createSqliteStores(db);
+    const hotPath = async () => {
       findProduct(db, { slug }, { activeOnly: true });
       listProducts(db, { limit: 20 }, 'USD');
       listProducts(db, { limit: 20, q: 'mug' }, 'USD');
       validateSessionToken(db, token, Date.now());
-      cartView(db, findCart(db, { userId: 'u1' }), { now: Date.now(), currency: 'USD', userId: 'u1' });
+      const row = await cartOf(stores, { userId: 'u1' });
+      await viewCart(stores, row, { now: Date.now(), currency: 'USD', userId: 'u1' });
     };
-    hotPath();
+    await hotPath();
     const afterFirst = prepares;
     expect(afterFirst).toBeGreaterThan(0);
-    for (let i = 0; i < 50; i++) hotPath();
+    for (let i = 0; i < 50; i++) await hotPath();
     expect(prepares).toBe(afterFirst);
     close();
   });

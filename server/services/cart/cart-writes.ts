@@ -1,23 +1,23 @@
-import { and, eq, sql } from 'drizzle-orm';
+import type { Engine } from '../../../db/engine.js';
+import { cartQueries } from '../../../db/sqlite/cart.js';
 import type { Executor } from '../../../db/sqlite/client.js';
-import { preparedQuery } from '../../../db/sqlite/prepared.js';
-import { cart, cartItem, discount, product, variant } from '../../../db/sqlite/schema/index.js';
+import { createSqliteStores } from '../../../db/sqlite/stores.js';
 import { inWriteBatch } from '../../../db/sqlite/write-batch.js';
-import { generateToken, hashToken } from '../../auth/tokens.js';
+import type { Stores } from '../../../db/stores/index.js';
+import { generateToken, hashToken, isTokenShaped } from '../../auth/tokens.js';
 import { subtotalOf } from '../../domain/pricing.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
-import { type CartOwner, type CartRow, cartLines, findCart, MAX_LINE_QUANTITY } from './cart.js';
-import { checkDiscount, discountError } from './discounts.js';
+import { type CartOwner, type CartRow, MAX_LINE_QUANTITY } from './cart.js';
+import { discountError, discountFor } from './discounts.js';
 
 /*
- * Cart writes go through the group commit (db/write-batch.ts): the writes of one event-loop turn
- * share one BEGIN IMMEDIATE … COMMIT (one fsync), each in its own SAVEPOINT, and none is answered
- * before that COMMIT returned. A unit runs synchronously with the root handle, so the prepared
- * statements below run inside the open transaction.
+ * Cart writes run in `engine.transaction`: on SQLite a unit of the group commit (the writes of one
+ * event-loop turn share one BEGIN IMMEDIATE … COMMIT, each in its own SAVEPOINT, none answered
+ * before that COMMIT returned); on PostgreSQL a transaction that holds the cart's row lock, so
+ * concurrent writes to one cart run one after another. The work only awaits its stores, and may run
+ * twice on PostgreSQL: the guest token is made inside it and only the committed run's is returned.
  */
-
-const p = sql.placeholder;
 
 /** One change to a cart, as the cart procedures ask for it. */
 export type CartChange =
@@ -35,106 +35,125 @@ export interface CartWritten {
 
 /**
  * Applies `change` to the owner's cart (created on the first write; a guest without a valid
- * cookie gets a new token) in the next group commit. Resolves once the COMMIT returned; a refused
- * change (NOT_FOUND, OUT_OF_STOCK, …) undoes only its own writes, the new cart included.
+ * cookie gets a new token) in one transaction. Resolves once it committed; a refused change
+ * (NOT_FOUND, OUT_OF_STOCK, …) undoes only its own writes, the new cart included.
  */
-export function writeCart(
-  db: Executor,
+export function changeCart(
+  engine: Engine,
   owner: CartOwner | null,
   change: CartChange,
   now: number,
 ): Promise<CartWritten> {
-  return inWriteBatch(db, () => {
-    const written = ensureCart(db, owner, now);
-    const discountId = applyChange(db, written.cart, change, now);
-    return { ...written, cart: { id: written.cart.id, discountId } };
-  });
+  return engine.transaction((tx) => changeCartIn(tx, owner, change, now));
+}
+
+async function changeCartIn(tx: Stores, owner: CartOwner | null, change: CartChange, now: number) {
+  const written = await ensureCart(tx, owner, now);
+  const discountId = await applyChange(tx, written.cart, change, now);
+  return { ...written, cart: { id: written.cart.id, discountId } };
 }
 
 /**
- * Moves a guest cart into the user's cart at sign-in, in the next group commit: quantities added,
+ * Moves a guest cart into the user's cart at sign-in, in one transaction: quantities added,
  * capped at what is available (and at 99); the user's own code wins, else the guest's comes
  * along. The guest cart is deleted.
  */
-export function mergeGuestCart(db: Executor, guestToken: string, userId: string, now: number): Promise<void> {
-  return inWriteBatch(db, () => {
-    const guest = findCart(db, { guestToken });
-    if (!guest) return;
-    const target = ensureCart(db, { userId }, now).cart;
-    const existing = new Map(cartLines(db, target.id).map((line) => [line.variantId, line.quantity]));
-    for (const line of cartLines(db, guest.id)) {
-      const quantity = Math.min(
-        (existing.get(line.variantId) ?? 0) + line.quantity,
-        line.available,
-        MAX_LINE_QUANTITY,
-      );
-      if (quantity > 0)
-        statements.upsertLine(db).run({ cartId: target.id, variantId: line.variantId, quantity, now });
-    }
-    if (!target.discountId && guest.discountId) {
-      statements.setDiscount(db).run({ cartId: target.id, discountId: guest.discountId, now });
-    } else {
-      statements.touch(db).run({ cartId: target.id, now });
-    }
-    statements.deleteCart(db).run({ cartId: guest.id });
-  });
+export function moveGuestCart(
+  engine: Engine,
+  guestToken: string,
+  userId: string,
+  now: number,
+): Promise<void> {
+  return engine.transaction((tx) => moveGuestCartIn(tx, guestToken, userId, now));
 }
 
-/** The owner's cart, inserted when there is none yet. */
-function ensureCart(db: Executor, owner: CartOwner | null, now: number): CartWritten {
-  const existing = owner ? findCart(db, owner) : undefined;
-  if (existing) return { cart: existing };
-  const id = newId();
+async function moveGuestCartIn(tx: Stores, guestToken: string, userId: string, now: number) {
+  if (!isTokenShaped(guestToken)) return;
+  const guest = await tx.cart.lockedCartOfGuest(hashToken(guestToken));
+  if (!guest) return;
+  const target = (await ensureCart(tx, { userId }, now)).cart;
+  const existing = new Map((await tx.cart.lines(target.id)).map((line) => [line.variantId, line.quantity]));
+  for (const line of await tx.cart.lines(guest.id)) {
+    const quantity = Math.min(
+      (existing.get(line.variantId) ?? 0) + line.quantity,
+      line.available,
+      MAX_LINE_QUANTITY,
+    );
+    if (quantity > 0) await tx.cart.putLine({ cartId: target.id, variantId: line.variantId, quantity, now });
+  }
+  if (!target.discountId && guest.discountId) {
+    await tx.cart.setDiscount(target.id, guest.discountId, now);
+  } else {
+    await tx.cart.touch(target.id, now);
+  }
+  await tx.cart.deleteCart(guest.id);
+}
+
+/** The owner's cart, locked for this write, inserted when there is none yet. */
+async function ensureCart(tx: Stores, owner: CartOwner | null, now: number): Promise<CartWritten> {
   if (owner && 'userId' in owner) {
-    statements.insertUserCart(db).run({ id, userId: owner.userId, now });
-    const row = findCart(db, owner);
+    const existing = await tx.cart.lockedCartOfUser(owner.userId);
+    if (existing) return { cart: existing };
+    // Does nothing when a concurrent first write inserted it meanwhile: the read below finds that one.
+    await tx.cart.insertUserCart({ id: newId(), userId: owner.userId, now });
+    const row = await tx.cart.lockedCartOfUser(owner.userId);
     if (!row) throw new Error('cart vanished after insert');
     return { cart: row };
   }
+  if (owner && isTokenShaped(owner.guestToken)) {
+    const existing = await tx.cart.lockedCartOfGuest(hashToken(owner.guestToken));
+    if (existing) return { cart: existing };
+  }
+  const id = newId();
   const token = generateToken();
-  statements.insertGuestCart(db).run({ id, tokenHash: hashToken(token), now });
+  await tx.cart.insertGuestCart({ id, tokenHash: hashToken(token), now });
   return { cart: { id, discountId: null }, newGuestToken: token };
 }
 
 /** Runs one change on the cart; returns the cart's discount afterwards. */
-function applyChange(db: Executor, row: CartRow, change: CartChange, now: number): string | null {
+async function applyChange(
+  tx: Stores,
+  row: CartRow,
+  change: CartChange,
+  now: number,
+): Promise<string | null> {
   const cartId = row.id;
   switch (change.kind) {
     case 'add':
     case 'set':
-      changeLine(db, cartId, change, now);
+      await changeLine(tx, cartId, change, now);
       return row.discountId;
     case 'remove':
-      statements.deleteLine(db).run({ cartId, variantId: change.variantId });
-      statements.touch(db).run({ cartId, now });
+      await tx.cart.deleteLine(cartId, change.variantId);
+      await tx.cart.touch(cartId, now);
       return row.discountId;
     case 'clear':
-      emptyCartItems(db).run({ cartId });
-      statements.setDiscount(db).run({ cartId, discountId: null, now });
+      await tx.cart.clearLines(cartId);
+      await tx.cart.setDiscount(cartId, null, now);
       return null;
     case 'applyDiscount':
-      return applyDiscountCode(db, cartId, change.code, { now, userId: change.userId });
+      return applyDiscountCode(tx, cartId, change.code, { now, userId: change.userId });
     case 'removeDiscount':
-      statements.setDiscount(db).run({ cartId, discountId: null, now });
+      await tx.cart.setDiscount(cartId, null, now);
       return null;
   }
 }
 
 /** Adds to a line (`add`) or sets it (`set`, 0 removes); refuses more than is available. */
-function changeLine(
-  db: Executor,
+async function changeLine(
+  tx: Stores,
   cartId: string,
   change: { variantId: string; quantity: number; kind: 'add' | 'set' },
   now: number,
-): void {
+): Promise<void> {
   const { variantId } = change;
   // One read: whether the variant is on sale, its stock, and the line's quantity now.
-  const found = statements.lineForWrite(db).get({ cartId, variantId });
+  const found = await tx.cart.lineForWrite(cartId, variantId);
   if (found?.status !== 'active')
     throw new AppError('NOT_FOUND', 'VARIANT_NOT_FOUND', 'No such product variant');
   const quantity = change.kind === 'add' ? (found.quantity ?? 0) + change.quantity : change.quantity;
   if (quantity === 0) {
-    statements.deleteLine(db).run({ cartId, variantId });
+    await tx.cart.deleteLine(cartId, variantId);
   } else {
     if (quantity > MAX_LINE_QUANTITY) {
       throw new AppError(
@@ -150,115 +169,56 @@ function changeLine(
         found.stock > 0 ? `Only ${found.stock} left` : 'Sold out',
       );
     }
-    statements.upsertLine(db).run({ cartId, variantId, quantity, now });
+    await tx.cart.putLine({ cartId, variantId, quantity, now });
   }
-  statements.touch(db).run({ cartId, now });
+  await tx.cart.touch(cartId, now);
 }
 
 /** Attaches a code after checking it now against this cart (and customer, when signed in). */
-function applyDiscountCode(
-  db: Executor,
+async function applyDiscountCode(
+  tx: Stores,
   cartId: string,
   code: string,
   facts: { now: number; userId: string | null },
-): string {
-  const rule = statements.discountByCode(db).get({ code });
-  if (!rule) throw new AppError('NOT_FOUND', 'DISCOUNT_NOT_FOUND', 'No such discount code');
-  const subtotal = subtotalOf(cartLines(db, cartId));
-  const checked = checkDiscount(db, rule.id, { subtotal, ...facts });
+): Promise<string> {
+  const discountId = await tx.cart.discountIdByCode(code);
+  if (!discountId) throw new AppError('NOT_FOUND', 'DISCOUNT_NOT_FOUND', 'No such discount code');
+  const subtotal = subtotalOf(await tx.cart.lines(cartId));
+  const checked = await discountFor(tx, discountId, { subtotal, ...facts });
   if (checked && !checked.ok) throw discountError(checked.reason);
-  statements.setDiscount(db).run({ cartId, discountId: rule.id, now: facts.now });
-  return rule.id;
+  await tx.cart.setDiscount(cartId, discountId, facts.now);
+  return discountId;
 }
 
-/** Empties a cart (its lines); also run by placeOrder once the order is written. */
-export const emptyCartItems = (db: Executor) =>
-  preparedQuery(db, 'cart-items-clear', (d) =>
-    d
-      .delete(cartItem)
-      .where(eq(cartItem.cartId, p('cartId')))
-      .prepare(),
-  );
+/*
+ * Legacy entry points on the SQLite connection, kept for the areas that still call them: the same
+ * code as above, run in the group commit on the stores of that connection.
+ */
 
-/** The cart writes' statements, each built and prepared once per database handle. */
-const statements = {
-  lineForWrite: (db: Executor) =>
-    preparedQuery(db, 'cart-line-for-write', (d) =>
-      d
-        .select({ stock: variant.stock, status: product.status, quantity: cartItem.quantity })
-        .from(variant)
-        .innerJoin(product, eq(product.id, variant.productId))
-        .leftJoin(cartItem, and(eq(cartItem.cartId, p('cartId')), eq(cartItem.variantId, variant.id)))
-        .where(eq(variant.id, p('variantId')))
-        .prepare(),
-    ),
-  upsertLine: (db: Executor) =>
-    preparedQuery(db, 'cart-line-upsert', (d) =>
-      d
-        .insert(cartItem)
-        .values({
-          cartId: p('cartId'),
-          variantId: p('variantId'),
-          quantity: p('quantity'),
-          addedAt: p('now'),
-        })
-        .onConflictDoUpdate({
-          target: [cartItem.cartId, cartItem.variantId],
-          set: { quantity: sql`excluded.quantity` },
-        })
-        .prepare(),
-    ),
-  deleteLine: (db: Executor) =>
-    preparedQuery(db, 'cart-line-delete', (d) =>
-      d
-        .delete(cartItem)
-        .where(and(eq(cartItem.cartId, p('cartId')), eq(cartItem.variantId, p('variantId'))))
-        .prepare(),
-    ),
-  touch: (db: Executor) =>
-    preparedQuery(db, 'cart-touch', (d) =>
-      d
-        .update(cart)
-        .set({ updatedAt: sql`${p('now')}` })
-        .where(eq(cart.id, p('cartId')))
-        .prepare(),
-    ),
-  setDiscount: (db: Executor) =>
-    preparedQuery(db, 'cart-set-discount', (d) =>
-      d
-        .update(cart)
-        .set({ discountId: sql`${p('discountId')}`, updatedAt: sql`${p('now')}` })
-        .where(eq(cart.id, p('cartId')))
-        .prepare(),
-    ),
-  discountByCode: (db: Executor) =>
-    preparedQuery(db, 'discount-by-code', (d) =>
-      d
-        .select({ id: discount.id })
-        .from(discount)
-        .where(eq(discount.code, p('code')))
-        .prepare(),
-    ),
-  insertUserCart: (db: Executor) =>
-    preparedQuery(db, 'cart-insert-user', (d) =>
-      d
-        .insert(cart)
-        .values({ id: p('id'), userId: p('userId'), createdAt: p('now'), updatedAt: p('now') })
-        .onConflictDoNothing()
-        .prepare(),
-    ),
-  insertGuestCart: (db: Executor) =>
-    preparedQuery(db, 'cart-insert-guest', (d) =>
-      d
-        .insert(cart)
-        .values({ id: p('id'), guestTokenHash: p('tokenHash'), createdAt: p('now'), updatedAt: p('now') })
-        .prepare(),
-    ),
-  deleteCart: (db: Executor) =>
-    preparedQuery(db, 'cart-delete', (d) =>
-      d
-        .delete(cart)
-        .where(eq(cart.id, p('cartId')))
-        .prepare(),
-    ),
-};
+const legacyStores = new WeakMap<Executor, Stores>();
+function storesOf(db: Executor): Stores {
+  let stores = legacyStores.get(db);
+  if (!stores) {
+    stores = createSqliteStores(db);
+    legacyStores.set(db, stores);
+  }
+  return stores;
+}
+
+/** Legacy `changeCart` on the SQLite write connection. */
+export function writeCart(
+  db: Executor,
+  owner: CartOwner | null,
+  change: CartChange,
+  now: number,
+): Promise<CartWritten> {
+  return inWriteBatch(db, () => changeCartIn(storesOf(db), owner, change, now));
+}
+
+/** Legacy `moveGuestCart` on the SQLite write connection (sign-in). */
+export function mergeGuestCart(db: Executor, guestToken: string, userId: string, now: number): Promise<void> {
+  return inWriteBatch(db, () => moveGuestCartIn(storesOf(db), guestToken, userId, now));
+}
+
+/** Empties a cart (its lines): placeOrder runs it once the order is written (legacy; the store's `clearLines`). */
+export const emptyCartItems = (db: Executor) => cartQueries.clearLines(db);

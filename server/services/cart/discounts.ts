@@ -1,8 +1,9 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import type { Engine } from '../../../db/engine.js';
+import { cartQueries, cartWrites } from '../../../db/sqlite/cart.js';
 import type { Executor } from '../../../db/sqlite/client.js';
-import { preparedQuery } from '../../../db/sqlite/prepared.js';
-import { discount, discountRedemption } from '../../../db/sqlite/schema/index.js';
+import type { DiscountRecord, DiscountRule } from '../../../db/stores/cart.js';
+import type { Stores } from '../../../db/stores/index.js';
 import type { discountCreateInput } from '../../../shared/schemas/index.js';
 import { type DiscountProblem, evaluateDiscount } from '../../domain/pricing.js';
 import { AppError } from '../../errors.js';
@@ -10,7 +11,7 @@ import { newId } from '../../ids.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function toDiscount(row: typeof discount.$inferSelect) {
+function toDiscount(row: DiscountRecord) {
   return {
     id: row.id,
     code: row.code,
@@ -27,39 +28,42 @@ function toDiscount(row: typeof discount.$inferSelect) {
   };
 }
 
-export function createDiscount(db: Executor, input: z.output<typeof discountCreateInput>, now: number) {
-  return db.transaction(
-    (tx) => {
-      if (tx.select({ id: discount.id }).from(discount).where(eq(discount.code, input.code)).get()) {
-        throw new AppError('CONFLICT', 'DISCOUNT_CODE_TAKEN', 'This code already exists');
-      }
-      const row = {
-        id: newId(),
-        code: input.code,
-        kind: input.kind,
-        value: input.value,
-        minSubtotal: input.minSubtotal ?? 0,
-        startsAt: input.startsAt ?? null,
-        endsAt: input.endsAt ?? null,
-        maxRedemptions: input.maxRedemptions ?? null,
-        oncePerCustomer: input.oncePerCustomer ?? false,
-        redemptions: 0,
-        active: true,
-        createdAt: now,
-      };
-      tx.insert(discount).values(row).run();
-      return toDiscount(row);
-    },
-    { behavior: 'immediate' },
-  );
+type DiscountInput = z.output<typeof discountCreateInput>;
+
+function newDiscount(input: DiscountInput, now: number): DiscountRecord {
+  return {
+    id: newId(),
+    code: input.code,
+    kind: input.kind,
+    value: input.value,
+    minSubtotal: input.minSubtotal ?? 0,
+    startsAt: input.startsAt ?? null,
+    endsAt: input.endsAt ?? null,
+    maxRedemptions: input.maxRedemptions ?? null,
+    oncePerCustomer: input.oncePerCustomer ?? false,
+    redemptions: 0,
+    active: true,
+    createdAt: now,
+  };
 }
 
-export function listDiscounts(db: Executor) {
-  return db.select().from(discount).orderBy(desc(discount.createdAt)).all().map(toDiscount);
+const codeTaken = () => new AppError('CONFLICT', 'DISCOUNT_CODE_TAKEN', 'This code already exists');
+
+/** Creates a code; refuses one that exists (the unique code decides, also between concurrent admins). */
+export async function addDiscount(engine: Engine, input: DiscountInput, now: number) {
+  const row = newDiscount(input, now);
+  const inserted = await engine.transaction((tx) => tx.cart.insertDiscount(row));
+  if (!inserted) throw codeTaken();
+  return toDiscount(row);
 }
 
-export function deactivateDiscount(db: Executor, id: string) {
-  const row = db.update(discount).set({ active: false }).where(eq(discount.id, id)).returning().get();
+/** Every code, newest first. */
+export async function discountList(s: Stores) {
+  return (await s.cart.discounts()).map(toDiscount);
+}
+
+export async function endDiscount(engine: Engine, id: string) {
+  const row = await engine.transaction((tx) => tx.cart.deactivateDiscount(id));
   if (!row) throw new AppError('NOT_FOUND', 'DISCOUNT_NOT_FOUND', 'No such discount');
   return toDiscount(row);
 }
@@ -68,36 +72,36 @@ export type CartDiscount =
   | { id: string; code: string; ok: true; amount: number }
   | { id: string; code: string; ok: false; reason: DiscountProblem };
 
-const discountRuleQuery = (db: Executor) =>
-  db
-    .select({
-      id: discount.id,
-      code: discount.code,
-      kind: discount.kind,
-      value: discount.value,
-      minSubtotal: discount.minSubtotal,
-      startsAt: discount.startsAt,
-      endsAt: discount.endsAt,
-      maxRedemptions: discount.maxRedemptions,
-      redemptions: discount.redemptions,
-      oncePerCustomer: discount.oncePerCustomer,
-      active: discount.active,
-    })
-    .from(discount)
-    .where(eq(discount.id, sql.placeholder('id')))
-    .prepare();
+function judge(rule: DiscountRule, usedByCustomer: boolean, facts: { subtotal: number; now: number }) {
+  const result = evaluateDiscount(rule, { subtotal: facts.subtotal, now: facts.now, usedByCustomer });
+  return { id: rule.id, code: rule.code, ...result };
+}
 
-const discountUsedQuery = (db: Executor) =>
-  db
-    .select({ orderId: discountRedemption.orderId })
-    .from(discountRedemption)
-    .where(
-      and(
-        eq(discountRedemption.discountId, sql.placeholder('discountId')),
-        eq(discountRedemption.userId, sql.placeholder('userId')),
-      ),
-    )
-    .prepare();
+/** Whether a discount holds for this subtotal now (and for this customer, when known); null: no such code. */
+export async function discountFor(
+  s: Stores,
+  discountId: string,
+  facts: { subtotal: number; now: number; userId: string | null },
+): Promise<CartDiscount | null> {
+  const rule = await s.cart.discountRule(discountId);
+  if (!rule) return null;
+  const usedByCustomer =
+    rule.oncePerCustomer && facts.userId !== null
+      ? await s.cart.discountUsedBy(rule.id, facts.userId)
+      : false;
+  return judge(rule, usedByCustomer, facts);
+}
+
+/*
+ * Legacy synchronous functions on the SQLite connection, kept for the areas that still call them
+ * (orders' checkout and placeOrder, the demo store).
+ */
+
+export function createDiscount(db: Executor, input: DiscountInput, now: number) {
+  const row = newDiscount(input, now);
+  if (!cartWrites.insertDiscount(db, row)) throw codeTaken();
+  return toDiscount(row);
+}
 
 /** Whether a discount holds for this subtotal now (and for this customer, when known). */
 export function checkDiscount(
@@ -105,17 +109,13 @@ export function checkDiscount(
   discountId: string,
   facts: { subtotal: number; now: number; userId: string | null },
 ): CartDiscount | null {
-  const rule = preparedQuery(db, 'discount-rule', discountRuleQuery).get({ id: discountId });
+  const rule = cartQueries.discountRule(db).get({ id: discountId });
   if (!rule) return null;
   const usedByCustomer =
     rule.oncePerCustomer && facts.userId !== null
-      ? preparedQuery(db, 'discount-used-by', discountUsedQuery).get({
-          discountId: rule.id,
-          userId: facts.userId,
-        }) !== undefined
+      ? cartQueries.discountUsedBy(db).get({ discountId: rule.id, userId: facts.userId }) !== undefined
       : false;
-  const result = evaluateDiscount(rule, { subtotal: facts.subtotal, now: facts.now, usedByCustomer });
-  return { id: rule.id, code: rule.code, ...result };
+  return judge(rule, usedByCustomer, facts);
 }
 
 const DISCOUNT_MESSAGES: Record<DiscountProblem, string> = {

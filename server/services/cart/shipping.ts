@@ -1,13 +1,14 @@
-import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
+import type { Engine } from '../../../db/engine.js';
+import { cartWrites } from '../../../db/sqlite/cart.js';
 import type { Executor } from '../../../db/sqlite/client.js';
-import { shippingOption, taxRate } from '../../../db/sqlite/schema/index.js';
+import type { ShippingOptionRecord } from '../../../db/stores/cart.js';
+import type { Stores } from '../../../db/stores/index.js';
 import type { shippingCreateInput, shippingUpdateInput } from '../../../shared/schemas/index.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
-import { type ShippingOptionRow, shippingOptionRows } from '../orders/checkout.js';
 
-function toAdminOption(row: ShippingOptionRow) {
+function toAdminOption(row: ShippingOptionRecord) {
   return {
     id: row.id,
     name: row.name,
@@ -19,79 +20,88 @@ function toAdminOption(row: ShippingOptionRow) {
 }
 
 const unique = (countries: string[]) => [...new Set(countries)].sort();
+const noSuchOption = () => new AppError('NOT_FOUND', 'NOT_FOUND', 'No such shipping option');
 
-export function createShippingOption(db: Executor, input: z.output<typeof shippingCreateInput>, now: number) {
-  const id = newId();
-  db.insert(shippingOption)
-    .values({
-      id,
-      name: input.name,
-      countries: JSON.stringify(unique(input.countries)),
-      price: input.price,
-      freeOverSubtotal: input.freeOverSubtotal ?? null,
-      minDays: input.minDays,
-      maxDays: input.maxDays,
-      createdAt: now,
-    })
-    .run();
-  return getShippingOption(db, id);
+type ShippingInput = z.output<typeof shippingCreateInput>;
+
+function newShippingOption(input: ShippingInput): ShippingOptionRecord {
+  return {
+    id: newId(),
+    name: input.name,
+    countries: unique(input.countries),
+    price: input.price,
+    freeOverSubtotal: input.freeOverSubtotal ?? null,
+    minDays: input.minDays,
+    maxDays: input.maxDays,
+  };
 }
 
-export function getShippingOption(db: Executor, id: string) {
-  const found = shippingOptionRows(db).find((o) => o.id === id);
-  if (!found) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such shipping option');
+export async function addShippingOption(engine: Engine, input: ShippingInput, now: number) {
+  const option = newShippingOption(input);
+  await engine.transaction((tx) => tx.cart.insertShippingOption(option, now));
+  return toAdminOption(option);
+}
+
+export async function shippingOptionById(s: Stores, id: string) {
+  const found = await s.cart.shippingOption(id);
+  if (!found) throw noSuchOption();
   return toAdminOption(found);
 }
 
-export function listShippingOptions(db: Executor) {
-  return shippingOptionRows(db).map(toAdminOption);
+/** Every option, cheapest first. */
+export async function shippingOptionList(s: Stores) {
+  return (await s.cart.shippingOptions()).map(toAdminOption);
 }
 
-export function updateShippingOption(db: Executor, input: z.output<typeof shippingUpdateInput>) {
-  return db.transaction(
-    (tx) => {
-      const current = getShippingOption(tx, input.id);
-      const minDays = input.minDays ?? current.estimatedDays.min;
-      const maxDays = input.maxDays ?? current.estimatedDays.max;
-      if (minDays > maxDays) {
-        throw new AppError('BAD_REQUEST', 'INVALID_INPUT', 'maxDays is before minDays');
-      }
-      tx.update(shippingOption)
-        .set({
-          ...(input.name !== undefined && { name: input.name }),
-          ...(input.countries !== undefined && { countries: JSON.stringify(unique(input.countries)) }),
-          ...(input.price !== undefined && { price: input.price }),
-          ...(input.freeOverSubtotal !== undefined && { freeOverSubtotal: input.freeOverSubtotal }),
-          minDays,
-          maxDays,
-        })
-        .where(eq(shippingOption.id, input.id))
-        .run();
-      return getShippingOption(tx, input.id);
-    },
-    { behavior: 'immediate' },
-  );
+/** Changes the fields given; the days are checked against the stored ones in the same transaction. */
+export function editShippingOption(engine: Engine, input: z.output<typeof shippingUpdateInput>) {
+  return engine.transaction(async (tx) => {
+    const current = await shippingOptionById(tx, input.id);
+    const minDays = input.minDays ?? current.estimatedDays.min;
+    const maxDays = input.maxDays ?? current.estimatedDays.max;
+    if (minDays > maxDays) {
+      throw new AppError('BAD_REQUEST', 'INVALID_INPUT', 'maxDays is before minDays');
+    }
+    await tx.cart.updateShippingOption(input.id, {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.countries !== undefined && { countries: unique(input.countries) }),
+      ...(input.price !== undefined && { price: input.price }),
+      ...(input.freeOverSubtotal !== undefined && { freeOverSubtotal: input.freeOverSubtotal }),
+      minDays,
+      maxDays,
+    });
+    return shippingOptionById(tx, input.id);
+  });
 }
 
 /** Deletes an option; orders keep their own snapshot of its name and price. */
-export function deleteShippingOption(db: Executor, id: string) {
-  const deleted = db.delete(shippingOption).where(eq(shippingOption.id, id)).run();
-  if (deleted.changes === 0) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such shipping option');
+export async function removeShippingOption(engine: Engine, id: string) {
+  const deleted = await engine.transaction((tx) => tx.cart.deleteShippingOption(id));
+  if (!deleted) throw noSuchOption();
   return { ok: true as const };
 }
 
-export function setTaxRate(db: Executor, input: { country: string; rateBps: number }, now: number) {
-  db.insert(taxRate)
-    .values({ country: input.country, rateBps: input.rateBps, updatedAt: now })
-    .onConflictDoUpdate({ target: taxRate.country, set: { rateBps: input.rateBps, updatedAt: now } })
-    .run();
+export async function putTaxRate(engine: Engine, input: { country: string; rateBps: number }, now: number) {
+  await engine.transaction((tx) => tx.cart.setTaxRate(input, now));
   return { country: input.country, rateBps: input.rateBps };
 }
 
-export function listTaxRates(db: Executor) {
-  return db
-    .select({ country: taxRate.country, rateBps: taxRate.rateBps })
-    .from(taxRate)
-    .orderBy(taxRate.country)
-    .all();
+/** Every rate, by country. */
+export function taxRateList(s: Stores) {
+  return s.cart.taxRates();
+}
+
+/*
+ * Legacy synchronous writes on the SQLite connection, kept for the demo store (catalog area).
+ */
+
+export function createShippingOption(db: Executor, input: ShippingInput, now: number) {
+  const option = newShippingOption(input);
+  cartWrites.insertShippingOption(db, option, now);
+  return toAdminOption(option);
+}
+
+export function setTaxRate(db: Executor, input: { country: string; rateBps: number }, now: number) {
+  cartWrites.setTaxRate(db, input, now);
+  return { country: input.country, rateBps: input.rateBps };
 }
