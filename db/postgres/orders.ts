@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { escapeLike } from '../../server/domain/search-query.js';
-import type { OrderFilter, OrderStore, ShippingOptionRow } from '../stores/orders.js';
+import type { OrderFilter, OrderStore } from '../stores/orders.js';
 import type { PgExecutor } from './client.js';
 import {
   cart,
@@ -12,8 +12,6 @@ import {
   orderLine,
   payment,
   paymentEvent,
-  shippingOption,
-  taxRate,
   user,
 } from './schema/index.js';
 
@@ -25,23 +23,6 @@ const SOLD_SQL = sql`('paid', 'fulfilled', 'delivered')`;
  * short tail of placeOrder that writes the order).
  */
 const ORDER_NUMBER_LOCK = sql`select pg_advisory_xact_lock(hashtext('backroom.order_number'))`;
-
-const withCountries = (
-  row: Omit<ShippingOptionRow, 'countries'> & { countries: string },
-): ShippingOptionRow => ({
-  ...row,
-  countries: JSON.parse(row.countries) as string[],
-});
-
-const shippingColumns = {
-  id: shippingOption.id,
-  name: shippingOption.name,
-  countries: shippingOption.countries,
-  price: shippingOption.price,
-  freeOverSubtotal: shippingOption.freeOverSubtotal,
-  minDays: shippingOption.minDays,
-  maxDays: shippingOption.maxDays,
-};
 
 const paymentColumns = {
   id: payment.id,
@@ -114,26 +95,6 @@ function summaryConditions(filter: OrderFilter, before: { createdAt: number; id:
 /** The orders area's queries on PostgreSQL: the same rows, order and refusals as on SQLite. */
 export function postgresOrders(db: PgExecutor): OrderStore {
   return {
-    shippingOptions: async () =>
-      (
-        await db
-          .select(shippingColumns)
-          .from(shippingOption)
-          // Byte order, as SQLite's BINARY collation sorts, whatever the database's locale.
-          .orderBy(shippingOption.price, sql`${shippingOption.name} collate "C"`)
-      ).map(withCountries),
-    shippingOption: async (id) => {
-      const [row] = await db.select(shippingColumns).from(shippingOption).where(eq(shippingOption.id, id));
-      return row && withCountries(row);
-    },
-    taxRate: async (country) => {
-      const [row] = await db
-        .select({ rateBps: taxRate.rateBps })
-        .from(taxRate)
-        .where(eq(taxRate.country, country));
-      return row?.rateBps ?? 0;
-    },
-
     claimIdempotencyKey: async (claim) => {
       const claimed = await db
         .insert(idempotencyKey)
@@ -175,21 +136,6 @@ export function postgresOrders(db: PgExecutor): OrderStore {
             isNull(idempotencyKey.response),
           ),
         );
-    },
-    redeemDiscount: async (id) => {
-      // A conditional update: under READ COMMITTED a concurrent redeemer waits for the row and
-      // re-checks the limit against the committed count, so the limit holds.
-      const counted = await db
-        .update(discount)
-        .set({ redemptions: sql`${discount.redemptions} + 1` })
-        .where(
-          and(
-            eq(discount.id, id),
-            sql`(${discount.maxRedemptions} IS NULL OR ${discount.redemptions} < ${discount.maxRedemptions})`,
-          ),
-        )
-        .returning({ id: discount.id });
-      return counted.length === 1;
     },
     insertOrder: async (order) => {
       await db.execute(ORDER_NUMBER_LOCK);

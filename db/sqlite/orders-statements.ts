@@ -3,14 +3,12 @@ import type { Executor } from './client.js';
 import {
   cart,
   customerOrder,
-  discount,
   discountRedemption,
   idempotencyKey,
   orderEvent,
   orderLine,
   payment,
   shippingOption,
-  taxRate,
   user,
 } from './schema/index.js';
 
@@ -31,27 +29,6 @@ export const shippingOptionColumns = {
   minDays: shippingOption.minDays,
   maxDays: shippingOption.maxDays,
 };
-
-export const shippingOptions = (db: Executor) =>
-  db
-    .select(shippingOptionColumns)
-    .from(shippingOption)
-    .orderBy(shippingOption.price, shippingOption.name)
-    .prepare();
-
-export const shippingOptionById = (db: Executor) =>
-  db
-    .select(shippingOptionColumns)
-    .from(shippingOption)
-    .where(eq(shippingOption.id, p('id')))
-    .prepare();
-
-export const taxRateOf = (db: Executor) =>
-  db
-    .select({ rateBps: taxRate.rateBps })
-    .from(taxRate)
-    .where(eq(taxRate.country, p('country')))
-    .prepare();
 
 export const claimKey = (db: Executor) =>
   db
@@ -87,18 +64,6 @@ export const storeResponse = (db: Executor) =>
         eq(idempotencyKey.userId, p('userId')),
         eq(idempotencyKey.key, p('key')),
         sql`${idempotencyKey.response} IS NULL`,
-      ),
-    )
-    .prepare();
-
-export const redeemDiscount = (db: Executor) =>
-  db
-    .update(discount)
-    .set({ redemptions: sql`${discount.redemptions} + 1` })
-    .where(
-      and(
-        eq(discount.id, p('id')),
-        sql`(${discount.maxRedemptions} IS NULL OR ${discount.redemptions} < ${discount.maxRedemptions})`,
       ),
     )
     .prepare();

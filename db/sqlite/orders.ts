@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { escapeLike } from '../../server/domain/search-query.js';
-import type { OrderFilter, OrderStore, ShippingOptionRow } from '../stores/orders.js';
+import type { OrderFilter, OrderStore } from '../stores/orders.js';
 import type { Executor } from './client.js';
 import * as q from './orders-statements.js';
 import { preparedQuery } from './prepared.js';
@@ -15,13 +15,6 @@ import {
 
 const SOLD = ['paid', 'fulfilled', 'delivered'] as const;
 const SOLD_SQL = sql`('paid', 'fulfilled', 'delivered')`;
-
-const withCountries = (
-  row: Omit<ShippingOptionRow, 'countries'> & { countries: string },
-): ShippingOptionRow => ({
-  ...row,
-  countries: JSON.parse(row.countries) as string[],
-});
 
 function summaryConditions(filter: OrderFilter, before: { createdAt: number; id: string } | undefined) {
   const conditions: SQL[] = [];
@@ -48,13 +41,6 @@ function summaryConditions(filter: OrderFilter, before: { createdAt: number; id:
 export function sqliteOrders(db: Executor): OrderStore {
   const prepared = <T>(name: string, build: (d: Executor) => T) => preparedQuery(db, `orders.${name}`, build);
   return {
-    shippingOptions: async () => prepared('shipping-options', q.shippingOptions).all().map(withCountries),
-    shippingOption: async (id) => {
-      const row = prepared('shipping-option', q.shippingOptionById).get({ id });
-      return row && withCountries(row);
-    },
-    taxRate: async (country) => prepared('tax-rate', q.taxRateOf).get({ country })?.rateBps ?? 0,
-
     claimIdempotencyKey: async (claim) => prepared('key-claim', q.claimKey).run(claim).changes === 1,
     idempotencyKey: async (userId, key) => prepared('key', q.keyRecord).get({ userId, key }),
     completeIdempotencyKey: async (done) => {
@@ -63,7 +49,6 @@ export function sqliteOrders(db: Executor): OrderStore {
     storeResponse: async (userId, key, response) => {
       prepared('key-response', q.storeResponse).run({ userId, key, response });
     },
-    redeemDiscount: async (id) => prepared('discount-redeem', q.redeemDiscount).run({ id }).changes === 1,
     insertOrder: async (order) => {
       const number = prepared('order-number', q.nextOrderNumber).get()?.n ?? 1001;
       prepared('order-insert', q.insertOrder).run({ ...order, number });

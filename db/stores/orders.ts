@@ -6,16 +6,6 @@ import type { OrderStatus } from '../../shared/reasons.js';
  * money and epoch milliseconds as integers, JSON columns as their text.
  */
 
-export interface ShippingOptionRow {
-  id: string;
-  name: string;
-  countries: string[];
-  price: number;
-  freeOverSubtotal: number | null;
-  minDays: number;
-  maxDays: number;
-}
-
 export type PaymentProvider = 'manual' | 'stripe';
 export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'refunded';
 
@@ -163,13 +153,6 @@ export interface TopProduct {
 }
 
 export interface OrderStore {
-  // Checkout prices.
-  /** Every shipping option, cheapest first (then by name). */
-  shippingOptions(): Promise<ShippingOptionRow[]>;
-  shippingOption(id: string): Promise<ShippingOptionRow | undefined>;
-  /** The tax rate of a country in basis points (0 when none is set). */
-  taxRate(country: string): Promise<number>;
-
   // Placing an order.
   /**
    * Records the key for this request unless the user already has it: true when this call claimed
@@ -192,8 +175,6 @@ export interface OrderStore {
   }): Promise<void>;
   /** Stores the first answer for a key that has none yet. */
   storeResponse(userId: string, key: string, response: string): Promise<void>;
-  /** Counts one use of a discount unless its limit is reached (a conditional update): true when counted. */
-  redeemDiscount(discountId: string): Promise<boolean>;
   /** Writes the order (the next number), its lines, first history entry and payment; returns the number. */
   insertOrder(order: NewOrder): Promise<number>;
   insertRedemption(redemption: {

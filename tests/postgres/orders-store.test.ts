@@ -88,12 +88,6 @@ async function exercise(engine: Engine): Promise<Record<string, unknown>> {
   const { read } = engine;
   const tx = engine.transaction.bind(engine);
 
-  out.shippingOptions = await read.orders.shippingOptions();
-  out.shippingOption = await read.orders.shippingOption('s-std');
-  out.missingOption = await read.orders.shippingOption('nope');
-  out.taxUS = await read.orders.taxRate('US');
-  out.taxFR = await read.orders.taxRate('FR');
-
   const claim = { userId: 'u1', key: 'key-1', requestHash: 'h1', now: DAY_1 };
   out.claimFirst = await tx((s) => s.orders.claimIdempotencyKey(claim));
   out.claimAgain = await tx((s) => s.orders.claimIdempotencyKey({ ...claim, requestHash: 'h2' }));
@@ -101,9 +95,9 @@ async function exercise(engine: Engine): Promise<Record<string, unknown>> {
   out.keyClaimed = await read.orders.idempotencyKey('u1', 'key-1');
   out.keyMissing = await read.orders.idempotencyKey('u1', 'nope');
 
-  out.redeemFirst = await tx((s) => s.orders.redeemDiscount('d1'));
-  out.redeemOverLimit = await tx((s) => s.orders.redeemDiscount('d1'));
-  out.redeemMissing = await tx((s) => s.orders.redeemDiscount('nope'));
+  out.redeemFirst = await tx((s) => s.cart.redeemDiscount('d1'));
+  out.redeemOverLimit = await tx((s) => s.cart.redeemDiscount('d1'));
+  out.redeemMissing = await tx((s) => s.cart.redeemDiscount('nope'));
 
   out.numbers = await tx(async (s) => [
     await s.orders.insertOrder(newOrder('o1', 'u1', 'ann@example.com', DAY_1)),
@@ -179,7 +173,7 @@ async function exercise(engine: Engine): Promise<Record<string, unknown>> {
   out.stock = await read.orders.orderStock('o1');
   await tx((s) => s.orders.releaseRedemption('o1'));
   await tx((s) => s.orders.releaseRedemption('o1')); // nothing left to give back
-  out.redeemAfterRelease = await tx((s) => s.orders.redeemDiscount('d1'));
+  out.redeemAfterRelease = await tx((s) => s.cart.redeemDiscount('d1'));
 
   out.notice = await read.orders.orderForNotice('o1');
   out.noticeMissing = await read.orders.orderForNotice('nope');
@@ -316,7 +310,7 @@ describe.skipIf(unavailable)(
       expect(claims.filter(Boolean)).toHaveLength(1);
 
       const redeemed = await Promise.all(
-        Array.from({ length: 12 }, () => postgres.transaction((s) => s.orders.redeemDiscount('d-many'))),
+        Array.from({ length: 12 }, () => postgres.transaction((s) => s.cart.redeemDiscount('d-many'))),
       );
       expect(redeemed.filter(Boolean)).toHaveLength(5);
 

@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import type { Executor } from '../../../db/sqlite/client.js';
 import { preparedQuery } from '../../../db/sqlite/prepared.js';
 import { shippingOption } from '../../../db/sqlite/schema/index.js';
+import type { ShippingOptionRecord as ShippingOptionRow } from '../../../db/stores/cart.js';
 import type { Stores } from '../../../db/stores/index.js';
-import type { ShippingOptionRow } from '../../../db/stores/orders.js';
 import type { addressSchema } from '../../../shared/schemas/index.js';
 import { computeTotals, lineTotal, shippingPrice, type Totals } from '../../domain/pricing.js';
 import { AppError } from '../../errors.js';
@@ -38,7 +38,7 @@ export async function priceCheckout(
   const owned = await areas.userCart(facts.userId);
   const lines = owned?.lines ?? [];
   if (!owned || lines.length === 0) throw new AppError('BAD_REQUEST', 'CART_EMPTY', 'The cart is empty');
-  const option = await s.orders.shippingOption(facts.shippingOptionId);
+  const option = await s.cart.shippingOption(facts.shippingOptionId);
   if (!option || !shipsTo(option, facts.address.country)) {
     throw new AppError('BAD_REQUEST', 'SHIPPING_UNAVAILABLE', 'This shipping option does not ship there');
   }
@@ -51,7 +51,7 @@ export async function priceCheckout(
     lines,
     discount: applied?.ok ? applied.amount : 0,
     shipping: option,
-    rateBps: await s.orders.taxRate(facts.address.country),
+    rateBps: (await s.cart.taxRateOf(facts.address.country)) ?? 0,
   });
   return {
     cartId: owned.cart.id,
@@ -75,7 +75,7 @@ export async function shippingOptionsFor(
     ? await areas.checkDiscount(owned.cart.discountId, { subtotal, now: facts.now, userId: facts.userId })
     : null;
   const discounted = subtotal - (applied?.ok ? applied.amount : 0);
-  return (await s.orders.shippingOptions())
+  return (await s.cart.shippingOptions())
     .filter((option) => shipsTo(option, facts.country))
     .map((option) => ({
       id: option.id,

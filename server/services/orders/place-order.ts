@@ -133,7 +133,7 @@ async function writeOrder(
 
   const orderId = newId();
   await takeStock(areas, priced.lines, { orderId, actorId: user.id, now });
-  if (priced.discount && !(await tx.orders.redeemDiscount(priced.discount.id))) {
+  if (priced.discount && !(await tx.cart.redeemDiscount(priced.discount.id))) {
     throw discountError('DISCOUNT_EXHAUSTED');
   }
   await tx.orders.insertOrder({
