@@ -10,22 +10,22 @@ import { type CartChange, writeCart } from '../services/cart/cart-writes.js';
 import { publicProcedure, router } from '../trpc.js';
 
 /** The caller's cart owner: the signed-in user, else the guest cookie's token, else nobody yet. */
-function ownerOf(ctx: Context): carts.CartOwner | null {
-  const current = ctx.session.current();
+async function ownerOf(ctx: Context): Promise<carts.CartOwner | null> {
+  const current = await ctx.session.current();
   if (current) return { userId: current.user.id };
   const token = ctx.guestCart.token();
   return token ? { guestToken: token } : null;
 }
 
-const facts = (ctx: Context) => ({
+const facts = async (ctx: Context) => ({
   now: ctx.clock.now(),
   currency: ctx.config.STORE_CURRENCY,
-  userId: ctx.session.current()?.user.id ?? null,
+  userId: (await ctx.session.current())?.user.id ?? null,
 });
 
-function view(ctx: Context) {
-  const owner = ownerOf(ctx);
-  return carts.cartView(ctx.db, owner ? carts.findCart(ctx.db, owner) : undefined, facts(ctx));
+async function view(ctx: Context) {
+  const owner = await ownerOf(ctx);
+  return carts.cartView(ctx.db, owner ? carts.findCart(ctx.db, owner) : undefined, await facts(ctx));
 }
 
 /**
@@ -33,9 +33,9 @@ function view(ctx: Context) {
  * write), then answers the cart as it is after that COMMIT.
  */
 async function write(ctx: Context, change: CartChange) {
-  const written = await writeCart(ctx.db, ownerOf(ctx), change, ctx.clock.now());
+  const written = await writeCart(ctx.db, await ownerOf(ctx), change, ctx.clock.now());
   if (written.newGuestToken) ctx.guestCart.set(written.newGuestToken, carts.GUEST_CART_LIFETIME_MS);
-  return carts.cartView(ctx.db, written.cart, facts(ctx));
+  return carts.cartView(ctx.db, written.cart, await facts(ctx));
 }
 
 export const cartRouter = router({
@@ -55,11 +55,11 @@ export const cartRouter = router({
 
   clear: publicProcedure.mutation(({ ctx }) => write(ctx, { kind: 'clear' })),
 
-  applyDiscount: publicProcedure.input(applyDiscountInput).mutation(({ ctx, input }) =>
+  applyDiscount: publicProcedure.input(applyDiscountInput).mutation(async ({ ctx, input }) =>
     write(ctx, {
       kind: 'applyDiscount',
       code: input.code,
-      userId: ctx.session.current()?.user.id ?? null,
+      userId: (await ctx.session.current())?.user.id ?? null,
     }),
   ),
 
