@@ -58,14 +58,17 @@ class RequestSession implements SessionHandle {
   }
 
   async start(userId: string) {
-    await this.endCurrent();
-    const { token, validated } = await startSession(this.deps.engine, userId, this.deps.clock.now());
+    const existing = await this.current();
+    const now = this.deps.clock.now();
+    const { token, validated } = await startSession(this.deps.engine, userId, now, existing?.session.id);
     this.setCookie(token, SESSION_LIFETIME_MS);
     this.cached = Promise.resolve(validated);
   }
 
   async end() {
-    await this.endCurrent();
+    const existing = await this.current();
+    if (existing) await endSession(this.deps.engine, existing.session.id);
+    this.cached = Promise.resolve(null);
     if (this.facts.sessionToken !== null) this.setCookie('', 0);
   }
 
@@ -75,12 +78,6 @@ class RequestSession implements SessionHandle {
     const validated = await validateSession(this.deps.engine, sessionToken, this.deps.clock.now());
     if (validated?.renewed) this.setCookie(sessionToken, SESSION_LIFETIME_MS);
     return validated;
-  }
-
-  private async endCurrent() {
-    const existing = await this.current();
-    if (existing) await endSession(this.deps.engine, existing.session.id);
-    this.cached = Promise.resolve(null);
   }
 
   private setCookie(value: string, maxAgeMs: number) {

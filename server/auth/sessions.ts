@@ -3,13 +3,12 @@ import type { Engine } from '../../db/engine.js';
 import type { Executor } from '../../db/sqlite/client.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
 import { session, user } from '../../db/sqlite/schema/index.js';
+import type { SessionRecord, SessionUser } from '../../db/stores/accounts.js';
 import { isRetryableStorageError } from '../errors.js';
 import { generateToken, hashToken, isTokenShaped } from './tokens.js';
 
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 const RENEW_WHEN_LEFT_MS = SESSION_LIFETIME_MS / 2;
-
-import type { SessionRecord, SessionUser } from '../../db/stores/accounts.js';
 
 export type { SessionRecord, SessionUser };
 
@@ -112,15 +111,21 @@ export function deleteExpiredSessions(db: Executor, now: number): number {
   return db.delete(session).where(lt(session.expiresAt, now)).run().changes;
 }
 
-/** Starts a session for the user: a fresh token (only its hash is stored) and the session as validated. */
+/**
+ * Starts a session for the user: a fresh token (only its hash is stored) and the session as
+ * validated. `replacing`: the session the request came with, ended in the same transaction (no
+ * fixation, and no moment where the browser holds neither).
+ */
 export async function startSession(
   engine: Engine,
   userId: string,
   now: number,
+  replacing?: string,
 ): Promise<{ token: string; validated: ValidatedSession | null }> {
   const token = generateToken();
   const record = { id: sessionIdFromToken(token), userId, expiresAt: now + SESSION_LIFETIME_MS };
   const validated = await engine.transaction(async (tx) => {
+    if (replacing !== undefined) await tx.accounts.deleteSession(replacing);
     await tx.accounts.insertSession(record, now);
     const account = await tx.accounts.userById(userId);
     return account ? { session: record, user: account, renewed: false } : null;
