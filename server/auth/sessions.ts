@@ -93,12 +93,7 @@ export function validateSessionToken(db: Executor, token: string, now: number): 
   return { ...row, renewed };
 }
 
-/** Legacy (SQLite, synchronous): use endSession. */
-export function invalidateSession(db: Executor, sessionId: string): void {
-  db.delete(session).where(eq(session.id, sessionId)).run();
-}
-
-/** Ends every session of a user, except one when given (the caller's own). */
+/** Legacy (SQLite, synchronous; other areas call it): ends every session of a user, except one when given. */
 export function invalidateUserSessions(db: Executor, userId: string, exceptSessionId?: string): void {
   const where = exceptSessionId
     ? and(eq(session.userId, userId), ne(session.id, exceptSessionId))
@@ -106,7 +101,7 @@ export function invalidateUserSessions(db: Executor, userId: string, exceptSessi
   db.delete(session).where(where).run();
 }
 
-/** Removes expired sessions; returns how many. */
+/** Legacy (SQLite, synchronous; other areas call it): removes expired sessions; returns how many. */
 export function deleteExpiredSessions(db: Executor, now: number): number {
   return db.delete(session).where(lt(session.expiresAt, now)).run().changes;
 }
