@@ -4,12 +4,12 @@ import { catalogIsEmpty, seedDemoStore } from './services/catalog/demo-store.js'
 
 /** Start-up work on the database: the configured admin exists; an empty shop gets the demo store. */
 export async function bootstrap(
-  deps: Pick<Deps, 'db' | 'config' | 'clock' | 'logger' | 'passwords'>,
+  deps: Pick<Deps, 'engine' | 'db' | 'config' | 'clock' | 'logger' | 'passwords'>,
 ): Promise<void> {
   const { config, db, clock, logger } = deps;
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     const result = await ensureAdmin(
-      db,
+      deps.engine,
       deps.passwords,
       config.ADMIN_EMAIL,
       config.ADMIN_PASSWORD,

@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { cartCookieName, readCookie, serializeCookie, sessionCookieName } from './auth/cookies.js';
 import {
-  createSession,
-  invalidateSession,
+  endSession,
   SESSION_LIFETIME_MS,
+  startSession,
   type ValidatedSession,
-  validateSessionToken,
+  validateSession,
 } from './auth/sessions.js';
 import type { Deps } from './deps.js';
 
@@ -20,12 +20,12 @@ export interface RequestFacts {
   resHeaders: Pick<Headers, 'append'>;
 }
 
-/** The request's session: read once on first use, started at sign-in, ended at sign-out. */
+/** The request's session: read once on first use (the promise is kept), started at sign-in, ended at sign-out. */
 export interface SessionHandle {
-  current(): ValidatedSession | null;
+  current(): Promise<ValidatedSession | null>;
   /** Starts a new session for the user, ending the one the request came with (no fixation). */
-  start(userId: string): void;
-  end(): void;
+  start(userId: string): Promise<void>;
+  end(): Promise<void>;
 }
 
 /** The guest cart cookie: set when a guest cart is created, cleared when it is merged away. */
@@ -46,40 +46,38 @@ function setCookie(deps: Deps, facts: RequestFacts, name: string, value: string,
 // NOTE: classes rather than closures: a context is built for every request, and its methods then
 // live once on the prototype instead of being allocated per request.
 class RequestSession implements SessionHandle {
-  private cached: ValidatedSession | null | undefined;
+  private cached: Promise<ValidatedSession | null> | undefined;
   constructor(
     private readonly deps: Deps,
     private readonly facts: RequestFacts,
   ) {}
 
   current() {
-    if (this.cached === undefined) {
-      const { sessionToken } = this.facts;
-      this.cached = sessionToken
-        ? validateSessionToken(this.deps.db, sessionToken, this.deps.clock.now())
-        : null;
-      if (this.cached?.renewed && sessionToken) this.setCookie(sessionToken, SESSION_LIFETIME_MS);
-    }
+    this.cached ??= this.validate();
     return this.cached;
   }
 
-  start(userId: string) {
-    this.endCurrent();
+  async start(userId: string) {
+    const existing = await this.current();
     const now = this.deps.clock.now();
-    const { token } = createSession(this.deps.db, userId, now);
+    const { token, validated } = await startSession(this.deps.engine, userId, now, existing?.session.id);
     this.setCookie(token, SESSION_LIFETIME_MS);
-    this.cached = validateSessionToken(this.deps.db, token, now);
+    this.cached = Promise.resolve(validated);
   }
 
-  end() {
-    this.endCurrent();
+  async end() {
+    const existing = await this.current();
+    if (existing) await endSession(this.deps.engine, existing.session.id);
+    this.cached = Promise.resolve(null);
     if (this.facts.sessionToken !== null) this.setCookie('', 0);
   }
 
-  private endCurrent() {
-    const existing = this.current();
-    if (existing) invalidateSession(this.deps.db, existing.session.id);
-    this.cached = null;
+  private async validate() {
+    const { sessionToken } = this.facts;
+    if (!sessionToken) return null;
+    const validated = await validateSession(this.deps.engine, sessionToken, this.deps.clock.now());
+    if (validated?.renewed) this.setCookie(sessionToken, SESSION_LIFETIME_MS);
+    return validated;
   }
 
   private setCookie(value: string, maxAgeMs: number) {

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { openDatabase } from '../db/sqlite/client.js';
+import { createSqliteEngine } from '../db/sqlite/engine.js';
 import { createApp } from './app.js';
 import { createPasswords } from './auth/passwords.js';
 import { bootstrap } from './bootstrap.js';
@@ -48,10 +49,13 @@ else await runServer(config, cluster.isWorker ? Number(process.env[WORKER_INDEX]
 async function runPrimary(config: Config) {
   const database = attempt(() => openDatabase(config.DATABASE_PATH));
   const clock = systemClock;
-  await bootstrap({ db: database.db, config, logger, clock, passwords: createPasswords() }).catch((error) => {
-    database.close();
-    fail(error);
-  });
+  const engine = createSqliteEngine(database);
+  await bootstrap({ engine, db: database.db, config, logger, clock, passwords: createPasswords() }).catch(
+    (error) => {
+      database.close();
+      fail(error);
+    },
+  );
   database.close();
   let stopping = false;
   let failed = false;

@@ -56,8 +56,8 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure;
 
 /** Signed-in callers only; narrows the context to a `user` and its `sessionId`. */
-export const customerProcedure = t.procedure.use(({ ctx, next }) => {
-  const current = ctx.session.current();
+export const customerProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const current = await ctx.session.current();
   if (!current) throw new AppError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Sign in to continue');
   return next({ ctx: { user: current.user, sessionId: current.session.id } });
 });

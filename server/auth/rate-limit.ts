@@ -1,6 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/sqlite/client.js';
-import { rateLimit } from '../../db/sqlite/schema/index.js';
+import type { Engine } from '../../db/engine.js';
 
 export interface LimitRule {
   key: string;
@@ -10,47 +8,41 @@ export interface LimitRule {
 
 export type LimitResult = { ok: true } | { ok: false; retryAt: number };
 
-/**
- * Counts one attempt against every rule, all or none, in one IMMEDIATE transaction so that
- * concurrent calls (a batch, another process) each count. Refused when any rule is at its limit.
- */
-export function consumeAttempt(db: Db, rules: LimitRule[], now: number): LimitResult {
-  return db.transaction(
-    (tx) => {
-      const rows = rules.map((rule) => ({
-        rule,
-        row: tx.select().from(rateLimit).where(eq(rateLimit.key, rule.key)).get(),
-      }));
-      const blocked = rows.filter(({ rule, row }) => row && row.resetAt > now && row.count >= rule.limit);
-      if (blocked.length > 0)
-        return { ok: false, retryAt: Math.max(...blocked.map(({ row }) => row?.resetAt ?? now)) };
-      for (const { rule, row } of rows) {
-        const fresh = !row || row.resetAt <= now;
-        tx.insert(rateLimit)
-          .values({ key: rule.key, count: 1, resetAt: now + rule.windowMs })
-          .onConflictDoUpdate({
-            target: rateLimit.key,
-            set: fresh ? { count: 1, resetAt: now + rule.windowMs } : { count: sql`${rateLimit.count} + 1` },
-          })
-          .run();
-      }
-      return { ok: true } as const;
-    },
-    { behavior: 'immediate' },
-  );
+/** Thrown inside the transaction to roll back the counts of a refused attempt. */
+class AttemptRefused extends Error {
+  constructor(readonly retryAt: number) {
+    super('rate limited');
+  }
 }
 
-/** Takes back one counted attempt (it turned out not to be a failure). */
-export function refundAttempt(db: Db, rules: LimitRule[]): void {
-  db.transaction(
-    (tx) => {
-      for (const rule of rules) {
-        tx.update(rateLimit)
-          .set({ count: sql`max(${rateLimit.count} - 1, 0)` })
-          .where(eq(rateLimit.key, rule.key))
-          .run();
+/**
+ * Counts one attempt against every rule, all or none, in one transaction: each rule's counter is
+ * an atomic upsert (correct across processes), and when any rule went past its limit the
+ * transaction rolls back, so a refused attempt counts nowhere. Rules are counted in key order so
+ * that two transactions never wait for each other's rows in opposite orders (PostgreSQL).
+ */
+export async function consumeAttempt(engine: Engine, rules: LimitRule[], now: number): Promise<LimitResult> {
+  const ordered = [...rules].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  try {
+    return await engine.transaction(async (tx) => {
+      const blockedUntil: number[] = [];
+      for (const rule of ordered) {
+        const counted = await tx.accounts.countAttempt(rule.key, rule.windowMs, now);
+        if (counted.count > rule.limit) blockedUntil.push(counted.resetAt);
       }
-    },
-    { behavior: 'immediate' },
-  );
+      if (blockedUntil.length > 0) throw new AttemptRefused(Math.max(...blockedUntil));
+      return { ok: true } as const;
+    });
+  } catch (error) {
+    if (error instanceof AttemptRefused) return { ok: false, retryAt: error.retryAt };
+    throw error;
+  }
+}
+
+/** Takes back one counted attempt per rule (it turned out not to be a failure). */
+export function refundAttempt(engine: Engine, rules: LimitRule[]): Promise<void> {
+  const ordered = [...rules].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return engine.transaction(async (tx) => {
+    for (const rule of ordered) await tx.accounts.refundAttempt(rule.key);
+  });
 }

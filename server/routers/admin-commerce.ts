@@ -88,10 +88,12 @@ export const adminOrdersRouter = router({
 });
 
 export const adminUsersRouter = router({
-  list: adminProcedure.input(userListInput).query(({ ctx, input }) => users.listUsers(ctx.db, input)),
+  list: adminProcedure
+    .input(userListInput)
+    .query(({ ctx, input }) => users.listUsers(ctx.engine.read, input)),
   setRole: adminProcedure
     .input(setRoleInput)
-    .mutation(({ ctx, input }) => users.setRole(ctx.db, input, ctx.clock.now())),
+    .mutation(({ ctx, input }) => users.setRole(ctx.engine, input, ctx.clock.now())),
 });
 
 export const adminReportsRouter = router({

@@ -24,12 +24,12 @@ async function signedIn(ctx: Context, userId: string) {
     await mergeGuestCart(ctx.db, guestToken, userId, ctx.clock.now());
     ctx.guestCart.clear();
   }
-  ctx.session.start(userId);
+  await ctx.session.start(userId);
 }
 
 export const authRouter = router({
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
-    const account = await auth.signUp(ctx.db, ctx.passwords, input, {
+    const account = await auth.signUp(ctx.engine, ctx.db, ctx.passwords, input, {
       now: ctx.clock.now(),
       storefrontUrl: storefrontUrl(ctx.config),
       clientIp: ctx.clientIp,
@@ -40,7 +40,7 @@ export const authRouter = router({
   }),
 
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
-    const account = await auth.signIn(ctx.db, ctx.passwords, input, {
+    const account = await auth.signIn(ctx.engine, ctx.passwords, input, {
       clientIp: ctx.clientIp,
       now: ctx.clock.now(),
     });
@@ -48,19 +48,19 @@ export const authRouter = router({
     return { user: auth.toUser(account) };
   }),
 
-  signOut: publicProcedure.mutation(({ ctx }) => {
-    ctx.session.end();
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    await ctx.session.end();
     return { ok: true as const };
   }),
 
-  me: publicProcedure.query(({ ctx }) => {
-    const current = ctx.session.current();
+  me: publicProcedure.query(async ({ ctx }) => {
+    const current = await ctx.session.current();
     return current ? auth.toUser(current.user) : null;
   }),
 
   changePassword: customerProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     await auth.changePassword(
-      ctx.db,
+      ctx.engine,
       ctx.passwords,
       { userId: ctx.user.id, sessionId: ctx.sessionId },
       input,
@@ -70,33 +70,37 @@ export const authRouter = router({
   }),
 
   /** Always `{ ok: true }`, so the answer never tells whether the email has an account. */
-  requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(({ ctx, input }) => {
+  requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(async ({ ctx, input }) => {
     const now = ctx.clock.now();
     // NOTE: at most 5 reset mails per email an hour; past that the request is dropped silently.
-    const allowed = consumeAttempt(
-      ctx.db,
+    const allowed = await consumeAttempt(
+      ctx.engine,
       [{ key: `reset:${input.email}`, limit: 5, windowMs: 3_600_000 }],
       now,
     );
-    if (allowed.ok) tokens.requestPasswordReset(ctx.db, input.email, storefrontUrl(ctx.config), now);
+    if (allowed.ok)
+      await tokens.requestPasswordReset(ctx.engine, ctx.db, input.email, storefrontUrl(ctx.config), now);
     return { ok: true as const };
   }),
 
   resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
-    await auth.resetPassword(ctx.db, ctx.passwords, input, ctx.clock.now());
+    await auth.resetPassword(ctx.engine, ctx.passwords, input, ctx.clock.now());
     return { ok: true as const };
   }),
 
-  requestEmailVerification: customerProcedure.mutation(({ ctx }) => {
-    const now = ctx.clock.now();
-    ctx.db.transaction((tx) =>
-      tokens.sendVerification(tx, ctx.user, storefrontUrl(ctx.config), now, 'verify_email'),
+  requestEmailVerification: customerProcedure.mutation(async ({ ctx }) => {
+    await tokens.requestEmailVerification(
+      ctx.engine,
+      ctx.db,
+      ctx.user,
+      storefrontUrl(ctx.config),
+      ctx.clock.now(),
     );
     return { ok: true as const };
   }),
 
-  verifyEmail: publicProcedure.input(verifyEmailInput).mutation(({ ctx, input }) => {
-    tokens.verifyEmail(ctx.db, input.token, ctx.clock.now());
+  verifyEmail: publicProcedure.input(verifyEmailInput).mutation(async ({ ctx, input }) => {
+    await tokens.verifyEmail(ctx.engine, input.token, ctx.clock.now());
     return { ok: true as const };
   }),
 });

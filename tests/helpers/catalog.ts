@@ -9,7 +9,7 @@ export { ADMIN };
 
 /** A typed client signed in as the shop's admin. */
 export async function adminClient(t: TestApp): Promise<TestClient> {
-  await ensureAdmin(t.deps.db, t.deps.passwords, ADMIN.email, ADMIN.password, t.clock.now());
+  await ensureAdmin(t.deps.engine, t.deps.passwords, ADMIN.email, ADMIN.password, t.clock.now());
   const client = createTestClient(t);
   await client.auth.signIn.mutate(ADMIN);
   return client;

@@ -26,7 +26,7 @@ const it = test
   })
   .extend('buyer', async ({ url, buyerJar }): Promise<Client> => httpClient(url, { jar: buyerJar }))
   .extend('owner', async ({ app, url }): Promise<Client> => {
-    await ensureAdmin(app.deps.db, app.deps.passwords, ADMIN.email, ADMIN.password, app.clock.now());
+    await ensureAdmin(app.deps.engine, app.deps.passwords, ADMIN.email, ADMIN.password, app.clock.now());
     const owner = httpClient(url);
     await owner.auth.signIn.mutate(ADMIN);
     return owner;

@@ -1,11 +1,12 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Engine } from '../../../db/engine.js';
 import type { Executor } from '../../../db/sqlite/client.js';
-import { user, userToken } from '../../../db/sqlite/schema/index.js';
+import type { TokenPurpose } from '../../../db/stores/accounts.js';
+import type { Stores } from '../../../db/stores/index.js';
 import { generateToken, hashToken, isTokenShaped } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
 import { enqueueMail } from '../integrations/outbox.js';
 
-export type TokenPurpose = 'password_reset' | 'email_verification';
+export type { TokenPurpose };
 
 export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   password_reset: 60 * 60 * 1000,
@@ -21,86 +22,88 @@ const PAGES: Record<TokenPurpose, string> = {
  * Issues a single-use token (only its hash is stored; older unused tokens of the same purpose are
  * dropped) and returns the storefront link that carries it.
  */
-export function issueToken(
-  tx: Executor,
+export async function issueToken(
+  tx: Stores,
   userId: string,
   purpose: TokenPurpose,
   storefrontUrl: string,
   now: number,
-): string {
-  tx.delete(userToken)
-    .where(and(eq(userToken.userId, userId), eq(userToken.purpose, purpose), isNull(userToken.usedAt)))
-    .run();
+): Promise<string> {
   const token = generateToken();
-  tx.insert(userToken)
-    .values({
-      id: hashToken(token),
-      userId,
-      purpose,
-      expiresAt: now + TOKEN_LIFETIME_MS[purpose],
-      createdAt: now,
-    })
-    .run();
+  await tx.accounts.replaceToken({
+    id: hashToken(token),
+    userId,
+    purpose,
+    expiresAt: now + TOKEN_LIFETIME_MS[purpose],
+    createdAt: now,
+  });
   return `${storefrontUrl}${PAGES[purpose]}?token=${token}`;
 }
 
 /** Uses a token once: its user id, or BAD_REQUEST INVALID_TOKEN (unknown, expired, used, other purpose). */
-export function consumeToken(tx: Executor, token: string, purpose: TokenPurpose, now: number): string {
+export async function consumeToken(
+  tx: Stores,
+  token: string,
+  purpose: TokenPurpose,
+  now: number,
+): Promise<string> {
   const invalid = () => new AppError('BAD_REQUEST', 'INVALID_TOKEN', 'This link is invalid or has expired');
   if (!isTokenShaped(token)) throw invalid();
-  const used = tx
-    .update(userToken)
-    .set({ usedAt: now })
-    .where(
-      and(
-        eq(userToken.id, hashToken(token)),
-        eq(userToken.purpose, purpose),
-        isNull(userToken.usedAt),
-        gt(userToken.expiresAt, now),
-      ),
-    )
-    .returning({ userId: userToken.userId })
-    .get();
-  if (!used) throw invalid();
-  return used.userId;
+  const userId = await tx.accounts.useToken(hashToken(token), purpose, now);
+  if (userId === null) throw invalid();
+  return userId;
 }
 
-/** Queues a verification mail for a signed-in user (welcome mail for a new account). */
-export function sendVerification(
-  tx: Executor,
+/**
+ * Queues a verification mail for a signed-in user (welcome mail for a new account), inside the
+ * caller's transaction. `legacyDb`: the SQLite write connection enqueueMail still takes (the
+ * integrations area's synchronous outbox); inside `engine.transaction` it is the unit's connection.
+ */
+export async function sendVerification(
+  tx: Stores,
+  legacyDb: Executor,
   account: { id: string; email: string; name: string },
   storefrontUrl: string,
   now: number,
   template: 'welcome' | 'verify_email',
-): void {
-  const verifyUrl = issueToken(tx, account.id, 'email_verification', storefrontUrl, now);
-  enqueueMail(tx, account.email, { template, name: account.name, verifyUrl }, now);
+): Promise<void> {
+  const verifyUrl = await issueToken(tx, account.id, 'email_verification', storefrontUrl, now);
+  enqueueMail(legacyDb, account.email, { template, name: account.name, verifyUrl }, now);
+}
+
+/** Queues a fresh verification mail for a signed-in user. */
+export function requestEmailVerification(
+  engine: Engine,
+  legacyDb: Executor,
+  account: { id: string; email: string; name: string },
+  storefrontUrl: string,
+  now: number,
+): Promise<void> {
+  return engine.transaction((tx) =>
+    sendVerification(tx, legacyDb, account, storefrontUrl, now, 'verify_email'),
+  );
 }
 
 /** Marks the email of the token's user verified. */
-export function verifyEmail(db: Executor, token: string, now: number): void {
-  db.transaction(
-    (tx) => {
-      const userId = consumeToken(tx, token, 'email_verification', now);
-      tx.update(user).set({ emailVerified: true, updatedAt: now }).where(eq(user.id, userId)).run();
-    },
-    { behavior: 'immediate' },
-  );
+export function verifyEmail(engine: Engine, token: string, now: number): Promise<void> {
+  return engine.transaction(async (tx) => {
+    const userId = await consumeToken(tx, token, 'email_verification', now);
+    await tx.accounts.markEmailVerified(userId, now);
+  });
 }
 
 /** Queues a reset link when the email belongs to an account; does nothing otherwise. */
-export function requestPasswordReset(db: Executor, email: string, storefrontUrl: string, now: number): void {
-  db.transaction(
-    (tx) => {
-      const account = tx
-        .select({ id: user.id, name: user.name })
-        .from(user)
-        .where(eq(user.email, email))
-        .get();
-      if (!account) return;
-      const resetUrl = issueToken(tx, account.id, 'password_reset', storefrontUrl, now);
-      enqueueMail(tx, email, { template: 'password_reset', name: account.name, resetUrl }, now);
-    },
-    { behavior: 'immediate' },
-  );
+export function requestPasswordReset(
+  engine: Engine,
+  legacyDb: Executor,
+  email: string,
+  storefrontUrl: string,
+  now: number,
+): Promise<void> {
+  return engine.transaction(async (tx) => {
+    const account = await tx.accounts.userByEmail(email);
+    if (!account) return;
+    const resetUrl = await issueToken(tx, account.id, 'password_reset', storefrontUrl, now);
+    enqueueMail(legacyDb, email, { template: 'password_reset', name: account.name, resetUrl }, now);
+  });
 }

@@ -1,13 +1,12 @@
-import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Db } from '../../../db/sqlite/client.js';
-import { user } from '../../../db/sqlite/schema/index.js';
+import type { Engine } from '../../../db/engine.js';
+import type { Executor } from '../../../db/sqlite/client.js';
 import type { changePasswordInput, signInInput, signUpInput } from '../../../shared/schemas/index.js';
 import type { Passwords } from '../../auth/passwords.js';
 import { consumeAttempt, type LimitRule, refundAttempt } from '../../auth/rate-limit.js';
-import { invalidateUserSessions, type SessionUser, sessionUserColumns } from '../../auth/sessions.js';
+import type { SessionUser } from '../../auth/sessions.js';
 import { clientAddressBucket } from '../../domain/ip-address.js';
-import { AppError, isUniqueViolation } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { consumeToken, sendVerification } from './account-tokens.js';
 
@@ -41,9 +40,11 @@ function rateLimited(what: string, retryAt: number, now: number): AppError {
  * transaction. CONFLICT EMAIL_TAKEN when the email is in use. Every attempt counts against the
  * client address's hourly limit before anything else (the hash is the expensive part), taken or not,
  * so sign-up can neither mint accounts nor probe for taken emails in bulk.
+ * `legacyDb`: the SQLite write connection the welcome mail's enqueueMail still takes.
  */
 export async function signUp(
-  db: Db,
+  engine: Engine,
+  legacyDb: Executor,
   passwords: Passwords,
   input: z.output<typeof signUpInput>,
   facts: { now: number; storefrontUrl: string; clientIp: string; limitPerHour: number },
@@ -54,30 +55,26 @@ export async function signUp(
     limit: facts.limitPerHour,
     windowMs: SIGN_UP_WINDOW_MS,
   };
-  const limited = consumeAttempt(db, [rule], now);
+  const limited = await consumeAttempt(engine, [rule], now);
   if (!limited.ok) throw rateLimited('sign-ups from this address', limited.retryAt, now);
   const taken = () => new AppError('CONFLICT', 'EMAIL_TAKEN', 'An account with this email already exists');
-  if (db.select({ id: user.id }).from(user).where(eq(user.email, input.email)).get()) throw taken();
+  if (await engine.read.accounts.userByEmail(input.email)) throw taken();
+  // Hashed before the transaction: on SQLite the unit holds the only write connection.
   const passwordHash = await passwords.hash(input.password);
-  const row = {
+  const account: SessionUser = {
     id: newId(),
     email: input.email,
     name: input.name,
-    role: 'customer' as const,
+    role: 'customer',
     emailVerified: false,
+    createdAt: now,
   };
-  try {
-    db.transaction((tx) => {
-      tx.insert(user)
-        .values({ ...row, passwordHash, createdAt: now, updatedAt: now })
-        .run();
-      sendVerification(tx, row, facts.storefrontUrl, now, 'welcome');
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw taken(); // lost a race with a concurrent sign-up
-    throw error;
-  }
-  return { ...row, createdAt: now };
+  await engine.transaction(async (tx) => {
+    // Not inserted: a concurrent sign-up took the email meanwhile.
+    if (!(await tx.accounts.insertUser({ ...account, passwordHash, updatedAt: now }))) throw taken();
+    await sendVerification(tx, legacyDb, account, facts.storefrontUrl, now, 'welcome');
+  });
+  return account;
 }
 
 function signInRules(email: string, clientIp: string): LimitRule[] {
@@ -93,70 +90,58 @@ function signInRules(email: string, clientIp: string): LimitRule[] {
 
 /**
  * Checks credentials under the per-email and per-IP limits. Every call counts before the
- * (slow) hash check, so concurrent calls in one batch cannot slip past the limit; a success
- * takes its count back.
+ * (slow) hash check, so concurrent calls cannot slip past the limit; a success takes its count back.
  */
 export async function signIn(
-  db: Db,
+  engine: Engine,
   passwords: Passwords,
   input: z.output<typeof signInInput>,
   facts: { clientIp: string; now: number },
 ): Promise<SessionUser> {
   const rules = signInRules(input.email, facts.clientIp);
-  const limited = consumeAttempt(db, rules, facts.now);
+  const limited = await consumeAttempt(engine, rules, facts.now);
   if (!limited.ok) throw rateLimited('sign-in attempts', limited.retryAt, facts.now);
-  const row = db
-    .select({ ...sessionUserColumns, passwordHash: user.passwordHash })
-    .from(user)
-    .where(eq(user.email, input.email))
-    .get();
+  const row = await engine.read.accounts.credentialsByEmail(input.email);
   const valid = await passwords.verify(row?.passwordHash ?? null, input.password);
   if (!row || !valid)
     throw new AppError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'Email or password is incorrect');
-  refundAttempt(db, rules);
+  await refundAttempt(engine, rules);
   const { passwordHash: _secret, ...account } = row;
   return account;
 }
 
 /** Replaces the password after checking the current one; ends every other session of the user. */
 export async function changePassword(
-  db: Db,
+  engine: Engine,
   passwords: Passwords,
   account: { userId: string; sessionId: string },
   input: z.output<typeof changePasswordInput>,
   now: number,
 ): Promise<void> {
-  const row = db
-    .select({ passwordHash: user.passwordHash })
-    .from(user)
-    .where(eq(user.id, account.userId))
-    .get();
+  const row = await engine.read.accounts.credentialsById(account.userId);
   if (!row || !(await passwords.verify(row.passwordHash, input.currentPassword))) {
     throw new AppError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'Current password is incorrect');
   }
   const passwordHash = await passwords.hash(input.newPassword);
-  db.transaction((tx) => {
-    tx.update(user).set({ passwordHash, updatedAt: now }).where(eq(user.id, account.userId)).run();
-    invalidateUserSessions(tx, account.userId, account.sessionId);
+  await engine.transaction(async (tx) => {
+    await tx.accounts.setPasswordHash(account.userId, passwordHash, now);
+    await tx.accounts.deleteUserSessions(account.userId, account.sessionId);
   });
 }
 
 /** Sets a new password from a reset link (single use) and ends every session of the user. */
 export async function resetPassword(
-  db: Db,
+  engine: Engine,
   passwords: Passwords,
   input: { token: string; newPassword: string },
   now: number,
 ): Promise<void> {
   const passwordHash = await passwords.hash(input.newPassword);
-  db.transaction(
-    (tx) => {
-      const userId = consumeToken(tx, input.token, 'password_reset', now);
-      tx.update(user).set({ passwordHash, updatedAt: now }).where(eq(user.id, userId)).run();
-      invalidateUserSessions(tx, userId);
-    },
-    { behavior: 'immediate' },
-  );
+  await engine.transaction(async (tx) => {
+    const userId = await consumeToken(tx, input.token, 'password_reset', now);
+    await tx.accounts.setPasswordHash(userId, passwordHash, now);
+    await tx.accounts.deleteUserSessions(userId);
+  });
 }
 
 /** What the start-up did about ADMIN_EMAIL; `refused` leaves the account as it was. */
@@ -174,48 +159,38 @@ export interface AdminBootstrap {
  * signed up first. Otherwise the answer is `refused` and the operator must act (see README).
  */
 export async function ensureAdmin(
-  db: Db,
+  engine: Engine,
   passwords: Passwords,
   email: string,
   password: string,
   now: number,
 ): Promise<AdminBootstrap> {
   const normalized = email.trim().toLowerCase();
-  const find = () =>
-    db
-      .select({ id: user.id, role: user.role, passwordHash: user.passwordHash })
-      .from(user)
-      .where(eq(user.email, normalized))
-      .get();
-  let existing = find();
+  let existing = await engine.read.accounts.credentialsByEmail(normalized);
   if (!existing) {
     const id = newId();
     const passwordHash = await passwords.hash(password);
-    const inserted = db
-      .insert(user)
-      .values({
-        id,
-        email: normalized,
-        name: 'Administrator',
-        passwordHash,
-        role: 'admin',
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing()
-      .run();
-    if (inserted.changes === 1) return { outcome: 'created', userId: id };
-    existing = find(); // someone signed up the address while the password was hashed
+    const admin = {
+      id,
+      email: normalized,
+      name: 'Administrator',
+      role: 'admin' as const,
+      emailVerified: false,
+      passwordHash,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (await engine.transaction((tx) => tx.accounts.insertUser(admin)))
+      return { outcome: 'created', userId: id };
+    // Someone signed up the address while the password was hashed.
+    existing = await engine.read.accounts.credentialsByEmail(normalized);
     if (!existing) throw new Error('the admin account could be neither created nor found');
   }
   if (existing.role === 'admin') return { outcome: 'already-admin', userId: existing.id };
   if (!(await passwords.verify(existing.passwordHash, password)))
     return { outcome: 'refused', userId: existing.id };
   // Promote the account exactly as verified: a password changed meanwhile proves nothing.
-  const promoted = db
-    .update(user)
-    .set({ role: 'admin', updatedAt: now })
-    .where(and(eq(user.id, existing.id), eq(user.passwordHash, existing.passwordHash)))
-    .run();
-  return { outcome: promoted.changes === 1 ? 'promoted' : 'refused', userId: existing.id };
+  const { id, passwordHash } = existing;
+  const promoted = await engine.transaction((tx) => tx.accounts.promoteToAdmin(id, passwordHash, now));
+  return { outcome: promoted ? 'promoted' : 'refused', userId: id };
 }
