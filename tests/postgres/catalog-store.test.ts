@@ -264,6 +264,23 @@ describe.skipIf(unavailable)(
       ).toEqual(['p3']);
     });
 
+    it('never takes stock below zero on PostgreSQL, however many transactions take it at once', async () => {
+      await engines.postgres.transaction((tx) =>
+        tx.catalog.changeStock({ variantId: 'v6', delta: 10, reason: 'adjustment', now: NOW }),
+      );
+      const take = () =>
+        engines.postgres.transaction((tx) =>
+          tx.catalog.changeStock({ variantId: 'v6', delta: -1, reason: 'order', now: NOW }),
+        );
+      const results = await Promise.all(Array.from({ length: 25 }, take));
+      expect(results.filter((stock) => stock !== null)).toHaveLength(10);
+      expect((await engines.postgres.read.catalog.variantById('v6'))?.available).toBe(0);
+      const ledger = await engines.postgres.read.catalog.ledger({ variantId: 'v6', limit: 100 });
+      expect(ledger.map((row) => row.stockAfter).sort((a, b) => a - b)).toEqual([
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+      ]);
+    });
+
     it('keeps reviews alike, refusing a second review by the same customer', async () => {
       const review = (id: string, userId: string, rating: number, createdAt: number) => ({
         id,
