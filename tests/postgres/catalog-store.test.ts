@@ -3,6 +3,7 @@
  * and on a fresh PostgreSQL database, and must answer the same (refusals included). Then the
  * services on top (search rules, demo store, generator) must show the same lists on both engines.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../db/engine.js';
 import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
@@ -279,6 +280,60 @@ describe.skipIf(unavailable)(
       expect(ledger.map((row) => row.stockAfter).sort((a, b) => a - b)).toEqual([
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
       ]);
+    });
+
+    it('never fails and never reads search text as tsquery syntax (property)', async () => {
+      const syntax = fc.constantFrom(
+        '&',
+        '|',
+        '!',
+        '(',
+        ')',
+        ':',
+        ':*',
+        '*',
+        "'",
+        "''",
+        '\\',
+        '<->',
+        '<2>',
+        '-',
+        '"',
+        'NEAR(',
+        ' ',
+        '\u0000',
+        '\u200b',
+        'é',
+        'ŉ',
+        '½',
+        'ß',
+        '𝔘',
+        '🙂',
+        'A:B',
+        'steel',
+      );
+      const text = fc
+        .array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 6 }), syntax), { maxLength: 20 })
+        .map((parts) => parts.join('').slice(0, 100));
+      await fc.assert(
+        fc.asyncProperty(text, async (q) => {
+          const words = toSearchWords(q);
+          if (!words) return;
+          const rows = await engines.postgres.read.catalog.listCards({
+            search: words,
+            candidates: 100,
+            sort: 'relevance',
+            rows: 5,
+          });
+          expect(Array.isArray(rows)).toBe(true);
+        }),
+        { numRuns: 300 },
+      );
+      // Operators typed are text: "!knife" is no negation but the word knife (a prefix), as on FTS5.
+      const negated = await same((s) =>
+        s.listCards({ search: toSearchWords('steel & !knife'), candidates: 100, sort: 'newest', rows: 5 }),
+      );
+      expect(negated.map((row) => row.id)).toEqual(['p3', 'p1']);
     });
 
     it('keeps reviews alike, refusing a second review by the same customer', async () => {
