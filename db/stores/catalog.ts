@@ -4,7 +4,8 @@ import type { ProductSort } from '../../shared/schemas/index.js';
  * The catalog area's data access, one async method per query or write, implemented once per engine
  * (db/sqlite/catalog.ts, db/postgres/catalog.ts). Rows come back in the same shapes on both engines.
  * Rules (what may be bought, who may review, which error) live in server/services/catalog, not here.
- * A write refused by a unique constraint answers `false` (never a driver error).
+ * A write refused by a unique constraint answers `false` (never a driver error). NOTE: on PostgreSQL
+ * that refusal ends the transaction it ran in, so the caller must fail it (throw), never carry on.
  */
 export interface CatalogStore {
   /** One page (limit + 1 rows) of product cards: filters, optional search, sort, keyset. */
