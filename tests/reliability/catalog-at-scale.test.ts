@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Statement } from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase, type Sqlite } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
@@ -329,9 +329,11 @@ describe('no search can stall the shop (100k products)', () => {
     const app = await createTestApp({ DATABASE_PATH: databasePath });
     const server = { url: await app.url() };
     const seen: string[] = [];
-    const prepare = app.deps.sqlite.prepare.bind(app.deps.sqlite);
-    app.deps.sqlite.prepare = ((source: string) => {
-      const statement = prepare(source);
+    // Searches run on the engine's read-only connection, not on app.deps.sqlite (the write
+    // connection): watch every connection's prepared MATCH statements.
+    const prepare = Database.prototype.prepare;
+    Database.prototype.prepare = function (this: Sqlite, source: string) {
+      const statement: Statement = prepare.call(this, source);
       if (!source.includes('MATCH')) return statement;
       const all = statement.all.bind(statement);
       statement.all = ((...args: unknown[]) => {
@@ -339,7 +341,7 @@ describe('no search can stall the shop (100k products)', () => {
         return all(...args);
       }) as typeof statement.all;
       return statement;
-    }) as typeof app.deps.sqlite.prepare;
+    } as typeof prepare;
     try {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       const calls = Array.from({ length: 20 }, (_, i) => ({
@@ -361,6 +363,7 @@ describe('no search can stall the shop (100k products)', () => {
       // Answered between two searches of the batch, not after all of them.
       expect(searchesBeforeHealth).toBeLessThan(20);
     } finally {
+      Database.prototype.prepare = prepare;
       await app.close();
     }
   }, 60_000);

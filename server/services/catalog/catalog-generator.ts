@@ -1,7 +1,7 @@
 import type { Sqlite } from '../../../db/sqlite/client.js';
 import { newId } from '../../ids.js';
 
-const ADJECTIVES = [
+export const ADJECTIVES = [
   'Rugged',
   'Classic',
   'Everyday',
@@ -19,7 +19,7 @@ const ADJECTIVES = [
   'Deluxe',
   'Essential',
 ];
-const MATERIALS = [
+export const MATERIALS = [
   'Canvas',
   'Leather',
   'Merino',
@@ -37,7 +37,7 @@ const MATERIALS = [
   'Copper',
   'Oak',
 ];
-const NOUNS = [
+export const NOUNS = [
   'Backpack',
   'Mug',
   'Jacket',
@@ -59,7 +59,7 @@ const NOUNS = [
   'Pillow',
   'Sneakers',
 ];
-const SENTENCES = [
+export const SENTENCES = [
   'Built to last and easy to repair.',
   'A favourite of our customers for everyday use.',
   'Tested in the field by our own team.',
@@ -69,10 +69,10 @@ const SENTENCES = [
   'Designed in-house and made in small batches.',
   'Easy to clean and quick to dry.',
 ];
-const VARIANT_NAMES = ['Small', 'Medium', 'Large', 'Black', 'Natural', 'Navy'];
+export const VARIANT_NAMES = ['Small', 'Medium', 'Large', 'Black', 'Natural', 'Navy'];
 
 /** A small deterministic PRNG (mulberry32), so a generated catalogue is the same every time. */
-function random(seed: number) {
+export function random(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -4,9 +4,9 @@ import { category, product } from '../../../db/sqlite/schema/index.js';
 import { createDiscount } from '../cart/discounts.js';
 import { createShippingOption, setTaxRate } from '../cart/shipping.js';
 import { createCategory, createProduct } from './catalog-admin.js';
-import { DEMO_CATALOG, DESCRIPTION_TAILS } from './demo-store-data.js';
+import { DEMO_CATALOG, DESCRIPTION_TAILS, type DemoProduct } from './demo-store-data.js';
 
-const HOUR = 60 * 60 * 1000;
+export const HOUR = 60 * 60 * 1000;
 
 function slugify(text: string): string {
   return text
@@ -24,6 +24,27 @@ function skuFor(productSlug: string, variantName: string, index: number): string
     .toUpperCase();
   const code = slugify(variantName).replaceAll('-', '').slice(0, 6).toUpperCase() || 'STD';
   return `${initials}-${code}-${index + 1}`;
+}
+
+/** The admin API input of the demo product number `tick` (stock deterministic, a few sold out). */
+export function demoProductInput(item: DemoProduct, tick: number, categoryId: string) {
+  const slug = slugify(item.name);
+  return {
+    slug,
+    name: item.name,
+    description: `${item.blurb} ${DESCRIPTION_TAILS[tick % DESCRIPTION_TAILS.length]}`,
+    categoryId,
+    images: [`https://picsum.photos/seed/${slug}/800/800`, `https://picsum.photos/seed/${slug}-2/800/800`],
+    status: 'active' as const,
+    variants: item.variants.map((name, i) => ({
+      sku: skuFor(slug, name, i),
+      name,
+      price: item.price + i * (item.step ?? 0),
+      ...(item.compareAt !== undefined && { compareAtPrice: item.compareAt + i * (item.step ?? 0) }),
+      stock: (tick * 7 + i * 13) % 11 === 0 ? 0 : ((tick * 31 + i * 17) % 40) + 3,
+      weightGrams: 200 + ((tick * 97) % 1800),
+    })),
+  };
 }
 
 /** True when the catalogue has no category and no product yet. */
@@ -51,33 +72,7 @@ export function seedDemoStore(db: Executor, now: number): { categories: number; 
         categories += 1;
         for (const item of child.products) {
           tick += 1;
-          const slug = slugify(item.name);
-          createProduct(
-            tx,
-            {
-              slug,
-              name: item.name,
-              description: `${item.blurb} ${DESCRIPTION_TAILS[tick % DESCRIPTION_TAILS.length]}`,
-              categoryId: sub.id,
-              images: [
-                `https://picsum.photos/seed/${slug}/800/800`,
-                `https://picsum.photos/seed/${slug}-2/800/800`,
-              ],
-              status: 'active',
-              variants: item.variants.map((name, i) => ({
-                sku: skuFor(slug, name, i),
-                name,
-                price: item.price + i * (item.step ?? 0),
-                ...(item.compareAt !== undefined && {
-                  compareAtPrice: item.compareAt + i * (item.step ?? 0),
-                }),
-                stock: (tick * 7 + i * 13) % 11 === 0 ? 0 : ((tick * 31 + i * 17) % 40) + 3,
-                weightGrams: 200 + ((tick * 97) % 1800),
-              })),
-            },
-            null,
-            now - (60 - tick) * HOUR,
-          );
+          createProduct(tx, demoProductInput(item, tick, sub.id), null, now - (60 - tick) * HOUR);
           products += 1;
         }
       }

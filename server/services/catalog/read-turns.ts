@@ -10,6 +10,7 @@
  * MAX_WAITING reads wait, new ones are refused at once (SERVICE_UNAVAILABLE
  * TEMPORARILY_UNAVAILABLE) rather than holding memory and answering minutes later.
  */
+import type { Engine } from '../../../db/engine.js';
 import { AppError } from '../../errors.js';
 
 /** The most heavy reads that may wait for their turn on one database; more are refused. */
@@ -47,4 +48,13 @@ export function inReadTurn<T>(db: object, read: () => T): Promise<T> {
   });
   current.tail = result.then(ignore, ignore);
   return result;
+}
+
+/**
+ * A heavy read (a list or a search) on the engine. On SQLite it takes its turn as above; on
+ * PostgreSQL the query runs on the server and never holds the event loop, so it runs at once.
+ */
+export function heavyRead<T>(engine: Engine, read: () => Promise<T>): Promise<T> {
+  if (engine.kind !== 'sqlite') return read();
+  return inReadTurn(engine.read, read).then((pending) => pending);
 }
