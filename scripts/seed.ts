@@ -3,14 +3,9 @@
  * `npm run db:seed -- --products 100000`: a large generated catalogue (benchmarks, index tests).
  */
 import { parseArgs } from 'node:util';
-import type { Engine } from '../db/engine.js';
-import { openPostgres } from '../db/postgres/client.js';
-import { createPostgresEngine } from '../db/postgres/engine.js';
-import { migratePostgres } from '../db/postgres/migrate.js';
-import { openDatabase } from '../db/sqlite/client.js';
-import { createSqliteEngine } from '../db/sqlite/engine.js';
 import { loadConfig } from '../server/config.js';
-import { catalogIsEmpty, seedDemoCatalog, seedDemoStoreOn } from '../server/services/catalog/demo-catalog.js';
+import { openConfiguredDatabase } from '../server/database.js';
+import { catalogIsEmpty, seedDemoStore } from '../server/services/catalog/demo-catalog.js';
 import { generateCatalogOn } from '../server/services/catalog/generate-catalog.js';
 
 const { values } = parseArgs({ options: { products: { type: 'string' } } });
@@ -25,30 +20,12 @@ function progressBar(done: number, total: number) {
     process.stderr.write(`${line}\n`);
 }
 
-/** The engine DATABASE_URL or DATABASE_PATH selects, and how to seed the demo store on it. */
-async function openEngine(): Promise<{
-  engine: Engine;
-  target: string;
-  seedDemo: (now: number) => Promise<{ categories: number; products: number }>;
-}> {
-  if (config.DATABASE_URL) {
-    const handle = await openPostgres(config.DATABASE_URL, {
-      poolSize: 2,
-      onIdleError: (message) => console.error(`db:seed: idle connection: ${message}`),
-    });
-    await migratePostgres(handle.pool);
-    const engine = createPostgresEngine(handle);
-    // NOTE: shipping, tax and the WELCOME10 code are the cart area's, still SQLite-only (issue 12).
-    const seedDemo = (now: number) => engine.transaction((tx) => seedDemoCatalog(tx, now));
-    return { engine, target: 'PostgreSQL (DATABASE_URL)', seedDemo };
-  }
-  const database = openDatabase(config.DATABASE_PATH);
-  const engine = createSqliteEngine(database);
-  const seedDemo = (now: number) => seedDemoStoreOn(engine, database.db, now);
-  return { engine, target: config.DATABASE_PATH, seedDemo };
-}
-
-const { engine, target, seedDemo } = await openEngine();
+const database = await openConfiguredDatabase(config, {
+  migrate: true,
+  onIdleError: (message) => console.error(`db:seed: idle connection: ${message}`),
+});
+const { engine } = database;
+const target = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : config.DATABASE_PATH;
 try {
   if (values.products !== undefined) {
     const products = Number(values.products);
@@ -64,11 +41,11 @@ try {
       );
     }
   } else if (await catalogIsEmpty(engine.read)) {
-    const result = await seedDemo(Date.now());
+    const result = await seedDemoStore(engine, Date.now());
     console.log(`demo store: ${result.categories} categories, ${result.products} products in ${target}`);
   } else {
     console.log(`${target} already has a catalogue; nothing seeded`);
   }
 } finally {
-  await engine.close();
+  await database.close();
 }

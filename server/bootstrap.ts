@@ -1,12 +1,12 @@
 import type { Deps } from './deps.js';
 import { ensureAdmin } from './services/accounts/auth.js';
-import { catalogIsEmpty, seedDemoStore } from './services/catalog/demo-store.js';
+import { catalogIsEmpty, seedDemoStore } from './services/catalog/demo-catalog.js';
 
 /** Start-up work on the database: the configured admin exists; an empty shop gets the demo store. */
 export async function bootstrap(
-  deps: Pick<Deps, 'engine' | 'db' | 'config' | 'clock' | 'logger' | 'passwords'>,
+  deps: Pick<Deps, 'engine' | 'config' | 'clock' | 'logger' | 'passwords'>,
 ): Promise<void> {
-  const { config, db, clock, logger } = deps;
+  const { config, engine, clock, logger } = deps;
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     const result = await ensureAdmin(
       deps.engine,
@@ -31,8 +31,8 @@ export async function bootstrap(
   if (config.WEBHOOK_ALLOW_PRIVATE_TARGETS && config.NODE_ENV === 'production') {
     logger.warn('WEBHOOK_ALLOW_PRIVATE_TARGETS=true: webhooks may reach loopback and private addresses');
   }
-  if (config.SEED_DEMO && catalogIsEmpty(db)) {
-    const seeded = seedDemoStore(db, clock.now());
+  if (config.SEED_DEMO && (await catalogIsEmpty(engine.read))) {
+    const seeded = await seedDemoStore(engine, clock.now());
     logger.info(seeded, 'demo store created');
   }
 }

@@ -1,7 +1,6 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { openDatabase } from '../db/sqlite/client.js';
-import { createSqliteEngine } from '../db/sqlite/engine.js';
+import { redactUrl } from '../db/postgres/url.js';
 import { createApp } from './app.js';
 import { createPasswords } from './auth/passwords.js';
 import { bootstrap } from './bootstrap.js';
@@ -30,33 +29,36 @@ function attempt<T>(work: () => T, cleanup?: () => void): T {
 }
 
 const config = attempt(() => loadConfig());
-if (config.DATABASE_URL) {
-  // Loaded only when PostgreSQL is chosen: an SQLite shop never loads `pg`.
-  const { refuseUnportedPostgres } = await import('./postgres-engine.js');
-  await refuseUnportedPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE).catch(fail);
-}
 const logger = createLogger(config);
 const WORKER_INDEX = 'BACKROOM_WORKER_INDEX';
 
 if (config.WORKERS > 1 && cluster.isPrimary) await runPrimary(config);
 else await runServer(config, cluster.isWorker ? Number(process.env[WORKER_INDEX]) : 0);
 
+/** Opens the configured engine (pg is loaded only for PostgreSQL); a failure ends start-up in one line. */
+function openEngine(config: Config, migrate: boolean, processLogger: typeof logger) {
+  return openConfiguredDatabase(config, {
+    migrate,
+    onIdleError: (message) => processLogger.error({ message }, 'PostgreSQL idle connection error'),
+    onRetry: (state, attempt) => processLogger.warn({ sqlState: state, attempt }, 'transaction retried'),
+  }).catch(fail);
+}
+
 /**
  * WORKERS > 1: migrate and bootstrap once, then fork the workers that share the port and the
- * database file; a worker that dies is replaced; SIGTERM/SIGINT are passed on and the primary
- * exits 0 once every worker has finished.
+ * database; a worker that dies is replaced; SIGTERM/SIGINT are passed on and the primary exits 0
+ * once every worker has finished.
  */
 async function runPrimary(config: Config) {
-  const database = attempt(() => openDatabase(config.DATABASE_PATH));
-  const clock = systemClock;
-  const engine = createSqliteEngine(database);
-  await bootstrap({ engine, db: database.db, config, logger, clock, passwords: createPasswords() }).catch(
-    (error) => {
-      database.close();
+  const database = await openEngine(config, true, logger);
+  const { engine } = database;
+  await bootstrap({ engine, config, logger, clock: systemClock, passwords: createPasswords() }).catch(
+    async (error) => {
+      await database.close();
       fail(error);
     },
   );
-  database.close();
+  await database.close();
   let stopping = false;
   let failed = false;
   const slots = new Map<number, number>(); // worker id → index
@@ -99,11 +101,7 @@ async function runPrimary(config: Config) {
 /** One server process: database → app → listen → jobs (first worker only) → graceful shutdown. */
 async function runServer(config: Config, workerIndex: number) {
   const processLogger = cluster.isWorker ? logger.child({ worker: workerIndex }) : logger;
-  const database = await openConfiguredDatabase(config, {
-    migrate: !cluster.isWorker,
-    onIdleError: (message) => processLogger.error({ message }, 'PostgreSQL idle connection error'),
-    onRetry: (state, attempt) => processLogger.warn({ sqlState: state, attempt }, 'transaction retried'),
-  }).catch(fail);
+  const database = await openEngine(config, !cluster.isWorker, processLogger);
   const deps = attempt(
     () => createDeps(config, database, processLogger, systemClock),
     () => void database.close(),
@@ -118,14 +116,20 @@ async function runServer(config: Config, workerIndex: number) {
   const server = createHttpServer(createApp(deps).listener, config);
   server.listen(config.PORT, config.HOST, () => {
     const info = server.address() as AddressInfo;
-    deps.logger.info({ port: info.port, host: info.address, database: config.DATABASE_PATH }, 'listening');
+    const database = config.DATABASE_URL
+      ? `postgres ${redactUrl(config.DATABASE_URL)}`
+      : config.DATABASE_PATH;
+    deps.logger.info({ port: info.port, host: info.address, database }, 'listening');
   });
   server.on('error', async (error) => {
     await database.close();
     fail(error);
   });
-  // NOTE: jobs (outbox, expiry, cleanup) run in exactly one process, so nothing is sent twice.
-  const jobs = workerIndex === 0 ? startJobs(deps) : { stop: async () => {} };
+  // NOTE: on SQLite the jobs run in the first process only (they share one file's write lock); on
+  // PostgreSQL in every process, which claim work row by row (SKIP LOCKED) and take turns (advisory
+  // locks), so nothing is done twice and a process that dies leaves nothing undone.
+  const runsJobs = database.kind === 'postgres' || workerIndex === 0;
+  const jobs = runsJobs ? startJobs(deps) : { stop: async () => {} };
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -11,7 +11,7 @@ import { storefrontUrl } from '../config.js';
 import type { Context } from '../context.js';
 import * as tokens from '../services/accounts/account-tokens.js';
 import * as auth from '../services/accounts/auth.js';
-import { mergeGuestCart } from '../services/cart/cart-writes.js';
+import { moveGuestCart } from '../services/cart/cart-writes.js';
 import { customerProcedure, publicProcedure, router } from '../trpc.js';
 
 /**
@@ -21,7 +21,7 @@ import { customerProcedure, publicProcedure, router } from '../trpc.js';
 async function signedIn(ctx: Context, userId: string) {
   const guestToken = ctx.guestCart.token();
   if (guestToken) {
-    await mergeGuestCart(ctx.db, guestToken, userId, ctx.clock.now());
+    await moveGuestCart(ctx.engine, guestToken, userId, ctx.clock.now());
     ctx.guestCart.clear();
   }
   await ctx.session.start(userId);

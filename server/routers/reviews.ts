@@ -6,6 +6,5 @@ export const reviewsRouter = router({
   list: publicProcedure.input(reviewListInput).query(({ ctx, input }) => listReviews(ctx.engine.read, input)),
   create: customerProcedure
     .input(reviewCreateInput)
-    // NOTE: ctx.db only for the orders area's legacy hasBought (see product-reviews.ts).
-    .mutation(({ ctx, input }) => createReview(ctx.engine, ctx.db, ctx.user, input, ctx.clock.now())),
+    .mutation(({ ctx, input }) => createReview(ctx.engine, ctx.user, input, ctx.clock.now())),
 });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
-import { seedDemoStoreOn } from '../../server/services/catalog/demo-catalog.js';
+import { seedDemoStore } from '../../server/services/catalog/demo-catalog.js';
 import { findProduct, listCategories, listProducts } from '../../server/services/catalog/products.js';
 
 describe('catalog store on SQLite', () => {
   it('prepares the product page and list queries once per connection, however often they run', async () => {
     const handle = openDatabase(':memory:');
     const engine = createSqliteEngine(handle);
-    await seedDemoStoreOn(engine, handle.db, Date.now());
+    await seedDemoStore(engine, Date.now());
     const slug = handle.sqlite.prepare('SELECT slug FROM product LIMIT 1').pluck().get();
     if (typeof slug !== 'string') throw new Error('the demo store has no product');
     const original = handle.sqlite.prepare.bind(handle.sqlite);

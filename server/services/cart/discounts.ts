@@ -30,7 +30,7 @@ function toDiscount(row: DiscountRecord) {
 
 type DiscountInput = z.output<typeof discountCreateInput>;
 
-function newDiscount(input: DiscountInput, now: number): DiscountRecord {
+export function newDiscount(input: DiscountInput, now: number): DiscountRecord {
   return {
     id: newId(),
     code: input.code,

@@ -24,7 +24,7 @@ const noSuchOption = () => new AppError('NOT_FOUND', 'NOT_FOUND', 'No such shipp
 
 type ShippingInput = z.output<typeof shippingCreateInput>;
 
-function newShippingOption(input: ShippingInput): ShippingOptionRecord {
+export function newShippingOption(input: ShippingInput): ShippingOptionRecord {
   return {
     id: newId(),
     name: input.name,

@@ -1,13 +1,11 @@
 /**
- * The demo store on the engine (async). The catalogue goes through the catalog store on either
- * engine; the shipping options, tax rate and discount are the cart area's, still written with its
- * legacy synchronous functions on the SQLite connection (see seedDemoStoreOn).
+ * The demo store on the engine: the catalogue through the catalog store, the shipping options, tax
+ * rate and discount through the cart store, all in one transaction.
  */
 import type { Engine } from '../../../db/engine.js';
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { Stores } from '../../../db/stores/index.js';
-import { createDiscount } from '../cart/discounts.js';
-import { createShippingOption, setTaxRate } from '../cart/shipping.js';
+import { newDiscount } from '../cart/discounts.js';
+import { newShippingOption } from '../cart/shipping.js';
 import { createCategoryIn, createProductIn } from './catalog-writes.js';
 import { demoProductInput, HOUR } from './demo-store.js';
 import { DEMO_CATALOG } from './demo-store-data.js';
@@ -48,14 +46,11 @@ export async function seedDemoCatalog(
 /**
  * The whole demo store in one transaction: the catalogue, then three shipping options, an 8% US
  * tax rate and the code WELCOME10 (10% off, once per customer).
- * NOTE (legacy): those last five are written with the cart area's synchronous functions on
- * `legacyDb`, the SQLite write connection (inside this unit's SAVEPOINT on SQLite).
  */
-export function seedDemoStoreOn(engine: Engine, legacyDb: Executor, now: number) {
+export function seedDemoStore(engine: Engine, now: number) {
   return engine.transaction(async (tx) => {
     const seeded = await seedDemoCatalog(tx, now);
-    createShippingOption(
-      legacyDb,
+    const options = [
       {
         name: 'Standard',
         countries: ['US', 'CA'],
@@ -64,20 +59,14 @@ export function seedDemoStoreOn(engine: Engine, legacyDb: Executor, now: number)
         minDays: 3,
         maxDays: 7,
       },
-      now,
-    );
-    createShippingOption(
-      legacyDb,
       { name: 'Express', countries: ['US'], price: 1999, minDays: 1, maxDays: 2 },
-      now,
-    );
-    createShippingOption(
-      legacyDb,
       { name: 'International', countries: [], price: 2499, minDays: 7, maxDays: 21 },
-      now,
+    ];
+    for (const option of options) await tx.cart.insertShippingOption(newShippingOption(option), now);
+    await tx.cart.setTaxRate({ country: 'US', rateBps: 800 }, now);
+    await tx.cart.insertDiscount(
+      newDiscount({ code: 'WELCOME10', kind: 'percent', value: 10, oncePerCustomer: true }, now),
     );
-    setTaxRate(legacyDb, { country: 'US', rateBps: 800 }, now);
-    createDiscount(legacyDb, { code: 'WELCOME10', kind: 'percent', value: 10, oncePerCustomer: true }, now);
     return seeded;
   });
 }

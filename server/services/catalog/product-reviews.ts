@@ -1,14 +1,12 @@
 /** Reviews on the engine (async; the same rules and errors as the legacy reviews.ts). */
 import type { z } from 'zod';
 import type { Engine } from '../../../db/engine.js';
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { ReviewRow } from '../../../db/stores/catalog.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { reviewCreateInput } from '../../../shared/schemas/index.js';
 import type { SessionUser } from '../../auth/sessions.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
-import { hasBought } from '../orders/orders.js';
 import { cursorKeys, toPage } from '../paging.js';
 
 function toReview(row: ReviewRow) {
@@ -48,12 +46,9 @@ const alreadyReviewed = () =>
 /**
  * A verified buyer's review, stored verbatim (the API never renders HTML), and the product's
  * rating aggregate updated in the same transaction.
- * NOTE (legacy, until the orders area's store answers it): whether the author bought the product
- * is read with the orders area's synchronous `hasBought` on the SQLite connection `legacyDb`.
  */
 export function createReview(
   engine: Engine,
-  legacyDb: Executor,
   author: SessionUser,
   input: z.output<typeof reviewCreateInput>,
   now: number,
@@ -61,7 +56,7 @@ export function createReview(
   return engine.transaction(async (tx) => {
     if ((await tx.catalog.productStatus(input.productId)) !== 'active')
       throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such product');
-    if (!hasBought(legacyDb, author.id, input.productId)) {
+    if (!(await tx.orders.hasBought(author.id, input.productId))) {
       throw new AppError(
         'FORBIDDEN',
         'NOT_PURCHASED',

@@ -1,10 +1,9 @@
 import type { Executor } from '../../../db/sqlite/client.js';
+import type { StockChange } from '../../../db/stores/catalog.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { MailTemplate } from '../../integrations/mail/templates.js';
-import { type CartLineRow, type CartRow, cartLines, findCart } from '../cart/cart.js';
-import { emptyCartItems } from '../cart/cart-writes.js';
-import { type CartDiscount, checkDiscount } from '../cart/discounts.js';
-import { changeStock, type StockChange } from '../catalog/inventory.js';
+import { type CartLineRow, type CartRow, cartOf } from '../cart/cart.js';
+import { type CartDiscount, discountFor } from '../cart/discounts.js';
 import {
   emitWebhookEvent,
   enqueueMail,
@@ -39,17 +38,15 @@ export interface OtherAreas {
  * integrations stores have these methods, this builds them from `_s` instead and `legacy` goes;
  * nothing else in the orders services changes. Until then the orders services run on SQLite only.
  */
-export function otherAreas(_s: Stores, legacy: Executor): OtherAreas {
+export function otherAreas(s: Stores, legacy: Executor): OtherAreas {
   return {
     userCart: async (userId) => {
-      const cart = findCart(legacy, { userId });
-      return cart && { cart, lines: cartLines(legacy, cart.id) };
+      const cart = await cartOf(s, { userId });
+      return cart && { cart, lines: await s.cart.lines(cart.id) };
     },
-    checkDiscount: async (discountId, facts) => checkDiscount(legacy, discountId, facts),
-    changeStock: async (change) => changeStock(legacy, change),
-    emptyCart: async (cartId) => {
-      emptyCartItems(legacy).run({ cartId });
-    },
+    checkDiscount: (discountId, facts) => discountFor(s, discountId, facts),
+    changeStock: (change) => s.catalog.changeStock(change),
+    emptyCart: (cartId) => s.cart.clearLines(cartId),
     enqueueMail: async (to, mail, now) => enqueueMail(legacy, to, mail, now),
     emitWebhookEvent: async (event, data, now) => emitWebhookEvent(legacy, event, data, now),
     enqueueRefund: async (refund, now) => enqueueRefund(legacy, refund, now),
