@@ -1,7 +1,7 @@
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Context } from 'hono';
-import { committedMigrationCount, isReady, type Sqlite } from '../db/sqlite/client.js';
+import { committedMigrationCount, type DatabaseHandle, isReady, type Sqlite } from '../db/sqlite/client.js';
 import { type GuardEvent, type StorageGuard, storageGuardOf } from '../db/sqlite/storage-guard.js';
 import { inWriteBatch } from '../db/sqlite/write-batch.js';
 import type { Deps } from './deps.js';
@@ -37,8 +37,11 @@ export class StorageHealth {
   private pending: Promise<Readiness> | null = null;
   private lastProblem: string | null = null;
 
-  constructor(private readonly deps: Deps) {
-    this.guard = storageGuardOf(deps.sqlite);
+  constructor(
+    private readonly deps: Deps,
+    private readonly handle: DatabaseHandle,
+  ) {
+    this.guard = storageGuardOf(handle.sqlite);
     this.guard?.onChange((event) => this.logGuardEvent(event));
   }
 
@@ -55,7 +58,7 @@ export class StorageHealth {
   }
 
   private async evaluate(): Promise<Readiness> {
-    const { sqlite } = this.deps;
+    const { sqlite } = this.handle;
     if (!isReady(sqlite, committedMigrationCount()))
       return { ok: false, problem: 'the database does not answer or migrations are missing' };
     const moved = this.guard?.refresh() ?? null;
@@ -78,7 +81,7 @@ export class StorageHealth {
         return { ok: false, problem: `${free} bytes free on the database's filesystem, under ${min}` };
     }
     try {
-      await inWriteBatch(this.deps.db, () => {
+      await inWriteBatch(this.handle.db, () => {
         const version = Number(sqlite.pragma('user_version', { simple: true }));
         sqlite.pragma(`user_version = ${(version + 1) % 2 ** 31}`);
       });
@@ -156,7 +159,9 @@ function healthOf(deps: Deps): { check(): Promise<Readiness> } {
   let health = healths.get(key);
   if (!health) {
     health =
-      database.kind === 'sqlite' ? new StorageHealth(deps) : new PostgresHealth(deps, database.problem);
+      database.kind === 'sqlite'
+        ? new StorageHealth(deps, database.sqlite)
+        : new PostgresHealth(deps, database.problem);
     healths.set(key, health);
   }
   return health;

@@ -1,3 +1,6 @@
+import type { InferSelectModel } from 'drizzle-orm';
+import * as pgSchema from '../../db/postgres/schema/index.js';
+import * as liteSchema from '../../db/sqlite/schema/index.js';
 import type { TestApp } from './app.js';
 
 type Value = string | number | null;
@@ -36,4 +39,36 @@ export function testSql(app: TestApp): TestSql {
       (await pool.query(numbered(text), params)).rows as T[],
     run: async (text, params = []) => (await pool.query(numbered(text), params)).rowCount ?? 0,
   };
+}
+
+/** The tables tests read whole (the same name and row type on both engines, see tests/types/engine-schemas.ts). */
+const TABLES = [
+  'user',
+  'session',
+  'cart',
+  'cartItem',
+  'variant',
+  'inventoryMovement',
+  'discount',
+  'customerOrder',
+  'idempotencyKey',
+  'payment',
+  'paymentEvent',
+  'outboxMessage',
+  'webhook',
+] as const;
+type TableName = (typeof TABLES)[number];
+export type TableRow<K extends TableName> = InferSelectModel<(typeof liteSchema)[K]>;
+
+/** Every row of a table, as Drizzle reads it on the app's engine (camelCase fields, numbers, booleans). */
+export async function tableRows<K extends TableName>(app: TestApp, name: K): Promise<TableRow<K>[]> {
+  const { database } = app.deps;
+  // NOTE: the row types are equal on both engines (tests/types/engine-schemas.ts); the casts only
+  // tell TypeScript which of the union's tables `name` picked.
+  if (database.kind === 'sqlite') {
+    const table = liteSchema[name] as typeof liteSchema.user;
+    return database.sqlite.db.select().from(table).all() as TableRow<K>[];
+  }
+  const table = pgSchema[name] as typeof pgSchema.user;
+  return (await database.postgres.db.select().from(table)) as TableRow<K>[];
 }
