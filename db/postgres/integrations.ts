@@ -17,7 +17,18 @@ const claimHeld = (claim: OutboxClaim) =>
 export function postgresIntegrations(db: PgExecutor): IntegrationStore {
   return {
     async enqueue(message) {
-      await db.insert(outboxMessage).values({ ...message, nextAttemptAt: message.createdAt });
+      if (message.webhookId === null) {
+        await db.insert(outboxMessage).values({ ...message, nextAttemptAt: message.createdAt });
+        return true;
+      }
+      // Inserted only while its webhook exists, the webhook row share-locked so that a concurrent
+      // delete waits for this transaction instead of failing its foreign key check.
+      const { id, kind, payload, webhookId, event, createdAt } = message;
+      const result = await db.execute(sql`
+        INSERT INTO outbox_message (id, kind, payload, webhook_id, event, next_attempt_at, created_at)
+        SELECT ${id}, ${kind}, ${payload}, ${webhook.id}, ${event}, ${createdAt}::bigint, ${createdAt}::bigint
+        FROM ${webhook} WHERE ${webhook.id} = ${webhookId} FOR KEY SHARE`);
+      return result.rowCount === 1;
     },
     async webhookSubscriptions() {
       return db.select({ id: webhook.id, events: webhook.events }).from(webhook);
@@ -28,7 +39,7 @@ export function postgresIntegrations(db: PgExecutor): IntegrationStore {
         .select({ id: outboxMessage.id })
         .from(outboxMessage)
         .where(and(eq(outboxMessage.status, 'pending'), lte(outboxMessage.nextAttemptAt, dueBy)))
-        .orderBy(asc(outboxMessage.nextAttemptAt), asc(outboxMessage.createdAt))
+        .orderBy(asc(outboxMessage.nextAttemptAt), asc(outboxMessage.createdAt), asc(outboxMessage.id))
         .limit(limit)
         .for('update', { skipLocked: true });
       if (due.length === 0) return [];

@@ -22,6 +22,13 @@ export const outboxInsertQuery = (db: Executor) =>
 export const webhookSubscriptionsQuery = (db: Executor) =>
   db.select({ id: webhook.id, events: webhook.events }).from(webhook).prepare();
 
+const webhookExistsQuery = (db: Executor) =>
+  db
+    .select({ id: webhook.id })
+    .from(webhook)
+    .where(eq(webhook.id, sql.placeholder('id')))
+    .prepare();
+
 const dueIdsQuery = (db: Executor) =>
   db
     .select({ id: outboxMessage.id })
@@ -29,7 +36,7 @@ const dueIdsQuery = (db: Executor) =>
     .where(
       and(eq(outboxMessage.status, 'pending'), lte(outboxMessage.nextAttemptAt, sql.placeholder('dueBy'))),
     )
-    .orderBy(asc(outboxMessage.nextAttemptAt), asc(outboxMessage.createdAt))
+    .orderBy(asc(outboxMessage.nextAttemptAt), asc(outboxMessage.createdAt), asc(outboxMessage.id))
     .limit(sql.placeholder('limit'))
     .prepare();
 
@@ -62,7 +69,15 @@ const claimHeld = (claim: { id: string; attempts: number }) =>
 export function sqliteIntegrations(db: Executor): IntegrationStore {
   return {
     async enqueue(message) {
+      // One writer at a time: a webhook read in this transaction is still there, but check anyway.
+      if (
+        message.webhookId !== null &&
+        !preparedQuery(db, 'webhook-exists', webhookExistsQuery).get({ id: message.webhookId })
+      ) {
+        return false;
+      }
       preparedQuery(db, 'outbox-insert', outboxInsertQuery).run(message);
+      return true;
     },
     async webhookSubscriptions() {
       return preparedQuery(db, 'webhook-subscriptions', webhookSubscriptionsQuery).all();

@@ -64,12 +64,16 @@ export interface OutboxClaim {
 }
 
 export interface IntegrationStore {
-  /** Queues one message, in the caller's transaction. */
-  enqueue(message: NewOutboxMessage): Promise<void>;
+  /**
+   * Queues one message, in the caller's transaction. False (nothing queued) for a webhook delivery
+   * whose webhook is gone: on PostgreSQL it may have been deleted by a transaction that committed
+   * after this one read the subscriptions, and that must not fail the change being made.
+   */
+  enqueue(message: NewOutboxMessage): Promise<boolean>;
   /** Every webhook's id and subscribed events (JSON), to fan an event out. */
   webhookSubscriptions(): Promise<Pick<WebhookRow, 'id' | 'events'>[]>;
   /**
-   * Claims up to `limit` pending messages due by `dueBy`, oldest due first, and returns them in
+   * Claims up to `limit` pending messages due by `dueBy`, oldest due first (ties: created first, then by id), and returns them in
    * that order: each gets one more attempt and `nextAttemptAt = leaseUntil`, so no other dispatcher
    * takes it before the lease lapses (then it is retried: a process killed mid-delivery leaves
    * nothing stuck). Call it inside a transaction: PostgreSQL skips rows another one has locked.
