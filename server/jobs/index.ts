@@ -16,9 +16,10 @@ const OUTBOX_POLL_MS = 500;
  * Starts the in-process jobs. They may run in every process on one database: the outbox dispatcher
  * claims each message before sending it, and the cleanup and expiry jobs are singletons
  * (runExclusive: one process at a time, the others skip the turn). A job never overlaps itself in
- * a process; one that fails is logged and tried again on its next tick. `stop` waits for a running job to finish. No job runs while the database
- * file at DATABASE_PATH is not the one opened (db/storage-guard.ts, which logs that once): its
- * writes would be refused, after mail had gone out for them.
+ * a process; one that fails is logged and tried again on its next tick. `stop` waits for a running
+ * job to finish. No job runs while the database file at DATABASE_PATH is not the one opened
+ * (db/storage-guard.ts, which logs that once): its writes would be refused, after mail had gone
+ * out for them.
  */
 export function startJobs(deps: Deps): Jobs {
   const running = new Set<Promise<unknown>>();

@@ -129,7 +129,7 @@ async function settle(deps: OutboxDeliveryDeps, message: OutboxMessage, outcome:
  * Delivers what was due when it started, oldest first, up to `limit` messages: done on success;
  * otherwise retried with exponential backoff (base × 2^(attempt − 1), at most an hour) until the
  * kind's attempt limit, then failed. Each message is claimed first (a conditional update in a
- * transaction, rows locked ones skipped on PostgreSQL), so dispatchers in several processes never
+ * transaction; on PostgreSQL rows another holds are skipped), so dispatchers in several processes never
  * send one message at the same time; a claim held by a process that died lapses after its lease.
  */
 export async function deliverDueMessages(
