@@ -6,6 +6,7 @@ import { openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import { outboxMessage } from '../../db/sqlite/schema/index.js';
 import { manualClock } from '../../server/clock.js';
+import { CLAIM_LEASE_MS } from '../../server/services/integrations/dispatch.js';
 import { deliverDueMessages } from '../../server/services/integrations/outbox.js';
 import { runExclusive } from '../../server/services/integrations/singleton-job.js';
 import { queueMails, recordingDispatcher } from '../helpers/outbox.js';
@@ -57,14 +58,14 @@ describe('the outbox dispatcher claims before it sends', () => {
     const [id] = await queueMails(engine, 1, clock.now());
     // A process claims the message, then dies before it could send it or record anything.
     const dying = await engine.transaction((tx) =>
-      tx.integrations.claimDue({ dueBy: clock.now(), leaseUntil: clock.now() + 5 * 60_000, limit: 5 }),
+      tx.integrations.claimDue({ dueBy: clock.now(), leaseUntil: clock.now() + CLAIM_LEASE_MS, limit: 5 }),
     );
     expect(dying.map((message) => message.id)).toEqual([id]);
 
     const sent: string[] = [];
     const dispatcher = recordingDispatcher(engine, clock, sent);
     expect(await deliverDueMessages(dispatcher)).toEqual({ delivered: 0, failed: 0 });
-    clock.advance(5 * 60_000 - 1);
+    clock.advance(CLAIM_LEASE_MS - 1);
     expect(await deliverDueMessages(dispatcher)).toEqual({ delivered: 0, failed: 0 });
     clock.advance(1);
     expect(await deliverDueMessages(dispatcher)).toEqual({ delivered: 1, failed: 0 });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Engine } from '../../../db/engine.js';
 import type { Executor } from '../../../db/sqlite/client.js';
 import { sqliteEngineOnConnection } from '../../../db/sqlite/connection-engine.js';
+import type { Stores } from '../../../db/stores/index.js';
 import type { OutboxKind, OutboxMessage } from '../../../db/stores/integrations.js';
 import type { Clock } from '../../clock.js';
 import type { Mailer } from '../../integrations/mail/mailer.js';
@@ -14,12 +15,12 @@ import type { MailPayload, RefundRequest } from './outbox-messages.js';
 const MAX_ATTEMPTS: Record<OutboxKind, number> = { mail: 10, webhook: 8, refund: 10 };
 const MAX_DELAY_MS = 60 * 60 * 1000;
 /**
- * Messages claimed per transaction, and how long a claim holds: long enough for the slowest
- * delivery of a claim (a webhook times out after 10 s, Stripe's SDK after 3 × 20 s), short enough
- * that a message claimed by a process that died is retried by another within minutes.
+ * How long a claim on one message holds: longer than its delivery may take (a webhook gives up
+ * after 10 s, SMTP's timeouts are 10 s, see mailer.ts), short enough that a message claimed by a
+ * process that died goes out soon after. NOTE: Stripe's SDK may take 3 × 20 s; a refund outliving
+ * its claim may be asked for twice, which its idempotency key makes harmless (stripe.ts).
  */
-const CLAIM_SIZE = 5;
-const CLAIM_LEASE_MS = 5 * 60 * 1000;
+export const CLAIM_LEASE_MS = 30_000;
 
 /** `Backroom-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed by the secret>`. */
 export function signWebhook(secret: string, timestamp: number, body: string): string {
@@ -94,43 +95,54 @@ async function deliver(deps: OutboxDeliveryDeps, message: OutboxMessage): Promis
   }
 }
 
-/** Records the outcome under the claim; returns whether the message is now failed for good. */
-async function settle(deps: OutboxDeliveryDeps, message: OutboxMessage, outcome: Outcome): Promise<boolean> {
-  const claim = { id: message.id, attempts: message.attempts };
-  const now = deps.clock.now();
+type Settlement =
+  | { ok: true; statusCode: number | null; refundedPaymentId?: string }
+  | { ok: false; giveUp: boolean; nextAttemptAt: number; statusCode: number | null; error: string };
+
+/** What to record for a delivery's outcome; logs a failure (outside any transaction: it may run twice). */
+function settlementOf(deps: OutboxDeliveryDeps, message: OutboxMessage, outcome: Outcome): Settlement {
   const statusCode = outcome.statusCode ?? null;
-  let giveUp = false;
-  let held: boolean;
   if (outcome.ok) {
-    held = await deps.engine.transaction(async (tx) => {
-      if (message.kind === 'refund') {
-        const refund = JSON.parse(message.payload) as RefundRequest;
-        await tx.integrations.markPaymentRefunded(refund.paymentId, now);
-      }
-      return tx.integrations.recordDelivered(claim, { doneAt: now, statusCode });
-    });
-  } else {
-    giveUp = !outcome.retry || message.attempts >= MAX_ATTEMPTS[message.kind];
-    deps.logger.warn(
-      { outbox: message.id, kind: message.kind, attempts: message.attempts, error: outcome.error, giveUp },
-      'outbox delivery failed',
-    );
-    const backoff = Math.min(deps.retryBaseMs * 2 ** (message.attempts - 1), MAX_DELAY_MS);
-    const facts = { giveUp, nextAttemptAt: now + backoff, statusCode, error: outcome.error.slice(0, 500) };
-    held = await deps.engine.transaction((tx) => tx.integrations.recordFailedAttempt(claim, facts));
+    if (message.kind !== 'refund') return { ok: true, statusCode };
+    const refund = JSON.parse(message.payload) as RefundRequest;
+    return { ok: true, statusCode, refundedPaymentId: refund.paymentId };
   }
-  // The claim lapsed mid-delivery and another dispatcher took the message over: its record stands.
-  if (!held)
-    deps.logger.warn({ outbox: message.id, kind: message.kind }, 'outbox claim lapsed before delivery ended');
-  return giveUp && held;
+  const giveUp = !outcome.retry || message.attempts >= MAX_ATTEMPTS[message.kind];
+  deps.logger.warn(
+    { outbox: message.id, kind: message.kind, attempts: message.attempts, error: outcome.error, giveUp },
+    'outbox delivery failed',
+  );
+  const backoff = Math.min(deps.retryBaseMs * 2 ** (message.attempts - 1), MAX_DELAY_MS);
+  return {
+    ok: false,
+    giveUp,
+    nextAttemptAt: deps.clock.now() + backoff,
+    statusCode,
+    error: outcome.error.slice(0, 500),
+  };
+}
+
+/** Records a settlement under the message's claim; false when the claim had lapsed meanwhile. */
+async function record(
+  tx: Stores,
+  message: OutboxMessage,
+  settlement: Settlement,
+  now: number,
+): Promise<boolean> {
+  const claim = { id: message.id, attempts: message.attempts };
+  if (!settlement.ok) return tx.integrations.recordFailedAttempt(claim, settlement);
+  if (settlement.refundedPaymentId)
+    await tx.integrations.markPaymentRefunded(settlement.refundedPaymentId, now);
+  return tx.integrations.recordDelivered(claim, { doneAt: now, statusCode: settlement.statusCode });
 }
 
 /**
  * Delivers what was due when it started, oldest first, up to `limit` messages: done on success;
  * otherwise retried with exponential backoff (base × 2^(attempt − 1), at most an hour) until the
- * kind's attempt limit, then failed. Each message is claimed first (a conditional update in a
- * transaction; on PostgreSQL rows another holds are skipped), so dispatchers in several processes never
- * send one message at the same time; a claim held by a process that died lapses after its lease.
+ * kind's attempt limit, then failed. Each message is claimed just before it is sent (a conditional
+ * update in a transaction; on PostgreSQL rows another holds are skipped), so dispatchers in several
+ * processes never send one message at the same time; a claim held by a process that died lapses
+ * after CLAIM_LEASE_MS. One transaction per message: it records the last outcome and claims the next.
  */
 export async function deliverDueMessages(
   deps: OutboxDeliveryDeps,
@@ -138,21 +150,31 @@ export async function deliverDueMessages(
 ): Promise<{ delivered: number; failed: number }> {
   // A message that fails now is due again later than this, so one run never retries it twice.
   const dueBy = deps.clock.now();
+  const claimNext = async (tx: Stores) => {
+    const leaseUntil = deps.clock.now() + CLAIM_LEASE_MS;
+    const [next] = await tx.integrations.claimDue({ dueBy, leaseUntil, limit: 1 });
+    return next;
+  };
   let delivered = 0;
   let failed = 0;
-  for (let taken = 0; taken < limit; ) {
-    const size = Math.min(CLAIM_SIZE, limit - taken);
-    const leaseUntil = deps.clock.now() + CLAIM_LEASE_MS;
-    const claimed = await deps.engine.transaction((tx) =>
-      tx.integrations.claimDue({ dueBy, leaseUntil, limit: size }),
-    );
-    for (const message of claimed) {
-      const outcome = await deliver(deps, message);
-      if (outcome.ok) delivered += 1;
-      if (await settle(deps, message, outcome)) failed += 1;
-    }
-    taken += claimed.length;
-    if (claimed.length < size) break;
+  let message = limit > 0 ? await deps.engine.transaction(claimNext) : undefined;
+  for (let taken = 1; message; taken++) {
+    const current = message;
+    const settlement = settlementOf(deps, current, await deliver(deps, current));
+    const now = deps.clock.now();
+    const { held, next } = await deps.engine.transaction(async (tx) => ({
+      held: await record(tx, current, settlement, now),
+      next: taken < limit ? await claimNext(tx) : undefined,
+    }));
+    // The claim lapsed mid-delivery and another dispatcher took the message over: its record stands.
+    if (!held)
+      deps.logger.warn(
+        { outbox: current.id, kind: current.kind },
+        'outbox claim lapsed before delivery ended',
+      );
+    if (settlement.ok) delivered += 1;
+    else if (settlement.giveUp && held) failed += 1;
+    message = next;
   }
   return { delivered, failed };
 }
