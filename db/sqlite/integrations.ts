@@ -4,7 +4,7 @@ import type { Executor } from './client.js';
 import { preparedQuery } from './prepared.js';
 import { outboxMessage, payment, webhook } from './schema/index.js';
 
-/** Shared with the legacy synchronous enqueue (server/services/integrations/legacy-enqueue.ts). */
+/** Shared with the legacy synchronous enqueue (server/services/integrations/legacy-sqlite.ts). */
 export const outboxInsertQuery = (db: Executor) =>
   db
     .insert(outboxMessage)

@@ -1,8 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Engine } from '../../../db/engine.js';
-import type { Executor } from '../../../db/sqlite/client.js';
-import { sqliteEngineOnConnection } from '../../../db/sqlite/connection-engine.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { OutboxKind, OutboxMessage } from '../../../db/stores/integrations.js';
 import type { Clock } from '../../clock.js';
@@ -38,11 +36,6 @@ export interface OutboxDeliveryDeps {
   retryBaseMs: number;
   /** WEBHOOK_ALLOW_PRIVATE_TARGETS: let webhooks reach loopback and private addresses. */
   allowPrivateTargets: boolean;
-}
-
-/** LEGACY: the dispatcher's dependencies with SQLite's write connection instead of the engine. */
-export interface DispatchDeps extends Omit<OutboxDeliveryDeps, 'engine'> {
-  db: Executor;
 }
 
 type Outcome =
@@ -177,10 +170,4 @@ export async function deliverDueMessages(
     message = next;
   }
   return { delivered, failed };
-}
-
-/** LEGACY: deliverDueMessages on SQLite's write connection, for callers that hold `deps.db`. */
-export function dispatchDue(deps: DispatchDeps, limit = 50): Promise<{ delivered: number; failed: number }> {
-  const { db, ...rest } = deps;
-  return deliverDueMessages({ ...rest, engine: sqliteEngineOnConnection(db) }, limit);
 }

@@ -14,14 +14,14 @@ import {
  * dispatcher (dispatch.ts) with retries.
  */
 
+export { deliverDueMessages, type OutboxDeliveryDeps, signWebhook } from './dispatch.js';
 export {
   type DispatchDeps,
-  deliverDueMessages,
   dispatchDue,
-  type OutboxDeliveryDeps,
-  signWebhook,
-} from './dispatch.js';
-export { emitWebhookEvent, enqueueMail, enqueueRefund } from './legacy-enqueue.js';
+  emitWebhookEvent,
+  enqueueMail,
+  enqueueRefund,
+} from './legacy-sqlite.js';
 export type { RefundRequest, WebhookEvent } from './outbox-messages.js';
 
 /** Queues a mail, in the transaction of the change the mail is about. */

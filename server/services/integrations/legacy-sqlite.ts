@@ -1,7 +1,9 @@
 import type { Executor } from '../../../db/sqlite/client.js';
+import { sqliteEngineOnConnection } from '../../../db/sqlite/connection-engine.js';
 import { outboxInsertQuery, webhookSubscriptionsQuery } from '../../../db/sqlite/integrations.js';
 import { preparedQuery } from '../../../db/sqlite/prepared.js';
 import type { MailTemplate } from '../../integrations/mail/templates.js';
+import { deliverDueMessages, type OutboxDeliveryDeps } from './dispatch.js';
 import {
   mailMessage,
   type RefundRequest,
@@ -11,9 +13,10 @@ import {
 } from './outbox-messages.js';
 
 /**
- * LEGACY: the synchronous enqueue on SQLite's write connection, for callers not yet on the engine
- * (accounts' account-tokens, orders' notifications, cancellation and payment events). Their async
- * replacements are queueMail, queueWebhookEvent and queueRefund in outbox.ts; same rows, same
+ * LEGACY: the outbox for callers that hold SQLite's write connection rather than the engine: the
+ * synchronous enqueue (accounts' account-tokens, orders' notifications, cancellation and payment
+ * events) and the dispatcher on `deps.db` (tests). Their replacements are queueMail,
+ * queueWebhookEvent, queueRefund (outbox.ts) and deliverDueMessages (dispatch.ts); same rows, same
  * prepared statements as the SQLite store.
  */
 
@@ -38,4 +41,15 @@ export function emitWebhookEvent(
 /** Queues a provider refund, so a crash after the cancellation commits cannot lose it. */
 export function enqueueRefund(tx: Executor, refund: RefundRequest, now: number): void {
   preparedQuery(tx, 'outbox-insert', outboxInsertQuery).run(refundMessage(refund, now));
+}
+
+/** The dispatcher's dependencies with SQLite's write connection instead of the engine. */
+export interface DispatchDeps extends Omit<OutboxDeliveryDeps, 'engine'> {
+  db: Executor;
+}
+
+/** LEGACY: deliverDueMessages on SQLite's write connection, for callers that hold `deps.db`. */
+export function dispatchDue(deps: DispatchDeps, limit = 50): Promise<{ delivered: number; failed: number }> {
+  const { db, ...rest } = deps;
+  return deliverDueMessages({ ...rest, engine: sqliteEngineOnConnection(db) }, limit);
 }
