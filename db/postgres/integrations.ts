@@ -1,7 +1,129 @@
-import type { IntegrationStore } from '../stores/integrations.js';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { IntegrationStore, OutboxClaim } from '../stores/integrations.js';
 import type { PgExecutor } from './client.js';
+import { outboxMessage, payment, webhook } from './schema/index.js';
+
+/** The first key of every singleton job's advisory lock ("jobs"); migrations use another one. */
+const JOB_LOCK_NAMESPACE = 0x6a6f_6273;
+
+const claimHeld = (claim: OutboxClaim) =>
+  and(
+    eq(outboxMessage.id, claim.id),
+    eq(outboxMessage.status, 'pending'),
+    eq(outboxMessage.attempts, claim.attempts),
+  );
 
 /** The integrations area's queries on PostgreSQL. */
-export function postgresIntegrations(_db: PgExecutor): IntegrationStore {
-  return {};
+export function postgresIntegrations(db: PgExecutor): IntegrationStore {
+  return {
+    async enqueue(message) {
+      if (message.webhookId === null) {
+        await db.insert(outboxMessage).values({ ...message, nextAttemptAt: message.createdAt });
+        return true;
+      }
+      // Inserted only while its webhook exists, the webhook row share-locked so that a concurrent
+      // delete waits for this transaction instead of failing its foreign key check.
+      const { id, kind, payload, webhookId, event, createdAt } = message;
+      const result = await db.execute(sql`
+        INSERT INTO outbox_message (id, kind, payload, webhook_id, event, next_attempt_at, created_at)
+        SELECT ${id}, ${kind}, ${payload}, ${webhook.id}, ${event}, ${createdAt}::bigint, ${createdAt}::bigint
+        FROM ${webhook} WHERE ${webhook.id} = ${webhookId} FOR KEY SHARE`);
+      return result.rowCount === 1;
+    },
+    async webhookSubscriptions() {
+      return db.select({ id: webhook.id, events: webhook.events }).from(webhook);
+    },
+    async claimDue({ dueBy, leaseUntil, limit }) {
+      // SKIP LOCKED: dispatchers in other processes take other rows instead of waiting for these.
+      const due = await db
+        .select({ id: outboxMessage.id })
+        .from(outboxMessage)
+        .where(and(eq(outboxMessage.status, 'pending'), lte(outboxMessage.nextAttemptAt, dueBy)))
+        .orderBy(asc(outboxMessage.nextAttemptAt), asc(outboxMessage.createdAt), asc(outboxMessage.id))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      if (due.length === 0) return [];
+      const ids = due.map((row) => row.id);
+      const claimed = await db
+        .update(outboxMessage)
+        .set({ nextAttemptAt: leaseUntil, attempts: sql`${outboxMessage.attempts} + 1` })
+        .where(
+          and(
+            inArray(outboxMessage.id, ids),
+            eq(outboxMessage.status, 'pending'),
+            lte(outboxMessage.nextAttemptAt, dueBy),
+          ),
+        )
+        .returning();
+      // RETURNING keeps no order: give them back oldest due first, as selected.
+      const position = new Map(ids.map((id, index) => [id, index]));
+      return claimed.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+    },
+    async recordDelivered(claim, facts) {
+      const rows = await db
+        .update(outboxMessage)
+        .set({ status: 'done', doneAt: facts.doneAt, lastStatusCode: facts.statusCode, lastError: null })
+        .where(claimHeld(claim))
+        .returning({ id: outboxMessage.id });
+      return rows.length > 0;
+    },
+    async recordFailedAttempt(claim, facts) {
+      const rows = await db
+        .update(outboxMessage)
+        .set({
+          status: facts.giveUp ? 'failed' : 'pending',
+          nextAttemptAt: facts.nextAttemptAt,
+          lastStatusCode: facts.statusCode,
+          lastError: facts.error,
+        })
+        .where(claimHeld(claim))
+        .returning({ id: outboxMessage.id });
+      return rows.length > 0;
+    },
+    async markPaymentRefunded(paymentId, now) {
+      await db
+        .update(payment)
+        .set({ status: 'refunded', updatedAt: now })
+        .where(and(eq(payment.id, paymentId), eq(payment.status, 'succeeded')));
+    },
+    async insertWebhook(row) {
+      await db.insert(webhook).values(row);
+    },
+    async findWebhook(id) {
+      const [row] = await db.select().from(webhook).where(eq(webhook.id, id));
+      return row;
+    },
+    async listWebhooks() {
+      return db.select().from(webhook).orderBy(desc(webhook.createdAt), desc(webhook.id));
+    },
+    async deleteWebhook(id) {
+      const rows = await db.delete(webhook).where(eq(webhook.id, id)).returning({ id: webhook.id });
+      return rows.length > 0;
+    },
+    async webhookDeliveries(webhookId, limit) {
+      return db
+        .select({
+          id: outboxMessage.id,
+          event: outboxMessage.event,
+          status: outboxMessage.status,
+          attempts: outboxMessage.attempts,
+          lastStatusCode: outboxMessage.lastStatusCode,
+          lastError: outboxMessage.lastError,
+          nextAttemptAt: outboxMessage.nextAttemptAt,
+          createdAt: outboxMessage.createdAt,
+          doneAt: outboxMessage.doneAt,
+        })
+        .from(outboxMessage)
+        .where(eq(outboxMessage.webhookId, webhookId))
+        .orderBy(desc(outboxMessage.createdAt), desc(outboxMessage.id))
+        .limit(limit);
+    },
+    async holdJobLock(job) {
+      // Held until the transaction ends, so a process that dies mid-job cannot leave it locked.
+      const result = await db.execute<{ locked: boolean }>(
+        sql`SELECT pg_try_advisory_xact_lock(${JOB_LOCK_NAMESPACE}, hashtext(${job})) AS locked`,
+      );
+      return result.rows[0]?.locked === true;
+    },
+  };
 }

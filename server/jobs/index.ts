@@ -1,6 +1,7 @@
 import { storageGuardOf } from '../../db/sqlite/storage-guard.js';
 import type { Deps } from '../deps.js';
-import { dispatchDue } from '../services/integrations/outbox.js';
+import { deliverDueMessages } from '../services/integrations/outbox.js';
+import { runExclusive } from '../services/integrations/singleton-job.js';
 import { expireUnpaidOrders } from '../services/orders/orders.js';
 import { cleanUpExpired } from './session-cleanup.js';
 
@@ -12,10 +13,13 @@ const MINUTE = 60_000;
 const OUTBOX_POLL_MS = 500;
 
 /**
- * Starts the in-process jobs. A job never overlaps itself; one that fails is logged and tried
- * again on its next tick. `stop` waits for a running job to finish. No job runs while the database
- * file at DATABASE_PATH is not the one opened (db/storage-guard.ts, which logs that once): its
- * writes would be refused, after mail had gone out for them.
+ * Starts the in-process jobs. They may run in every process on one database: the outbox dispatcher
+ * claims each message before sending it, and the cleanup and expiry jobs are singletons
+ * (runExclusive: one process at a time, the others skip the turn). A job never overlaps itself in
+ * a process; one that fails is logged and tried again on its next tick. `stop` waits for a running
+ * job to finish. No job runs while the database file at DATABASE_PATH is not the one opened
+ * (db/storage-guard.ts, which logs that once): its writes would be refused, after mail had gone
+ * out for them.
  */
 export function startJobs(deps: Deps): Jobs {
   const running = new Set<Promise<unknown>>();
@@ -43,7 +47,7 @@ export function startJobs(deps: Deps): Jobs {
     return timer;
   };
   const dispatch = {
-    db: deps.db,
+    engine: deps.engine,
     clock: deps.clock,
     logger: deps.logger,
     mailer: deps.mailer,
@@ -53,13 +57,19 @@ export function startJobs(deps: Deps): Jobs {
     allowPrivateTargets: deps.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
   };
   const timers = [
-    schedule('outbox', OUTBOX_POLL_MS, () => dispatchDue(dispatch)),
-    schedule('cleanup', 60 * MINUTE, () => cleanUpExpired(deps)),
+    schedule('outbox', OUTBOX_POLL_MS, () => deliverDueMessages(dispatch)),
+    // LEGACY: both singletons still call their areas' synchronous functions on SQLite's write
+    // connection, which inside the engine's transaction (a group-commit unit) is the unit's own.
+    schedule('cleanup', 60 * MINUTE, () =>
+      runExclusive(deps.engine, 'cleanup', async () => cleanUpExpired(deps)),
+    ),
     schedule('order-expiry', MINUTE, () =>
-      expireUnpaidOrders(deps.db, {
-        now: deps.clock.now(),
-        timeoutMinutes: deps.config.ORDER_PAYMENT_TIMEOUT_MINUTES,
-      }),
+      runExclusive(deps.engine, 'order-expiry', async () =>
+        expireUnpaidOrders(deps.db, {
+          now: deps.clock.now(),
+          timeoutMinutes: deps.config.ORDER_PAYMENT_TIMEOUT_MINUTES,
+        }),
+      ),
     ),
   ];
   return {

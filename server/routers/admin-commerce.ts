@@ -104,16 +104,16 @@ export const adminReportsRouter = router({
 
 export const adminWebhooksRouter = router({
   create: adminProcedure.input(webhookCreateInput).mutation(({ ctx, input }) =>
-    webhooks.createWebhook(ctx.db, input, {
+    webhooks.createWebhook(ctx.engine, input, {
       now: ctx.clock.now(),
       allowPrivateTargets: ctx.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     }),
   ),
-  list: adminProcedure.query(({ ctx }) => webhooks.listWebhooks(ctx.db)),
+  list: adminProcedure.query(({ ctx }) => webhooks.listWebhooks(ctx.engine.read)),
   delete: adminProcedure
     .input(idInput)
-    .mutation(({ ctx, input }) => webhooks.deleteWebhook(ctx.db, input.id)),
+    .mutation(({ ctx, input }) => webhooks.deleteWebhook(ctx.engine, input.id)),
   deliveries: adminProcedure
     .input(webhookDeliveriesInput)
-    .query(({ ctx, input }) => webhooks.deliveries(ctx.db, input.webhookId)),
+    .query(({ ctx, input }) => webhooks.deliveries(ctx.engine.read, input.webhookId)),
 });

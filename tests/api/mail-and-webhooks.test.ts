@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { outboxMessage } from '../../db/sqlite/schema/index.js';
-import { dispatchDue } from '../../server/services/integrations/outbox.js';
+import { deliverDueMessages } from '../../server/services/integrations/outbox.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
 import { errorOf } from '../helpers/errors.js';
@@ -36,8 +36,8 @@ type Smtp = Awaited<ReturnType<typeof startSmtpReceiver>>;
 
 /** Runs the outbox dispatcher once, as the job does every half second. */
 const dispatch = (app: TestApp) =>
-  dispatchDue({
-    db: app.deps.db,
+  deliverDueMessages({
+    engine: app.deps.engine,
     clock: app.clock,
     logger: app.deps.logger,
     mailer: app.deps.mailer,
@@ -189,8 +189,8 @@ describe('transactional mail over SMTP', () => {
     const down = await makeApp({ SMTP_URL: 'smtp://127.0.0.1:9', OUTBOX_RETRY_BASE_MS: '1000' });
     await createTestClient(down).auth.signUp.mutate(newAccount());
     const run = () =>
-      dispatchDue({
-        db: down.deps.db,
+      deliverDueMessages({
+        engine: down.deps.engine,
         clock: down.clock,
         logger: down.deps.logger,
         mailer: down.deps.mailer,

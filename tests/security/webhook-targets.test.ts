@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { outboxMessage, webhook } from '../../db/sqlite/schema/index.js';
-import { dispatchDue } from '../../server/services/integrations/outbox.js';
+import { deliverDueMessages } from '../../server/services/integrations/outbox.js';
 import type { TestApp } from '../helpers/app.js';
 import { errorOf } from '../helpers/errors.js';
 import { startWebhookReceiver } from '../helpers/receivers.js';
@@ -84,8 +84,8 @@ describe('webhook targets at delivery', () => {
     });
   }
   const dispatch = (app: TestApp, allowPrivateTargets: boolean) =>
-    dispatchDue({
-      db: app.deps.db,
+    deliverDueMessages({
+      engine: app.deps.engine,
       clock: app.clock,
       logger: app.deps.logger,
       mailer: app.deps.mailer,

@@ -33,6 +33,11 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DA
       pool: true,
       maxConnections: 2,
       name: 'backroom.local',
+      // Bounded well inside the outbox's claim on a message (CLAIM_LEASE_MS in the outbox dispatcher, 30 s), so no other
+      // dispatcher takes it over while this one still sends (nodemailer's defaults reach 10 min).
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 10_000,
     } as never);
     return {
       destination: `${url.protocol}//${url.host}`,

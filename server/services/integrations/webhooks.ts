@@ -1,25 +1,39 @@
 import { randomBytes } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
-import type { Executor } from '../../../db/sqlite/client.js';
-import { webhook } from '../../../db/sqlite/schema/index.js';
+import type { Engine } from '../../../db/engine.js';
+import type { Stores } from '../../../db/stores/index.js';
+import type { WebhookDeliveryRow, WebhookRow } from '../../../db/stores/integrations.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { webhookUrlRefusal } from '../../integrations/webhooks/target.js';
-import { webhookDeliveries } from './outbox.js';
 
-const view = (row: typeof webhook.$inferSelect) => ({
+/** How many deliveries the log shows. */
+const DELIVERY_LOG_SIZE = 100;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const view = (row: WebhookRow) => ({
   id: row.id,
   url: row.url,
   events: JSON.parse(row.events) as string[],
-  createdAt: new Date(row.createdAt).toISOString(),
+  createdAt: iso(row.createdAt),
 });
+
+/** A pending delivery shows when it is next tried; a settled one shows when it settled. */
+const deliveryView = (row: WebhookDeliveryRow) => ({
+  ...row,
+  nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
+  createdAt: iso(row.createdAt),
+  doneAt: row.doneAt === null ? null : iso(row.doneAt),
+});
+
+const noSuchWebhook = () => new AppError('NOT_FOUND', 'NOT_FOUND', 'No such webhook');
 
 /**
  * Registers an endpoint; the signing secret is shown in this answer only. BAD_REQUEST
  * WEBHOOK_TARGET_FORBIDDEN for a URL that names a loopback, private or otherwise non-public target.
  */
-export function createWebhook(
-  db: Executor,
+export async function createWebhook(
+  engine: Engine,
   input: { url: string; events: string[] },
   facts: { now: number; allowPrivateTargets: boolean },
 ) {
@@ -29,32 +43,28 @@ export function createWebhook(
       url: [refusal],
     });
   }
-  const { now } = facts;
-  const row = {
+  const row: WebhookRow = {
     id: newId(),
     url: input.url,
     events: JSON.stringify([...new Set(input.events)]),
     secret: `whsec_${randomBytes(24).toString('hex')}`,
-    createdAt: now,
+    createdAt: facts.now,
   };
-  db.insert(webhook).values(row).run();
+  await engine.transaction((tx) => tx.integrations.insertWebhook(row));
   return { ...view(row), secret: row.secret };
 }
 
-export function listWebhooks(db: Executor) {
-  return db.select().from(webhook).orderBy(desc(webhook.createdAt)).all().map(view);
+export async function listWebhooks(s: Stores) {
+  return (await s.integrations.listWebhooks()).map(view);
 }
 
-export function deleteWebhook(db: Executor, id: string) {
-  if (db.delete(webhook).where(eq(webhook.id, id)).run().changes === 0) {
-    throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such webhook');
-  }
+export async function deleteWebhook(engine: Engine, id: string) {
+  if (!(await engine.transaction((tx) => tx.integrations.deleteWebhook(id)))) throw noSuchWebhook();
   return { ok: true as const };
 }
 
-export function deliveries(db: Executor, webhookId: string) {
-  if (!db.select({ id: webhook.id }).from(webhook).where(eq(webhook.id, webhookId)).get()) {
-    throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such webhook');
-  }
-  return webhookDeliveries(db, webhookId);
+/** The delivery log of one webhook, newest first. */
+export async function deliveries(s: Stores, webhookId: string) {
+  if (!(await s.integrations.findWebhook(webhookId))) throw noSuchWebhook();
+  return (await s.integrations.webhookDeliveries(webhookId, DELIVERY_LOG_SIZE)).map(deliveryView);
 }
