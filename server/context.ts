@@ -114,13 +114,12 @@ class RequestGuestCart implements GuestCartCookie {
  * answers tRPC (the fast path and the Hono adapter), and by tests that call procedures directly.
  */
 export function createRequestContext(deps: Deps, facts: RequestFacts) {
-  const { engine, db, config, clock, payments, passwords } = deps;
+  const { engine, config, clock, payments, passwords } = deps;
   const session: SessionHandle = new RequestSession(deps, facts);
   const guestCart: GuestCartCookie = new RequestGuestCart(deps, facts);
   // NOTE: spelled out, not spread: `{ ...deps, ...facts }` measured ~4 µs per request, this ~0.
   return {
     engine,
-    db,
     config,
     clock,
     payments,

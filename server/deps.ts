@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Engine } from '../db/engine.js';
-import type { Db, Sqlite } from '../db/sqlite/client.js';
 import {
   createPasswords,
   type PasswordCost,
@@ -19,9 +18,6 @@ export interface Deps {
   engine: Engine;
   /** The open engine with what only it has (/readyz reads its storage or its server). */
   database: OpenDatabase;
-  // NOTE: db and sqlite are SQLite's write connection, for the services not yet on `engine`.
-  db: Db;
-  sqlite: Sqlite;
   config: Config;
   logger: Logger;
   clock: Clock;
@@ -38,13 +34,9 @@ export function createDeps(
   clock: Clock,
   passwordCost: PasswordCost = PRODUCTION_PASSWORD_COST,
 ): Deps {
-  // TODO(issue 12): db and sqlite go once every service runs on the engine.
-  if (database.kind !== 'sqlite') throw new Error('the services do not run on PostgreSQL yet');
   return {
     engine: database.engine,
     database,
-    db: database.sqlite.db,
-    sqlite: database.sqlite.sqlite,
     config,
     logger,
     clock,

@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import { type CartStore, shippingColumnsOf, withCountries } from '../stores/cart.js';
 import type { PgExecutor } from './client.js';
 import {
@@ -101,6 +101,13 @@ export function postgresCart(db: PgExecutor): CartStore {
     },
     deleteCart: async (cartId) => {
       await db.delete(cart).where(eq(cart.id, cartId));
+    },
+    deleteGuestCartsBefore: async (before) => {
+      const deleted = await db
+        .delete(cart)
+        .where(and(isNotNull(cart.guestTokenHash), lt(cart.updatedAt, before)))
+        .returning({ id: cart.id });
+      return deleted.length;
     },
     putLine: async ({ cartId, variantId, quantity, now }) => {
       await db

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import {
   type CartStore,
   type DiscountRecord,
@@ -267,6 +267,11 @@ export function sqliteCart(db: Executor): CartStore {
     deleteCart: async (cartId) => {
       cartQueries.deleteCart(db).run({ cartId });
     },
+    deleteGuestCartsBefore: async (before) =>
+      db
+        .delete(cart)
+        .where(and(isNotNull(cart.guestTokenHash), lt(cart.updatedAt, before)))
+        .run().changes,
     putLine: async (line) => {
       cartQueries.putLine(db).run({ ...line });
     },

@@ -95,6 +95,8 @@ export interface CartStore {
   insertUserCart(cart: { id: string; userId: string; now: number }): Promise<void>;
   insertGuestCart(cart: { id: string; tokenHash: string; now: number }): Promise<void>;
   deleteCart(cartId: string): Promise<void>;
+  /** Deletes the guest carts untouched since `before` (their cookie has expired); returns how many. */
+  deleteGuestCartsBefore(before: number): Promise<number>;
   /** Sets a line's quantity (1–99), inserting the line when the cart has none for that variant. */
   putLine(line: LineWrite): Promise<void>;
   deleteLine(cartId: string, variantId: string): Promise<void>;

@@ -1,8 +1,4 @@
-import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Engine } from '../../db/engine.js';
-import type { Executor } from '../../db/sqlite/client.js';
-import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { session, user } from '../../db/sqlite/schema/index.js';
 import type { SessionRecord, SessionUser } from '../../db/stores/accounts.js';
 import { isRetryableStorageError } from '../errors.js';
 import { generateToken, hashToken, isTokenShaped } from './tokens.js';
@@ -11,16 +7,6 @@ export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 const RENEW_WHEN_LEFT_MS = SESSION_LIFETIME_MS / 2;
 
 export type { SessionRecord, SessionUser };
-
-/** The account columns a session carries: never the password hash (legacy SQLite queries). */
-export const sessionUserColumns = {
-  id: user.id,
-  email: user.email,
-  name: user.name,
-  role: user.role,
-  emailVerified: user.emailVerified,
-  createdAt: user.createdAt,
-};
 
 export interface ValidatedSession {
   session: SessionRecord;
@@ -31,80 +17,6 @@ export interface ValidatedSession {
 
 /** The id stored for a session token. */
 export const sessionIdFromToken = hashToken;
-
-/** Legacy (SQLite, synchronous): use startSession. */
-export function createSession(
-  db: Executor,
-  userId: string,
-  now: number,
-): { token: string; session: SessionRecord } {
-  const token = generateToken();
-  const record = { id: sessionIdFromToken(token), userId, expiresAt: now + SESSION_LIFETIME_MS };
-  db.insert(session)
-    .values({ ...record, createdAt: now })
-    .run();
-  return { token, session: record };
-}
-
-/**
- * Runs a housekeeping write that a read may skip: when storage refuses it (full disk, read-only,
- * the file replaced), the read still answers and the write is left for a later request.
- * NOTE: for single statements on the root handle (as the request context calls it): inside a
- * transaction, SQLite may already have rolled the whole transaction back.
- */
-function unlessStorageRefuses(write: () => unknown): boolean {
-  try {
-    write();
-    return true;
-  } catch (error) {
-    if (isRetryableStorageError(error)) return false;
-    throw error;
-  }
-}
-
-/** Legacy (SQLite, synchronous): use validateSession. */
-export function validateSessionToken(db: Executor, token: string, now: number): ValidatedSession | null {
-  if (!isTokenShaped(token)) return null;
-  const id = sessionIdFromToken(token);
-  const row = preparedQuery(db, 'session-with-user', (d) =>
-    d
-      .select({
-        session: { id: session.id, userId: session.userId, expiresAt: session.expiresAt },
-        user: sessionUserColumns,
-      })
-      .from(session)
-      .innerJoin(user, eq(user.id, session.userId))
-      .where(eq(session.id, sql.placeholder('id')))
-      .prepare(),
-  ).get({ id });
-  if (!row) return null;
-  if (now >= row.session.expiresAt) {
-    unlessStorageRefuses(() => db.delete(session).where(eq(session.id, id)).run());
-    return null;
-  }
-  let renewed = false;
-  if (now >= row.session.expiresAt - RENEW_WHEN_LEFT_MS) {
-    const expiresAt = now + SESSION_LIFETIME_MS;
-    renewed = unlessStorageRefuses(() =>
-      db.update(session).set({ expiresAt }).where(eq(session.id, id)).run(),
-    );
-    if (renewed) row.session.expiresAt = expiresAt;
-  }
-  return { ...row, renewed };
-}
-
-/** Legacy (SQLite, synchronous; other areas call it): ends every session of a user, except one when given. */
-export function invalidateUserSessions(db: Executor, userId: string, exceptSessionId?: string): void {
-  const where = exceptSessionId
-    ? and(eq(session.userId, userId), ne(session.id, exceptSessionId))
-    : eq(session.userId, userId);
-  db.delete(session).where(where).run();
-}
-
-/** Legacy (SQLite, synchronous; other areas call it): removes expired sessions; returns how many. */
-export function deleteExpiredSessions(db: Executor, now: number): number {
-  return db.delete(session).where(lt(session.expiresAt, now)).run().changes;
-}
 
 /**
  * Starts a session for the user: a fresh token (only its hash is stored) and the session as
@@ -132,7 +44,7 @@ export async function startSession(
  * Housekeeping a read may skip: when storage refuses it (full disk, read-only, the file replaced),
  * the read still answers and the write is left for a later request. False when refused.
  */
-async function unlessStorageRefusesAsync(write: Promise<unknown>): Promise<boolean> {
+async function unlessStorageRefuses(write: Promise<unknown>): Promise<boolean> {
   try {
     await write;
     return true;
@@ -156,12 +68,12 @@ export async function validateSession(
   const found = await engine.read.accounts.sessionWithUser(id);
   if (!found) return null;
   if (now >= found.session.expiresAt) {
-    await unlessStorageRefusesAsync(engine.transaction((tx) => tx.accounts.deleteSession(id)));
+    await unlessStorageRefuses(engine.transaction((tx) => tx.accounts.deleteSession(id)));
     return null;
   }
   if (now < found.session.expiresAt - RENEW_WHEN_LEFT_MS) return { ...found, renewed: false };
   const expiresAt = now + SESSION_LIFETIME_MS;
-  const renewed = await unlessStorageRefusesAsync(
+  const renewed = await unlessStorageRefuses(
     engine.transaction((tx) => tx.accounts.extendSession(id, expiresAt)),
   );
   return { session: renewed ? { ...found.session, expiresAt } : found.session, user: found.user, renewed };

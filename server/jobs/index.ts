@@ -2,7 +2,7 @@ import { storageGuardOf } from '../../db/sqlite/storage-guard.js';
 import type { Deps } from '../deps.js';
 import { deliverDueMessages } from '../services/integrations/outbox.js';
 import { runExclusive } from '../services/integrations/singleton-job.js';
-import { expireUnpaidOrders } from '../services/orders/orders.js';
+import { expireUnpaid } from '../services/orders/order-lifecycle.js';
 import { cleanUpExpired } from './session-cleanup.js';
 
 export interface Jobs {
@@ -23,7 +23,8 @@ const OUTBOX_POLL_MS = 500;
  */
 export function startJobs(deps: Deps): Jobs {
   const running = new Set<Promise<unknown>>();
-  const guard = storageGuardOf(deps.sqlite);
+  const { database } = deps;
+  const guard = database.kind === 'sqlite' ? storageGuardOf(database.sqlite.sqlite) : undefined;
   const schedule = (name: string, everyMs: number, job: () => unknown) => {
     let busy = false;
     const tick = () => {
@@ -58,14 +59,12 @@ export function startJobs(deps: Deps): Jobs {
   };
   const timers = [
     schedule('outbox', OUTBOX_POLL_MS, () => deliverDueMessages(dispatch)),
-    // LEGACY: both singletons still call their areas' synchronous functions on SQLite's write
-    // connection, which inside the engine's transaction (a group-commit unit) is the unit's own.
     schedule('cleanup', 60 * MINUTE, () =>
-      runExclusive(deps.engine, 'cleanup', async () => cleanUpExpired(deps)),
+      runExclusive(deps.engine, 'cleanup', (tx) => cleanUpExpired(tx, deps.clock.now())),
     ),
     schedule('order-expiry', MINUTE, () =>
-      runExclusive(deps.engine, 'order-expiry', async () =>
-        expireUnpaidOrders(deps.db, {
+      runExclusive(deps.engine, 'order-expiry', (tx) =>
+        expireUnpaid(tx, {
           now: deps.clock.now(),
           timeoutMinutes: deps.config.ORDER_PAYMENT_TIMEOUT_MINUTES,
         }),

@@ -29,7 +29,7 @@ async function signedIn(ctx: Context, userId: string) {
 
 export const authRouter = router({
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
-    const account = await auth.signUp(ctx.engine, ctx.db, ctx.passwords, input, {
+    const account = await auth.signUp(ctx.engine, ctx.passwords, input, {
       now: ctx.clock.now(),
       storefrontUrl: storefrontUrl(ctx.config),
       clientIp: ctx.clientIp,
@@ -79,7 +79,7 @@ export const authRouter = router({
       now,
     );
     if (allowed.ok)
-      await tokens.requestPasswordReset(ctx.engine, ctx.db, input.email, storefrontUrl(ctx.config), now);
+      await tokens.requestPasswordReset(ctx.engine, input.email, storefrontUrl(ctx.config), now);
     return { ok: true as const };
   }),
 
@@ -89,13 +89,7 @@ export const authRouter = router({
   }),
 
   requestEmailVerification: customerProcedure.mutation(async ({ ctx }) => {
-    await tokens.requestEmailVerification(
-      ctx.engine,
-      ctx.db,
-      ctx.user,
-      storefrontUrl(ctx.config),
-      ctx.clock.now(),
-    );
+    await tokens.requestEmailVerification(ctx.engine, ctx.user, storefrontUrl(ctx.config), ctx.clock.now());
     return { ok: true as const };
   }),
 

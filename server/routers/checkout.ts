@@ -6,7 +6,7 @@ import { customerProcedure, router } from '../trpc.js';
 
 export const checkoutRouter = router({
   shippingOptions: customerProcedure.input(shippingOptionsInput).query(({ ctx, input }) =>
-    checkout.shippingOptionsFor(ctx.engine.read, otherAreas(ctx.engine.read, ctx.db), {
+    checkout.shippingOptionsFor(ctx.engine.read, otherAreas(ctx.engine.read), {
       userId: ctx.user.id,
       country: input.country,
       now: ctx.clock.now(),
@@ -16,7 +16,7 @@ export const checkoutRouter = router({
   quote: customerProcedure.input(quoteInput).query(({ ctx, input }) =>
     checkout.quote(
       ctx.engine.read,
-      otherAreas(ctx.engine.read, ctx.db),
+      otherAreas(ctx.engine.read),
       {
         userId: ctx.user.id,
         address: input.shippingAddress,
@@ -31,7 +31,6 @@ export const checkoutRouter = router({
     placeOrder(
       {
         engine: ctx.engine,
-        db: ctx.db,
         payments: ctx.payments,
         currency: ctx.config.STORE_CURRENCY,
         now: ctx.clock.now(),

@@ -1,10 +1,9 @@
 import type { Engine } from '../../../db/engine.js';
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { TokenPurpose } from '../../../db/stores/accounts.js';
 import type { Stores } from '../../../db/stores/index.js';
 import { generateToken, hashToken, isTokenShaped } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
-import { enqueueMail } from '../integrations/outbox.js';
+import { queueMail } from '../integrations/outbox.js';
 
 export type { TokenPurpose };
 
@@ -56,32 +55,27 @@ export async function consumeToken(
 
 /**
  * Queues a verification mail for a signed-in user (welcome mail for a new account), inside the
- * caller's transaction. `legacyDb`: the SQLite write connection enqueueMail still takes (the
- * integrations area's synchronous outbox); inside `engine.transaction` it is the unit's connection.
+ * caller's transaction.
  */
 export async function sendVerification(
   tx: Stores,
-  legacyDb: Executor,
   account: { id: string; email: string; name: string },
   storefrontUrl: string,
   now: number,
   template: 'welcome' | 'verify_email',
 ): Promise<void> {
   const verifyUrl = await issueToken(tx, account.id, 'email_verification', storefrontUrl, now);
-  enqueueMail(legacyDb, account.email, { template, name: account.name, verifyUrl }, now);
+  await queueMail(tx, account.email, { template, name: account.name, verifyUrl }, now);
 }
 
 /** Queues a fresh verification mail for a signed-in user. */
 export function requestEmailVerification(
   engine: Engine,
-  legacyDb: Executor,
   account: { id: string; email: string; name: string },
   storefrontUrl: string,
   now: number,
 ): Promise<void> {
-  return engine.transaction((tx) =>
-    sendVerification(tx, legacyDb, account, storefrontUrl, now, 'verify_email'),
-  );
+  return engine.transaction((tx) => sendVerification(tx, account, storefrontUrl, now, 'verify_email'));
 }
 
 /** Marks the email of the token's user verified. */
@@ -95,7 +89,6 @@ export function verifyEmail(engine: Engine, token: string, now: number): Promise
 /** Queues a reset link when the email belongs to an account; does nothing otherwise. */
 export function requestPasswordReset(
   engine: Engine,
-  legacyDb: Executor,
   email: string,
   storefrontUrl: string,
   now: number,
@@ -104,6 +97,6 @@ export function requestPasswordReset(
     const account = await tx.accounts.userByEmail(email);
     if (!account) return;
     const resetUrl = await issueToken(tx, account.id, 'password_reset', storefrontUrl, now);
-    enqueueMail(legacyDb, email, { template: 'password_reset', name: account.name, resetUrl }, now);
+    await queueMail(tx, email, { template: 'password_reset', name: account.name, resetUrl }, now);
   });
 }

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { Engine } from '../../../db/engine.js';
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { changePasswordInput, signInInput, signUpInput } from '../../../shared/schemas/index.js';
 import type { Passwords } from '../../auth/passwords.js';
 import { consumeAttempt, type LimitRule, refundAttempt } from '../../auth/rate-limit.js';
@@ -40,11 +39,9 @@ function rateLimited(what: string, retryAt: number, now: number): AppError {
  * transaction. CONFLICT EMAIL_TAKEN when the email is in use. Every attempt counts against the
  * client address's hourly limit before anything else (the hash is the expensive part), taken or not,
  * so sign-up can neither mint accounts nor probe for taken emails in bulk.
- * `legacyDb`: the SQLite write connection the welcome mail's enqueueMail still takes.
  */
 export async function signUp(
   engine: Engine,
-  legacyDb: Executor,
   passwords: Passwords,
   input: z.output<typeof signUpInput>,
   facts: { now: number; storefrontUrl: string; clientIp: string; limitPerHour: number },
@@ -72,7 +69,7 @@ export async function signUp(
   await engine.transaction(async (tx) => {
     // Not inserted: a concurrent sign-up took the email meanwhile.
     if (!(await tx.accounts.insertUser({ ...account, passwordHash, updatedAt: now }))) throw taken();
-    await sendVerification(tx, legacyDb, account, facts.storefrontUrl, now, 'welcome');
+    await sendVerification(tx, account, facts.storefrontUrl, now, 'welcome');
   });
   return account;
 }

@@ -1,8 +1,4 @@
 import type { Engine } from '../../../db/engine.js';
-import { cartQueries } from '../../../db/sqlite/cart.js';
-import type { Executor } from '../../../db/sqlite/client.js';
-import { createSqliteStores } from '../../../db/sqlite/stores.js';
-import { inWriteBatch } from '../../../db/sqlite/write-batch.js';
 import type { Stores } from '../../../db/stores/index.js';
 import { generateToken, hashToken, isTokenShaped } from '../../auth/tokens.js';
 import { subtotalOf } from '../../domain/pricing.js';
@@ -189,36 +185,3 @@ async function applyDiscountCode(
   await tx.cart.setDiscount(cartId, discountId, facts.now);
   return discountId;
 }
-
-/*
- * Legacy entry points on the SQLite connection, kept for the areas that still call them: the same
- * code as above, run in the group commit on the stores of that connection.
- */
-
-const legacyStores = new WeakMap<Executor, Stores>();
-function storesOf(db: Executor): Stores {
-  let stores = legacyStores.get(db);
-  if (!stores) {
-    stores = createSqliteStores(db);
-    legacyStores.set(db, stores);
-  }
-  return stores;
-}
-
-/** Legacy `changeCart` on the SQLite write connection. */
-export function writeCart(
-  db: Executor,
-  owner: CartOwner | null,
-  change: CartChange,
-  now: number,
-): Promise<CartWritten> {
-  return inWriteBatch(db, () => changeCartIn(storesOf(db), owner, change, now));
-}
-
-/** Legacy `moveGuestCart` on the SQLite write connection (sign-in). */
-export function mergeGuestCart(db: Executor, guestToken: string, userId: string, now: number): Promise<void> {
-  return inWriteBatch(db, () => moveGuestCartIn(storesOf(db), guestToken, userId, now));
-}
-
-/** Empties a cart (its lines): placeOrder runs it once the order is written (legacy; the store's `clearLines`). */
-export const emptyCartItems = (db: Executor) => cartQueries.clearLines(db);

@@ -1,5 +1,3 @@
-import { cartQueries } from '../../../db/sqlite/cart.js';
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { CartLineRow, CartRow } from '../../../db/stores/cart.js';
 import type { Stores } from '../../../db/stores/index.js';
 import { hashToken, isTokenShaped } from '../../auth/tokens.js';
@@ -46,19 +44,3 @@ export async function viewCart(
 }
 
 export type Cart = Awaited<ReturnType<typeof viewCart>>;
-
-/*
- * Legacy synchronous reads on the SQLite connection, kept for the areas that still call them
- * (orders' checkout). They run the same prepared statements as the SQLite store.
- */
-
-export function findCart(db: Executor, owner: CartOwner): CartRow | undefined {
-  if ('userId' in owner) return cartQueries.ofUser(db).get({ key: owner.userId });
-  if (!isTokenShaped(owner.guestToken)) return undefined;
-  return cartQueries.ofGuest(db).get({ key: hashToken(owner.guestToken) });
-}
-
-/** The cart's lines with current prices and availability, oldest first. */
-export function cartLines(db: Executor, cartId: string): CartLineRow[] {
-  return cartQueries.lines(db).all({ cartId });
-}

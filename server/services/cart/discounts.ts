@@ -1,7 +1,5 @@
 import type { z } from 'zod';
 import type { Engine } from '../../../db/engine.js';
-import { cartQueries, cartWrites } from '../../../db/sqlite/cart.js';
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { DiscountRecord, DiscountRule } from '../../../db/stores/cart.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { discountCreateInput } from '../../../shared/schemas/index.js';
@@ -88,32 +86,6 @@ export async function discountFor(
   const usedByCustomer =
     rule.oncePerCustomer && facts.userId !== null
       ? await s.cart.discountUsedBy(rule.id, facts.userId)
-      : false;
-  return judge(rule, usedByCustomer, facts);
-}
-
-/*
- * Legacy synchronous functions on the SQLite connection, kept for the areas that still call them
- * (orders' checkout and placeOrder, the demo store).
- */
-
-export function createDiscount(db: Executor, input: DiscountInput, now: number) {
-  const row = newDiscount(input, now);
-  if (!cartWrites.insertDiscount(db, row)) throw codeTaken();
-  return toDiscount(row);
-}
-
-/** Whether a discount holds for this subtotal now (and for this customer, when known). */
-export function checkDiscount(
-  db: Executor,
-  discountId: string,
-  facts: { subtotal: number; now: number; userId: string | null },
-): CartDiscount | null {
-  const rule = cartQueries.discountRule(db).get({ id: discountId });
-  if (!rule) return null;
-  const usedByCustomer =
-    rule.oncePerCustomer && facts.userId !== null
-      ? cartQueries.discountUsedBy(db).get({ discountId: rule.id, userId: facts.userId }) !== undefined
       : false;
   return judge(rule, usedByCustomer, facts);
 }

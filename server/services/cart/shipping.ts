@@ -1,7 +1,5 @@
 import type { z } from 'zod';
 import type { Engine } from '../../../db/engine.js';
-import { cartWrites } from '../../../db/sqlite/cart.js';
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { ShippingOptionRecord } from '../../../db/stores/cart.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { shippingCreateInput, shippingUpdateInput } from '../../../shared/schemas/index.js';
@@ -89,19 +87,4 @@ export async function putTaxRate(engine: Engine, input: { country: string; rateB
 /** Every rate, by country. */
 export function taxRateList(s: Stores) {
   return s.cart.taxRates();
-}
-
-/*
- * Legacy synchronous writes on the SQLite connection, kept for the demo store (catalog area).
- */
-
-export function createShippingOption(db: Executor, input: ShippingInput, now: number) {
-  const option = newShippingOption(input);
-  cartWrites.insertShippingOption(db, option, now);
-  return toAdminOption(option);
-}
-
-export function setTaxRate(db: Executor, input: { country: string; rateBps: number }, now: number) {
-  cartWrites.setTaxRate(db, input, now);
-  return { country: input.country, rateBps: input.rateBps };
 }

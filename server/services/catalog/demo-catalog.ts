@@ -7,8 +7,48 @@ import type { Stores } from '../../../db/stores/index.js';
 import { newDiscount } from '../cart/discounts.js';
 import { newShippingOption } from '../cart/shipping.js';
 import { createCategoryIn, createProductIn } from './catalog-writes.js';
-import { demoProductInput, HOUR } from './demo-store.js';
-import { DEMO_CATALOG } from './demo-store-data.js';
+import { DEMO_CATALOG, DESCRIPTION_TAILS, type DemoProduct } from './demo-store-data.js';
+
+export const HOUR = 60 * 60 * 1000;
+
+function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+function skuFor(productSlug: string, variantName: string, index: number): string {
+  const initials = productSlug
+    .split('-')
+    .map((w) => w[0])
+    .join('')
+    .toUpperCase();
+  const code = slugify(variantName).replaceAll('-', '').slice(0, 6).toUpperCase() || 'STD';
+  return `${initials}-${code}-${index + 1}`;
+}
+
+/** The admin API input of the demo product number `tick` (stock deterministic, a few sold out). */
+export function demoProductInput(item: DemoProduct, tick: number, categoryId: string) {
+  const slug = slugify(item.name);
+  return {
+    slug,
+    name: item.name,
+    description: `${item.blurb} ${DESCRIPTION_TAILS[tick % DESCRIPTION_TAILS.length]}`,
+    categoryId,
+    images: [`https://picsum.photos/seed/${slug}/800/800`, `https://picsum.photos/seed/${slug}-2/800/800`],
+    status: 'active' as const,
+    variants: item.variants.map((name, i) => ({
+      sku: skuFor(slug, name, i),
+      name,
+      price: item.price + i * (item.step ?? 0),
+      ...(item.compareAt !== undefined && { compareAtPrice: item.compareAt + i * (item.step ?? 0) }),
+      stock: (tick * 7 + i * 13) % 11 === 0 ? 0 : ((tick * 31 + i * 17) % 40) + 3,
+      weightGrams: 200 + ((tick * 97) % 1800),
+    })),
+  };
+}
 
 /** True when the catalogue has no category and no product yet. */
 export async function catalogIsEmpty(s: Stores): Promise<boolean> {

@@ -5,9 +5,19 @@ import type { adminProductListInput, ProductSort, productListInput } from '../..
 import type { CursorKeys } from '../../domain/cursor.js';
 import { AppError } from '../../errors.js';
 import { cursorKeys, toPage } from '../paging.js';
-import { toRating } from './catalog.js';
-import { SEARCH_CANDIDATES } from './catalog-queries.js';
 import { toSearchWords } from './search-words.js';
+
+/**
+ * The most matches a search examines: the newest this many (by product `seq`). A search matching
+ * more is sorted and paged within them. NOTE: this bounds the work of the broadest searches (one
+ * letter, the commonest words: most of a large catalogue) at the cost of completeness for them;
+ * any search matching fewer is exact.
+ */
+export const SEARCH_CANDIDATES = 10_000;
+
+export function toRating(avg: number, count: number) {
+  return { average: count > 0 ? Math.round(avg * 100) / 100 : null, count };
+}
 
 /** The keys each sort pages by (in db/card-sorts.ts order) and their types in a cursor. */
 const SORT_KEYS: Record<ProductSort, { keys: (row: CardRow) => CursorKeys; shape: ('number' | 'string')[] }> =

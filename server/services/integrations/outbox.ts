@@ -15,13 +15,6 @@ import {
  */
 
 export { deliverDueMessages, type OutboxDeliveryDeps, signWebhook } from './dispatch.js';
-export {
-  type DispatchDeps,
-  dispatchDue,
-  emitWebhookEvent,
-  enqueueMail,
-  enqueueRefund,
-} from './legacy-sqlite.js';
 export type { RefundRequest, WebhookEvent } from './outbox-messages.js';
 
 /** Queues a mail, in the transaction of the change the mail is about. */

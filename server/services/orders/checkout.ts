@@ -1,7 +1,4 @@
 import type { z } from 'zod';
-import type { Executor } from '../../../db/sqlite/client.js';
-import { preparedQuery } from '../../../db/sqlite/prepared.js';
-import { shippingOption } from '../../../db/sqlite/schema/index.js';
 import type { ShippingOptionRecord as ShippingOptionRow } from '../../../db/stores/cart.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { addressSchema } from '../../../shared/schemas/index.js';
@@ -93,29 +90,4 @@ export async function quote(
   currency: string,
 ) {
   return { currency, ...(await priceCheckout(s, areas, facts)).totals };
-}
-
-// Legacy (synchronous, SQLite only) for the cart area's shipping page: use s.orders.shippingOptions().
-
-const legacyOptionColumns = {
-  id: shippingOption.id,
-  name: shippingOption.name,
-  countries: shippingOption.countries,
-  price: shippingOption.price,
-  freeOverSubtotal: shippingOption.freeOverSubtotal,
-  minDays: shippingOption.minDays,
-  maxDays: shippingOption.maxDays,
-};
-
-/** Every shipping option, cheapest first. */
-export function shippingOptionRows(db: Executor): ShippingOptionRow[] {
-  return preparedQuery(db, 'shipping-options', (d) =>
-    d
-      .select(legacyOptionColumns)
-      .from(shippingOption)
-      .orderBy(shippingOption.price, shippingOption.name)
-      .prepare(),
-  )
-    .all()
-    .map((row) => ({ ...row, countries: JSON.parse(row.countries) as string[] }));
 }

@@ -1,5 +1,4 @@
 import type { Engine } from '../../../db/engine.js';
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { OrderStatus } from '../../../shared/reasons.js';
 import { canMove } from '../../domain/order-status.js';
@@ -8,13 +7,9 @@ import { announceOrder } from './order-notifications.js';
 import { loadOrder, type Order } from './order-view.js';
 import { type OtherAreas, otherAreas } from './other-areas.js';
 
-/**
- * The engine, and SQLite's write connection for the other areas' legacy functions (stock ledger,
- * outbox) that have no store yet: on SQLite the engine's transactions run on that connection.
- */
+/** What an order move needs (the tRPC context and the deps fit). */
 export interface LifecycleDeps {
   engine: Engine;
-  db: Executor;
 }
 
 export interface MoveFacts {
@@ -67,7 +62,7 @@ async function moveAndLoad(
   facts: MoveFacts,
   work?: MoveWork,
 ): Promise<Order> {
-  await deps.engine.transaction((tx) => move(tx, otherAreas(tx, deps.db), orderId, to, facts, work));
+  await deps.engine.transaction((tx) => move(tx, otherAreas(tx), orderId, to, facts, work));
   return loadOrder(deps.engine.read, orderId);
 }
 
@@ -156,13 +151,13 @@ export function cancelOrder(deps: LifecycleDeps, orderId: string, facts: CancelF
   return moveAndLoad(deps, orderId, 'cancelled', facts, undoOrder(orderId, facts));
 }
 
-/** Cancels orders left unpaid longer than the timeout, each in its own transaction; returns how many. */
+/** Cancels orders left unpaid longer than the timeout, in the caller's transaction (the expiry job's); returns how many. */
 export async function expireUnpaid(
-  deps: LifecycleDeps,
+  tx: Stores,
   facts: { now: number; timeoutMinutes: number },
 ): Promise<number> {
   const cutoff = facts.now - facts.timeoutMinutes * 60_000;
-  const stale = await deps.engine.read.orders.staleUnpaidOrders(cutoff, 500);
+  const stale = await tx.orders.staleUnpaidOrders(cutoff, 500);
   const expiry: CancelFacts = {
     actorId: null,
     now: facts.now,
@@ -173,9 +168,9 @@ export async function expireUnpaid(
   let expired = 0;
   for (const id of stale) {
     try {
-      await deps.engine.transaction((tx) =>
-        move(tx, otherAreas(tx, deps.db), id, 'cancelled', expiry, undoOrder(id, expiry)),
-      );
+      // NOTE: the move reads the order's status (locked) before it writes anything, so a refusal
+      // leaves this transaction as it was.
+      await move(tx, otherAreas(tx), id, 'cancelled', expiry, undoOrder(id, expiry));
       expired += 1;
     } catch (error) {
       // Paid meanwhile: the move is refused and the order stays as it is.

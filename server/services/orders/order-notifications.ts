@@ -1,11 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/sqlite/client.js';
-import { preparedQuery } from '../../../db/sqlite/prepared.js';
-import { customerOrder, orderLine, user } from '../../../db/sqlite/schema/index.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { OrderNoticeRow } from '../../../db/stores/orders.js';
 import type { MailTemplate } from '../../integrations/mail/templates.js';
-import { emitWebhookEvent, enqueueMail, type WebhookEvent } from '../integrations/outbox.js';
+import type { WebhookEvent } from '../integrations/outbox.js';
 import type { OtherAreas } from './other-areas.js';
 
 export type OrderEvent = 'created' | 'paid' | 'fulfilled' | 'delivered' | 'cancelled';
@@ -62,45 +58,3 @@ export async function announceOrder(
 }
 
 // Legacy (synchronous, SQLite only): used by expireUnpaidOrders until the jobs call expireUnpaid.
-
-const orderForNotice = (db: Executor) =>
-  db
-    .select({
-      id: customerOrder.id,
-      number: customerOrder.number,
-      status: customerOrder.status,
-      email: customerOrder.email,
-      total: customerOrder.total,
-      currency: customerOrder.currency,
-      trackingNumber: customerOrder.trackingNumber,
-      name: user.name,
-    })
-    .from(customerOrder)
-    .innerJoin(user, eq(user.id, customerOrder.userId))
-    .where(eq(customerOrder.id, sql.placeholder('orderId')))
-    .prepare();
-
-const linesForNotice = (db: Executor) =>
-  db
-    .select({ name: orderLine.productName, variant: orderLine.variantName, quantity: orderLine.quantity })
-    .from(orderLine)
-    .where(eq(orderLine.orderId, sql.placeholder('orderId')))
-    .orderBy(orderLine.id)
-    .prepare();
-
-/** announceOrder on SQLite's connection, synchronously (legacy). */
-export function notifyOrder(
-  tx: Executor,
-  orderId: string,
-  event: OrderEvent,
-  now: number,
-  note: string | null = null,
-): void {
-  const order = preparedQuery(tx, 'order-for-notice', orderForNotice).get({ orderId });
-  if (!order) return;
-  const lines =
-    event === 'created' ? preparedQuery(tx, 'order-lines-for-notice', linesForNotice).all({ orderId }) : [];
-  const mail = mailFor(order, lines, event, note);
-  if (mail) enqueueMail(tx, order.email, mail, now);
-  emitWebhookEvent(tx, `order.${event}` as WebhookEvent, webhookData(order), now);
-}

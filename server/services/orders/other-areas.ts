@@ -1,13 +1,12 @@
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { StockChange } from '../../../db/stores/catalog.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { MailTemplate } from '../../integrations/mail/templates.js';
 import { type CartLineRow, type CartRow, cartOf } from '../cart/cart.js';
 import { type CartDiscount, discountFor } from '../cart/discounts.js';
 import {
-  emitWebhookEvent,
-  enqueueMail,
-  enqueueRefund,
+  queueMail,
+  queueRefund,
+  queueWebhookEvent,
   type RefundRequest,
   type WebhookEvent,
 } from '../integrations/outbox.js';
@@ -31,14 +30,8 @@ export interface OtherAreas {
   enqueueRefund(refund: RefundRequest, now: number): Promise<void>;
 }
 
-/**
- * LEGACY, the one seam left: each method is the other area's synchronous function on SQLite's
- * write connection (`legacy`). On SQLite the engine's transactions run on that same connection,
- * so these calls are inside the caller's group-commit unit. Once the cart, catalog and
- * integrations stores have these methods, this builds them from `_s` instead and `legacy` goes;
- * nothing else in the orders services changes. Until then the orders services run on SQLite only.
- */
-export function otherAreas(s: Stores, legacy: Executor): OtherAreas {
+/** The other areas' services on the same stores (the caller's transaction, or engine.read). */
+export function otherAreas(s: Stores): OtherAreas {
   return {
     userCart: async (userId) => {
       const cart = await cartOf(s, { userId });
@@ -47,8 +40,8 @@ export function otherAreas(s: Stores, legacy: Executor): OtherAreas {
     checkDiscount: (discountId, facts) => discountFor(s, discountId, facts),
     changeStock: (change) => s.catalog.changeStock(change),
     emptyCart: (cartId) => s.cart.clearLines(cartId),
-    enqueueMail: async (to, mail, now) => enqueueMail(legacy, to, mail, now),
-    emitWebhookEvent: async (event, data, now) => emitWebhookEvent(legacy, event, data, now),
-    enqueueRefund: async (refund, now) => enqueueRefund(legacy, refund, now),
+    enqueueMail: (to, mail, now) => queueMail(s, to, mail, now),
+    emitWebhookEvent: (event, data, now) => queueWebhookEvent(s, event, data, now),
+    enqueueRefund: (refund, now) => queueRefund(s, refund, now),
   };
 }

@@ -72,7 +72,7 @@ export function applyPaymentEvent(
 ): Promise<EventOutcome> {
   return deps.engine.transaction(async (tx) => {
     if (!(await tx.orders.claimPaymentEvent({ id: event.id, type: event.type, now }))) return 'duplicate';
-    const outcome = await handle(tx, otherAreas(tx, deps.db), event, now);
+    const outcome = await handle(tx, otherAreas(tx), event, now);
     await tx.orders.setPaymentEventOutcome(event.id, outcome);
     return outcome;
   });

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Engine } from '../../../db/engine.js';
-import type { Executor } from '../../../db/sqlite/client.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { placeOrderInput } from '../../../shared/schemas/index.js';
 import type { SessionUser } from '../../auth/sessions.js';
@@ -38,11 +37,6 @@ const outOfStock = (line: CartLineRow) =>
 
 export interface PlaceOrderDeps {
   engine: Engine;
-  /**
-   * SQLite's write connection, for the other areas' legacy functions (cart, stock ledger, outbox)
-   * that have no store yet: on SQLite it is the connection the engine's transaction runs on.
-   */
-  db: Executor;
   payments: PaymentProvider;
   currency: string;
   now: number;
@@ -114,7 +108,7 @@ async function writeOrder(
   hash: string,
 ): Promise<Written> {
   const { now } = deps;
-  const areas = otherAreas(tx, deps.db);
+  const areas = otherAreas(tx);
   const key = { userId: user.id, key: input.idempotencyKey };
   if (!(await tx.orders.claimIdempotencyKey({ ...key, requestHash: hash, now }))) {
     return replayKey(tx, user, input, hash);
