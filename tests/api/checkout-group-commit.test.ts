@@ -49,7 +49,7 @@ describe('concurrent orders placed in one group commit', () => {
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused).toHaveLength(1);
     expect(refused[0]?.reason).toMatchObject({ code: 'CONFLICT', reason: 'OUT_OF_STOCK' });
-    expect(stockOf(app, shop.lampVariant)).toBe(0);
+    expect(await stockOf(app, shop.lampVariant)).toBe(0);
     expect(orders(app)).toHaveLength(5);
     // The ledger holds exactly the five orders' movements.
     const movements = app.deps.db
@@ -81,7 +81,7 @@ describe('concurrent orders placed in one group commit', () => {
     expect(results[1]).toMatchObject({ reason: { code: 'CONFLICT', reason: 'PRICE_CHANGED' } });
     const [first, , third] = results as PromiseFulfilledResult<{ order: { number: number } }>[];
     expect([first?.value.order.number, third?.value.order.number]).toEqual([1001, 1002]);
-    expect(stockOf(app, shop.white)).toBe(8);
+    expect(await stockOf(app, shop.white)).toBe(8);
     expect((await clients[1]?.cart.get())?.itemCount).toBe(1);
   });
 
@@ -101,6 +101,6 @@ describe('concurrent orders placed in one group commit', () => {
     expect(answers[1]).toEqual(answers[0]);
     expect(orders(app)).toHaveLength(1);
     expect(app.deps.db.select().from(idempotencyKey).all()).toHaveLength(1);
-    expect(stockOf(app, shop.white)).toBe(8);
+    expect(await stockOf(app, shop.white)).toBe(8);
   });
 });

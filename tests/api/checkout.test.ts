@@ -155,7 +155,7 @@ describe('placing an order', () => {
       clientSecret: null,
     });
     expect(placed.order.payment).toEqual(placed.payment);
-    expect([stockOf(app, shop.white), stockOf(app, shop.lampVariant)]).toEqual([8, 4]);
+    expect(await Promise.all([stockOf(app, shop.white), stockOf(app, shop.lampVariant)])).toEqual([8, 4]);
     expect((await client.cart.get.query()).items).toEqual([]);
 
     // The snapshot does not follow later price changes.
@@ -171,7 +171,7 @@ describe('placing an order', () => {
     const error = await errorOf(client.checkout.placeOrder.mutate(order(shop, 'short-stock-key')));
     expect(error.data).toMatchObject({ code: 'CONFLICT', reason: 'OUT_OF_STOCK' });
     expect(error.message).toContain('MUG-B');
-    expect([stockOf(app, shop.white), stockOf(app, shop.blue)]).toEqual([10, 2]);
+    expect(await Promise.all([stockOf(app, shop.white), stockOf(app, shop.blue)])).toEqual([10, 2]);
     expect(orderCount(app)).toBe(0);
     expect((await client.cart.get.query()).itemCount).toBe(5);
   });
@@ -189,7 +189,7 @@ describe('placing an order', () => {
     );
     expect(error.data).toMatchObject({ code: 'CONFLICT', reason: 'PRICE_CHANGED' });
     expect(orderCount(app)).toBe(0);
-    expect(stockOf(app, shop.white)).toBe(10);
+    expect(await stockOf(app, shop.white)).toBe(10);
   });
 
   it('fails the order with the reason of a code that stopped holding, taking nothing', async ({
@@ -204,7 +204,7 @@ describe('placing an order', () => {
     const error = await errorOf(client.checkout.placeOrder.mutate(order(shop, 'expired-code-key')));
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'DISCOUNT_EXPIRED' });
     expect(orderCount(app)).toBe(0);
-    expect(stockOf(app, shop.white)).toBe(10);
+    expect(await stockOf(app, shop.white)).toBe(10);
     await client.cart.removeDiscount.mutate();
     expect(
       (await client.checkout.placeOrder.mutate(order(shop, 'expired-code-key'))).order.discount,
@@ -244,7 +244,7 @@ describe('placing an order', () => {
     const retry = await client.checkout.placeOrder.mutate(order(shop, 'retry-key-0001'));
     expect(retry).toEqual(first);
     expect(orderCount(app)).toBe(1);
-    expect(stockOf(app, shop.white)).toBe(9);
+    expect(await stockOf(app, shop.white)).toBe(9);
 
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     const reused = await errorOf(

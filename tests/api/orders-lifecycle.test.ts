@@ -150,7 +150,7 @@ describe('cancellation', () => {
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
     await client.cart.applyDiscount.mutate({ code: 'ONCE' });
     const { order } = await placeOrder(client, shop, []);
-    expect(stockOf(app, shop.white)).toBe(8);
+    expect(await stockOf(app, shop.white)).toBe(8);
     const redemptions = () =>
       app.deps.db.select().from(discount).where(eq(discount.id, code.id)).get()?.redemptions;
     expect(redemptions()).toBe(1);
@@ -158,7 +158,7 @@ describe('cancellation', () => {
     await shop.admin.admin.orders.markPaid.mutate({ id: order.id });
     const cancelled = await client.orders.cancel.mutate({ id: order.id });
     expect(cancelled).toMatchObject({ status: 'cancelled', payment: { status: 'refunded' } });
-    expect(stockOf(app, shop.white)).toBe(10);
+    expect(await stockOf(app, shop.white)).toBe(10);
     expect(redemptions()).toBe(0);
     const movements = app.deps.db
       .select({
@@ -199,7 +199,7 @@ describe('unpaid order expiry', () => {
     const paid = await orderIn('paid');
     app.clock.advance(10 * 60_000);
     const fresh = await orderIn('pending_payment');
-    expect(stockOf(app, shop.white)).toBe(7);
+    expect(await stockOf(app, shop.white)).toBe(7);
 
     app.clock.advance((timeoutMinutes - 10) * 60_000 + 1);
     const expired = await expireUnpaid(app.deps, { now: app.clock.now(), timeoutMinutes });
@@ -211,7 +211,7 @@ describe('unpaid order expiry', () => {
       'paid',
       'pending_payment',
     ]);
-    expect(stockOf(app, shop.white)).toBe(8);
+    expect(await stockOf(app, shop.white)).toBe(8);
     const order = await stale.client.orders.get.query({ id: stale.id });
     expect(order.history.at(-1)).toMatchObject({ status: 'cancelled', note: 'Payment not received in time' });
     const ledger = app.deps.db

@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
-import { variant } from '../../db/sqlite/schema/index.js';
 import type { TestApp } from './app.js';
 import { adminClient, createProduct } from './catalog.js';
 import { createTestClient, newAccount, type TestClient } from './client.js';
+import { tableRows } from './database.js';
 
 import { ADDRESS } from './fixtures.js';
 
@@ -90,5 +89,5 @@ export async function placeOrder(
 }
 
 /** A variant's stock as the database holds it now. */
-export const stockOf = (t: TestApp, variantId: string) =>
-  t.deps.db.select({ stock: variant.stock }).from(variant).where(eq(variant.id, variantId)).get()?.stock;
+export const stockOf = async (t: TestApp, variantId: string) =>
+  (await tableRows(t, 'variant')).find((row) => row.id === variantId)?.stock;

@@ -78,7 +78,7 @@ describe('group commit (inWriteBatch)', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason.message).toBe('changed my mind');
     expect(committed()).toEqual(['a', 'c']);
-    expect(stockOf(reader)).toBe(1);
+    expect(await stockOf(reader)).toBe(1);
   });
 
   it('never oversells inside a batch: conditional updates see the units before them', async () => {
@@ -90,7 +90,7 @@ describe('group commit (inWriteBatch)', () => {
       results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.message),
     ).toEqual(['sold out for d', 'sold out for e']);
     expect(committed()).toEqual(['a', 'b', 'c']);
-    expect(stockOf(reader)).toBe(0);
+    expect(await stockOf(reader)).toBe(0);
   });
 
   it('fails every unit of the batch, and writes nothing, when the COMMIT fails', async () => {
@@ -106,7 +106,7 @@ describe('group commit (inWriteBatch)', () => {
       expect((result as PromiseRejectedResult).reason).toBeInstanceOf(WriteBatchError);
     }
     expect(committed()).toEqual([]);
-    expect(stockOf(reader)).toBe(3);
+    expect(await stockOf(reader)).toBe(3);
     expect(database.sqlite.inTransaction).toBe(false);
     expect(writeBatchCounters(database.db).commits).toBe(before.commits);
     // The connection is usable again: the same work retried commits.
