@@ -22,7 +22,8 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { copySqliteToPostgres } from '../../db/postgres/copy.js';
 import { openDatabase } from '../../db/sqlite/client.js';
-import { createSession } from '../../server/auth/sessions.js';
+import { SESSION_LIFETIME_MS } from '../../server/auth/sessions.js';
+import { generateToken, hashToken } from '../../server/auth/tokens.js';
 import { newId } from '../../server/ids.js';
 import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';
 import { buildServer, ROOT, startArguments } from '../helpers/start-command.js';
@@ -87,13 +88,22 @@ database.sqlite
 const insertUser = database.sqlite.prepare(
   `INSERT INTO user (id, email, name, password_hash, role, email_verified, created_at, updated_at) VALUES (?, ?, ?, 'x', 'customer', 0, ?, ?)`,
 );
+const insertSession = database.sqlite.prepare(
+  'INSERT INTO session (id, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
+);
+/** A signed-in session for the user, as a sign-in stores it (only the token's hash); its token. */
+function createSession(userId: string): string {
+  const token = generateToken();
+  insertSession.run(hashToken(token), userId, now + SESSION_LIFETIME_MS, now);
+  return token;
+}
 const tokens: string[] = [];
 const userIds: string[] = [];
 for (let i = 0; i < CUSTOMERS; i++) {
   const id = newId();
   insertUser.run(id, `bench${i}@example.com`, `Bench ${i}`, now, now);
   userIds.push(id);
-  tokens.push(createSession(database.db, id, now).token);
+  tokens.push(createSession(id));
 }
 // The cart.get customer has three lines in the cart.
 const cartId = newId();
@@ -118,7 +128,7 @@ database.sqlite.transaction(() => {
     const orderCart = newId();
     insertCart.run(orderCart, id, now, now);
     insertItem.run(orderCart, orderVariant, now);
-    orderTokens.push(createSession(database.db, id, now).token);
+    orderTokens.push(createSession(id));
   }
 })();
 
@@ -133,7 +143,7 @@ database.sqlite.transaction(() => {
     const id = newId();
     insertUser.run(id, `shopper${i}@example.com`, `Shopper ${i}`, now, now);
     const variants = [0, 1, 2].map((k) => cartVariants[(i * 3 + k) % cartVariants.length] ?? '');
-    cartShoppers.push({ token: createSession(database.db, id, now).token, variants });
+    cartShoppers.push({ token: createSession(id), variants });
   }
 })();
 database.close();

@@ -12,9 +12,10 @@ import { openPostgres } from '../../db/postgres/client.js';
 import { TABLES } from '../../db/postgres/copy-tables.js';
 import * as pgSchema from '../../db/postgres/schema/index.js';
 import { openDatabase } from '../../db/sqlite/client.js';
+import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import * as liteSchema from '../../db/sqlite/schema/index.js';
 import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';
-import { seedDemoStore } from '../../server/services/catalog/demo-store.js';
+import { seedDemoStore } from '../../server/services/catalog/demo-catalog.js';
 import { createTestApp } from '../helpers/app.js';
 import { createTestClient } from '../helpers/client.js';
 import {
@@ -125,7 +126,7 @@ describe.skipIf(unavailable)(
     it('copies the demo store with orders placed through the API: every row equal, source untouched', async () => {
       const file = newFile();
       const seeded = openDatabase(file);
-      seedDemoStore(seeded.db, Date.UTC(2026, 4, 1));
+      await seedDemoStore(createSqliteEngine(seeded), Date.UTC(2026, 4, 1));
       seeded.close();
       await ordersThroughTheApi(file, 3);
       const before = sha256(file);
@@ -203,7 +204,7 @@ describe.skipIf(unavailable)(
       const file = newFile();
       const seeded = openDatabase(file);
       try {
-        seedDemoStore(seeded.db, Date.UTC(2026, 4, 1));
+        await seedDemoStore(createSqliteEngine(seeded), Date.UTC(2026, 4, 1));
         // SQLite keeps a NUL in text; PostgreSQL refuses it, so the copy fails inside its transaction.
         seeded.sqlite.exec(
           'UPDATE product SET name = name || char(0) WHERE rowid = (SELECT min(rowid) FROM product)',
