@@ -115,6 +115,12 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   }
   // An idle connection's error would otherwise crash the process; the pool replaces the connection.
   pool.on('error', (error) => options.onIdleError(describeOpenError(url, error)));
+  // A connection that fails while checked out (a transaction running when the network drops)
+  // emits 'error' on the client itself: without a listener that would end the process. Its
+  // query rejects anyway (the request answers 503), and the pool discards the connection.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onIdleError(describeOpenError(url, error)));
+  });
   try {
     await pool.query('SELECT 1');
   } catch (error) {
