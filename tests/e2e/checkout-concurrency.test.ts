@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDRESS, ADMIN } from '../helpers/fixtures.js';
 import {
@@ -12,12 +11,12 @@ import {
   split,
   trpcError,
 } from '../helpers/races.js';
-import { type ServerProcess, startServer, tempDir } from '../helpers/server-process.js';
+import { type ServerProcess, shopDatabase, startServer } from '../helpers/server-process.js';
 
 async function boot(name: string, workers: number): Promise<ServerProcess> {
   return startServer({
     WORKERS: String(workers),
-    DATABASE_PATH: join(tempDir(), `${name}.db`),
+    ...(await shopDatabase(`${name}-${workers}`)),
     SEED_DEMO: 'false',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,

@@ -1,14 +1,13 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpClient } from '../helpers/http-client.js';
 import { eventually, startSmtpReceiver } from '../helpers/receivers.js';
-import { freePort, startServer, tempDir } from '../helpers/server-process.js';
+import { freePort, shopDatabase, startServer } from '../helpers/server-process.js';
 
 describe('the outbox across a crash', () => {
   it('delivers mail queued before a SIGKILL once the server is back', async () => {
     const smtpPort = await freePort(); // nothing listens there yet: delivery keeps failing
     const env = {
-      DATABASE_PATH: join(tempDir(), 'crash.db'),
+      ...(await shopDatabase('crash')),
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       OUTBOX_RETRY_BASE_MS: '100',
     };

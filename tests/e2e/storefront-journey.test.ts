@@ -1,13 +1,12 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDRESS, ADMIN } from '../helpers/fixtures.js';
 import { httpClient } from '../helpers/http-client.js';
-import { type ServerProcess, startServer, tempDir } from '../helpers/server-process.js';
+import { type ServerProcess, shopDatabase, startServer } from '../helpers/server-process.js';
 
 let server: ServerProcess;
 beforeAll(async () => {
   server = await startServer({
-    DATABASE_PATH: join(tempDir(), 'journey.db'),
+    ...(await shopDatabase('journey')),
     SEED_DEMO: 'true',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,

@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, inject } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './postgres.js';
 import { ROOT, startArguments } from './start-command.js';
 
 export interface ServerProcess {
@@ -12,6 +14,29 @@ export interface ServerProcess {
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
+}
+
+const shopDatabases = new Map<string, TestDatabase>();
+afterAll(async () => {
+  for (const database of shopDatabases.values()) await database.drop();
+  shopDatabases.clear();
+});
+
+/**
+ * Settings that give a server process the shop database `name` on the engine of this run: an
+ * SQLite file in a temporary folder, or with TEST_ENGINE=postgres a PostgreSQL database (copied
+ * from the run's migrated template, dropped after the test file). The same name in one test file
+ * is the same database, so a restarted server finds what the first one wrote.
+ */
+export async function shopDatabase(name: string): Promise<Record<string, string>> {
+  const template = inject('postgresTemplate');
+  if (!template) return { DATABASE_PATH: join(tempDir(), `${name}.db`) };
+  let database = shopDatabases.get(name);
+  if (!database) {
+    database = await createTestDatabase(template);
+    shopDatabases.set(name, database);
+  }
+  return { DATABASE_URL: database.url };
 }
 
 /** A temporary folder for a test's database file. */
