@@ -3,6 +3,7 @@ import { ensureAdmin } from '../../server/services/accounts/auth.js';
 import type { TestApp } from '../helpers/app.js';
 import { CookieJar, newAccount } from '../helpers/client.js';
 import { tableRows, testSql } from '../helpers/database.js';
+import { errorOf } from '../helpers/errors.js';
 import { ADMIN } from '../helpers/fixtures.js';
 import { httpClient } from '../helpers/http-client.js';
 import { customer, placeOrder } from '../helpers/shop.js';
@@ -119,6 +120,28 @@ describe('injection and odd text in every string field', () => {
       const { user } = await httpClient(url).auth.signUp.mutate(newAccount({ name }));
       expect(user.name).toBe(name.trim());
     }
+  });
+
+  it('refuses a NUL character in text with 400 INVALID_INPUT, on either engine (PostgreSQL text cannot hold one)', async ({
+    buyer,
+    owner,
+    anonymous,
+  }) => {
+    const nul = 'nul\u0000byte';
+    for (const call of [
+      () => anonymous.catalog.product.query({ slug: nul }),
+      () => anonymous.auth.signUp.mutate(newAccount({ name: nul })),
+      () => buyer.cart.applyDiscount.mutate({ code: nul }),
+      () => buyer.cart.addItem.mutate({ variantId: nul, quantity: 1 }),
+      () => buyer.orders.get.query({ id: nul }),
+      () => owner.admin.users.list.query({ q: nul, limit: 5 }),
+      () => owner.admin.orders.list.query({ q: nul, limit: 5 }),
+    ]) {
+      const error = await errorOf(call());
+      expect(error.data).toMatchObject({ httpStatus: 400, reason: 'INVALID_INPUT' });
+    }
+    // Search text drops control characters before the query: it answers, with no error.
+    expect(Array.isArray((await anonymous.catalog.products.query({ q: nul })).items)).toBe(true);
   });
 });
 
