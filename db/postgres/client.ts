@@ -128,5 +128,7 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     throw new PostgresOpenError(describeOpenError(url, error));
   }
   const db = drizzle({ client: pool, schema });
-  return { db, pool, close: () => pool.end() };
+  // NOTE: closing twice is harmless, as SQLite's close is (pg's Pool.end throws the second time).
+  let closed: Promise<void> | null = null;
+  return { db, pool, close: () => (closed ??= pool.end()) };
 }

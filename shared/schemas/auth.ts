@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { text } from './common.js';
 
 /** Lower-cased, trimmed email address, as accounts store it. */
-export const emailSchema = z
-  .string()
+export const emailSchema = text()
   .trim()
   .toLowerCase()
   .pipe(z.email({ error: 'Enter a valid email address' }).max(254));
@@ -15,7 +15,7 @@ export const passwordSchema = z
 export const signUpInput = z.strictObject({
   email: emailSchema,
   password: passwordSchema,
-  name: z.string().trim().min(1, 'Enter your name').max(100),
+  name: text().trim().min(1, 'Enter your name').max(100),
 });
 
 export const signInInput = z.strictObject({
@@ -31,7 +31,7 @@ export const changePasswordInput = z.strictObject({
 
 export const requestPasswordResetInput = z.strictObject({ email: emailSchema });
 export const resetPasswordInput = z.strictObject({
-  token: z.string().min(1).max(200),
+  token: text().min(1).max(200),
   newPassword: passwordSchema,
 });
-export const verifyEmailInput = z.strictObject({ token: z.string().min(1).max(200) });
+export const verifyEmailInput = z.strictObject({ token: text().min(1).max(200) });

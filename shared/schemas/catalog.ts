@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { cursorSchema, idSchema, limitSchema, moneySchema, slugSchema } from './common.js';
+import { cursorSchema, idSchema, limitSchema, moneySchema, slugSchema, text } from './common.js';
 
 export const PRODUCT_SORTS = ['relevance', 'newest', 'price_asc', 'price_desc', 'rating'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
-/** Free-text search: at most 100 characters; any characters are safe. */
+/** Free-text search: at most 100 characters; any characters are safe (control characters, NUL included, are dropped before the query: server/services/catalog/search-words.ts). */
 export const searchTextSchema = z.string().max(100, 'Search text is limited to 100 characters');
 
 export const productListInput = z
@@ -20,9 +20,9 @@ export const productListInput = z
   })
   .default({ limit: 20 });
 
-export const productBySlugInput = z.strictObject({ slug: z.string().min(1).max(100) });
+export const productBySlugInput = z.strictObject({ slug: text().min(1).max(100) });
 
-const nameSchema = z.string().trim().min(1).max(200);
+const nameSchema = text().trim().min(1).max(200);
 const imageUrl = z.url({ protocol: /^https$/, error: 'Use an https URL' }).max(2048);
 
 export const categoryCreateInput = z.strictObject({
@@ -55,7 +55,7 @@ export const variantFields = {
 export const productCreateInput = z.strictObject({
   slug: slugSchema,
   name: nameSchema,
-  description: z.string().max(20_000),
+  description: text().max(20_000),
   categoryId: idSchema.optional(),
   images: z.array(imageUrl).max(20).optional(),
   status: z.enum(['active', 'draft']).optional(),
@@ -66,7 +66,7 @@ export const productUpdateInput = z.strictObject({
   id: idSchema,
   slug: slugSchema.optional(),
   name: nameSchema.optional(),
-  description: z.string().max(20_000).optional(),
+  description: text().max(20_000).optional(),
   categoryId: idSchema.nullable().optional(),
   images: z.array(imageUrl).max(20).optional(),
   status: z.enum(['active', 'draft', 'archived']).optional(),
@@ -99,7 +99,7 @@ export const inventoryAdjustInput = z.strictObject({
     .min(-1_000_000)
     .max(1_000_000)
     .refine((d) => d !== 0, 'A change of zero changes nothing'),
-  reason: z.string().trim().min(1).max(200),
+  reason: text().trim().min(1).max(200),
 });
 
 export const lowStockInput = z

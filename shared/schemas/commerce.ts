@@ -1,23 +1,22 @@
 import { z } from 'zod';
-import { cursorSchema, idSchema, limitSchema, moneySchema } from './common.js';
+import { cursorSchema, idSchema, limitSchema, moneySchema, text } from './common.js';
 
-export const countrySchema = z
-  .string()
+export const countrySchema = text()
   .trim()
   .toUpperCase()
   .pipe(z.string().regex(/^[A-Z]{2}$/, 'Use an ISO 3166 alpha-2 country code'));
 
-const line = (max: number) => z.string().trim().min(1).max(max);
+const line = (max: number) => text().trim().min(1).max(max);
 
 export const addressSchema = z.strictObject({
   name: line(100),
   line1: line(200),
-  line2: z.string().trim().max(200).optional(),
+  line2: text().trim().max(200).optional(),
   city: line(100),
-  region: z.string().trim().max(100).optional(),
+  region: text().trim().max(100).optional(),
   postalCode: line(20),
   country: countrySchema,
-  phone: z.string().trim().max(30).optional(),
+  phone: text().trim().max(30).optional(),
 });
 
 export const cartQuantityInput = z.strictObject({
@@ -29,8 +28,7 @@ export const cartSetQuantityInput = z.strictObject({
   quantity: z.number().int().min(0).max(99),
 });
 export const cartRemoveInput = z.strictObject({ variantId: idSchema });
-export const discountCodeSchema = z
-  .string()
+export const discountCodeSchema = text()
   .trim()
   .min(1)
   .max(64)
@@ -40,7 +38,7 @@ export const applyDiscountInput = z.strictObject({ code: discountCodeSchema });
 export const shippingOptionsInput = z.strictObject({ country: countrySchema });
 export const quoteInput = z.strictObject({ shippingAddress: addressSchema, shippingOptionId: idSchema });
 export const placeOrderInput = z.strictObject({
-  idempotencyKey: z.string().min(8).max(255),
+  idempotencyKey: text().min(8).max(255),
   shippingAddress: addressSchema,
   shippingOptionId: idSchema,
   expectedTotal: moneySchema.optional(),
@@ -58,17 +56,15 @@ export const reviewListInput = z.strictObject({
 export const reviewCreateInput = z.strictObject({
   productId: idSchema,
   rating: z.number().int().min(1).max(5),
-  title: z.string().min(1).max(120),
-  body: z.string().min(1).max(5000),
+  title: text().min(1).max(120),
+  body: text().min(1).max(5000),
 });
 
 const timestamp = z.iso.datetime({ offset: true }).transform((value) => Date.parse(value));
 
 export const discountCreateInput = z
   .strictObject({
-    code: discountCodeSchema.pipe(
-      z.string().regex(/^[A-Z0-9_-]+$/, 'Use letters, digits, dash and underscore'),
-    ),
+    code: discountCodeSchema.pipe(text().regex(/^[A-Z0-9_-]+$/, 'Use letters, digits, dash and underscore')),
     kind: z.enum(['percent', 'fixed']),
     value: z.number().int().min(1).max(100_000_000),
     minSubtotal: moneySchema.optional(),
@@ -87,7 +83,7 @@ export const discountCreateInput = z
   });
 
 const shippingFields = {
-  name: z.string().trim().min(1).max(100),
+  name: text().trim().min(1).max(100),
   countries: z.array(countrySchema).max(250),
   price: moneySchema,
   freeOverSubtotal: moneySchema.nullable().optional(),
@@ -112,20 +108,20 @@ export const taxSetInput = z.strictObject({
 export const orderListAdminInput = z
   .strictObject({
     status: z.enum(['pending_payment', 'paid', 'fulfilled', 'delivered', 'cancelled']).optional(),
-    q: z.string().trim().max(100).optional(),
+    q: text().trim().max(100).optional(),
     limit: limitSchema,
     cursor: cursorSchema.optional(),
   })
   .default({ limit: 20 });
 export const fulfillInput = z.strictObject({
   id: idSchema,
-  trackingNumber: z.string().trim().min(1).max(100).optional(),
+  trackingNumber: text().trim().min(1).max(100).optional(),
 });
-export const adminCancelInput = z.strictObject({ id: idSchema, note: z.string().trim().max(500).optional() });
+export const adminCancelInput = z.strictObject({ id: idSchema, note: text().trim().max(500).optional() });
 
 export const userListInput = z
   .strictObject({
-    q: z.string().trim().max(100).optional(),
+    q: text().trim().max(100).optional(),
     limit: limitSchema,
     cursor: cursorSchema.optional(),
   })

@@ -1,18 +1,16 @@
-import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { user } from '../../db/sqlite/schema/index.js';
-
 import { bootstrap } from '../../server/bootstrap.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
+import { tableRows, testSql } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { it } from '../helpers/test.js';
 
 const OPERATOR = { ADMIN_EMAIL: 'Boss@Example.com', ADMIN_PASSWORD: 'operator-secret-1' };
 const ADMIN_EMAIL = 'boss@example.com';
 
-const roleOf = (app: TestApp, email: string) =>
-  app.deps.db.select({ role: user.role }).from(user).where(eq(user.email, email)).get()?.role;
+const roleOf = async (app: TestApp, email: string) =>
+  (await tableRows(app, 'user')).find((row) => row.email === email)?.role;
 const signIn = (app: TestApp, password: string) =>
   createTestClient(app).auth.signIn.mutate({ email: ADMIN_EMAIL, password });
 const errorLogs = (app: TestApp) => app.logs.filter((line) => Number(line.level) >= 50);
@@ -36,7 +34,7 @@ describe('the ADMIN_EMAIL bootstrap', () => {
     });
     await bootstrap(app.deps);
     expect((await signIn(app, 'changed-by-the-owner')).user.role).toBe('admin');
-    expect(app.deps.db.select().from(user).where(eq(user.role, 'admin')).all()).toHaveLength(1);
+    expect((await tableRows(app, 'user')).filter((row) => row.role === 'admin')).toHaveLength(1);
     expect(errorLogs(app)).toEqual([]);
   });
 
@@ -47,7 +45,7 @@ describe('the ADMIN_EMAIL bootstrap', () => {
     await createTestClient(app).auth.signUp.mutate(squatter);
 
     await bootstrap(app.deps);
-    expect(roleOf(app, ADMIN_EMAIL)).toBe('customer');
+    expect(await roleOf(app, ADMIN_EMAIL)).toBe('customer');
     expect((await signIn(app, squatter.password)).user.role).toBe('customer');
     expect((await errorOf(signIn(app, OPERATOR.ADMIN_PASSWORD))).data.reason).toBe('INVALID_CREDENTIALS');
     const [logged] = errorLogs(app);
@@ -63,7 +61,7 @@ describe('the ADMIN_EMAIL bootstrap', () => {
       newAccount({ email: ADMIN_EMAIL, password: OPERATOR.ADMIN_PASSWORD }),
     );
     await bootstrap(app.deps);
-    expect(roleOf(app, ADMIN_EMAIL)).toBe('admin');
+    expect(await roleOf(app, ADMIN_EMAIL)).toBe('admin');
     expect(errorLogs(app)).toEqual([]);
   });
 
@@ -74,14 +72,13 @@ describe('the ADMIN_EMAIL bootstrap', () => {
       newAccount({ email: ADMIN_EMAIL, password: 'forgotten-pw' }),
     );
     await bootstrap(app.deps);
-    expect(roleOf(app, ADMIN_EMAIL)).toBe('customer');
+    expect(await roleOf(app, ADMIN_EMAIL)).toBe('customer');
     // The operator's way out, as README describes it: reset the password (here written directly) to ADMIN_PASSWORD, restart.
-    app.deps.db
-      .update(user)
-      .set({ passwordHash: await app.deps.passwords.hash(OPERATOR.ADMIN_PASSWORD) })
-      .where(eq(user.email, ADMIN_EMAIL))
-      .run();
+    await testSql(app).run('UPDATE "user" SET password_hash = ? WHERE email = ?', [
+      await app.deps.passwords.hash(OPERATOR.ADMIN_PASSWORD),
+      ADMIN_EMAIL,
+    ]);
     await bootstrap(app.deps);
-    expect(roleOf(app, ADMIN_EMAIL)).toBe('admin');
+    expect(await roleOf(app, ADMIN_EMAIL)).toBe('admin');
   });
 });

@@ -1,9 +1,8 @@
 import type { TRPCClientError } from '@trpc/client';
-import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { session, user } from '../../db/sqlite/schema/index.js';
 import { SESSION_LIFETIME_MS } from '../../server/auth/sessions.js';
 import { CookieJar, createTestClient, newAccount } from '../helpers/client.js';
+import { tableRows } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { it } from '../helpers/test.js';
 
@@ -50,11 +49,11 @@ describe('accounts and sessions', () => {
     const account = newAccount();
     await client.auth.signUp.mutate(account);
     const token = client.jar.cookies.get('session') ?? '';
-    const rows = app.deps.db.select().from(session).all();
+    const rows = await tableRows(app, 'session');
     expect(rows).toHaveLength(1);
     expect(rows[0]?.id).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0]?.id).not.toContain(token);
-    const stored = app.deps.db.select().from(user).get();
+    const stored = (await tableRows(app, 'user'))[0];
     expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
     expect(stored?.passwordHash).not.toContain(account.password);
   });
@@ -66,7 +65,7 @@ describe('accounts and sessions', () => {
       createTestClient(app).auth.signUp.mutate({ ...account, email: 'DUP@example.com' }),
     );
     expect(error.data).toMatchObject({ code: 'CONFLICT', reason: 'EMAIL_TAKEN', httpStatus: 409 });
-    expect(app.deps.db.select().from(user).all()).toHaveLength(1);
+    expect(await tableRows(app, 'user')).toHaveLength(1);
   });
 
   it('gives one account and one EMAIL_TAKEN to two concurrent sign-ups', async ({ app }) => {
@@ -86,7 +85,7 @@ describe('accounts and sessions', () => {
     );
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400, reason: 'INVALID_INPUT' });
     expect(Object.keys(error.data.fieldErrors as object).sort()).toEqual(['email', 'name', 'password']);
-    expect(app.deps.db.select().from(user).all()).toHaveLength(0);
+    expect(await tableRows(app, 'user')).toHaveLength(0);
   });
 
   it('rejects unknown keys (no mass assignment of role)', async ({ app }) => {
@@ -94,7 +93,7 @@ describe('accounts and sessions', () => {
     const error = await errorOf(createTestClient(app).auth.signUp.mutate(input));
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'INVALID_INPUT' });
     expect(error.data.formErrors).toEqual([expect.stringContaining('role')]);
-    expect(app.deps.db.select().from(user).all()).toHaveLength(0);
+    expect(await tableRows(app, 'user')).toHaveLength(0);
   });
 
   it('starts a new session at every sign-in and ends the one the browser came with', async ({ app }) => {
@@ -106,7 +105,7 @@ describe('accounts and sessions', () => {
     const second = client.jar.cookies.get('session');
     expect(second).toBeDefined();
     expect(second).not.toBe(first);
-    expect(app.deps.db.select().from(session).all()).toHaveLength(1);
+    expect(await tableRows(app, 'session')).toHaveLength(1);
 
     const stale = new CookieJar();
     stale.cookies.set('session', first ?? '');
@@ -119,7 +118,7 @@ describe('accounts and sessions', () => {
     const token = client.jar.cookies.get('session') ?? '';
     expect(await client.auth.signOut.mutate()).toEqual({ ok: true });
     expect(client.jar.received.at(-1)).toMatch(/^session=; .*Max-Age=0/);
-    expect(app.deps.db.select().from(session).all()).toHaveLength(0);
+    expect(await tableRows(app, 'session')).toHaveLength(0);
 
     const replay = new CookieJar();
     replay.cookies.set('session', token);
@@ -142,22 +141,22 @@ describe('accounts and sessions', () => {
   it('extends a session once half its life is used, and expires it after 30 days unused', async ({ app }) => {
     const client = createTestClient(app);
     await client.auth.signUp.mutate(newAccount());
-    const before = app.deps.db.select().from(session).get();
+    const before = (await tableRows(app, 'session'))[0];
     const sent = client.jar.received.length;
 
     app.clock.advance(10 * DAY);
     expect(await client.auth.me.query()).not.toBeNull();
-    expect(app.deps.db.select().from(session).get()?.expiresAt).toBe(before?.expiresAt);
+    expect((await tableRows(app, 'session'))[0]?.expiresAt).toBe(before?.expiresAt);
     expect(client.jar.received.length).toBe(sent);
 
     app.clock.advance(6 * DAY); // 16 days in: past half-life
     expect(await client.auth.me.query()).not.toBeNull();
-    expect(app.deps.db.select().from(session).get()?.expiresAt).toBe(app.clock.now() + SESSION_LIFETIME_MS);
+    expect((await tableRows(app, 'session'))[0]?.expiresAt).toBe(app.clock.now() + SESSION_LIFETIME_MS);
     expect(client.jar.received.at(-1)).toContain(`Max-Age=${SESSION_LIFETIME_MS / 1000}`);
 
     app.clock.advance(SESSION_LIFETIME_MS);
     expect(await client.auth.me.query()).toBeNull();
-    expect(app.deps.db.select().from(session).all()).toHaveLength(0);
+    expect(await tableRows(app, 'session')).toHaveLength(0);
   });
 
   it('changes the password, keeps this session and ends every other one', async ({ app }) => {
@@ -186,12 +185,12 @@ describe('accounts and sessions', () => {
     const account = newAccount();
     const client = createTestClient(app);
     await client.auth.signUp.mutate(account);
-    const hashBefore = app.deps.db.select().from(user).get()?.passwordHash;
+    const hashBefore = (await tableRows(app, 'user'))[0]?.passwordHash;
     const error = await errorOf(
       client.auth.changePassword.mutate({ currentPassword: 'wrong one!', newPassword: 'another secret' }),
     );
     expect(error.data).toMatchObject({ code: 'UNAUTHORIZED', reason: 'INVALID_CREDENTIALS' });
-    expect(app.deps.db.select().from(user).where(eq(user.email, account.email)).get()?.passwordHash).toBe(
+    expect((await tableRows(app, 'user')).find((row) => row.email === account.email)?.passwordHash).toBe(
       hashBefore,
     );
   });

@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest';
-import { user } from '../../db/sqlite/schema/index.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
+import { tableRows } from '../helpers/database.js';
 import { it } from '../helpers/test.js';
 
 const TRUSTED = 'https://shop.example';
@@ -22,7 +22,7 @@ async function expectRefused(app: TestApp, response: Response) {
   expect(response.status).toBe(403);
   const body = (await response.json()) as { error: { data: Record<string, unknown> } };
   expect(body.error.data).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403, reason: 'CROSS_ORIGIN' });
-  expect(app.deps.db.select().from(user).all()).toHaveLength(0);
+  expect(await tableRows(app, 'user')).toHaveLength(0);
 }
 
 describe('cross-origin check on non-GET requests', () => {
@@ -50,7 +50,7 @@ describe('cross-origin check on non-GET requests', () => {
   ] as const)('allows %s', async ([_name, headers], { makeApp }) => {
     const app = await makeApp({ TRUSTED_ORIGINS: TRUSTED });
     expect((await signUp(app, headers)).status).toBe(200);
-    expect(app.deps.db.select().from(user).all()).toHaveLength(1);
+    expect(await tableRows(app, 'user')).toHaveLength(1);
   });
 
   it('refuses cross-site multipart and text/plain bodies, which need no preflight', async ({ app }) => {
@@ -109,7 +109,7 @@ describe('cross-origin check on non-GET requests', () => {
     const input = encodeURIComponent(JSON.stringify(newAccount()));
     const response = await rawRequest(app, `/trpc/auth.signUp?input=${input}`);
     expect(response.status).toBe(405);
-    expect(app.deps.db.select().from(user).all()).toHaveLength(0);
+    expect(await tableRows(app, 'user')).toHaveLength(0);
   });
 });
 

@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect } from 'vitest';
-import { user } from '../../db/sqlite/schema/index.js';
 import { MAX_BODY_BYTES } from '../../server/http/limits.js';
 import type { TestApp } from '../helpers/app.js';
+import { tableRows } from '../helpers/database.js';
 import { it } from '../helpers/test.js';
 
 /** What the server sent on a raw connection until it closed it, and how it closed it. */
@@ -63,7 +63,7 @@ describe('a body over the limit', () => {
       expect(text).toContain('"reason":"PAYLOAD_TOO_LARGE"');
       expect(text.toLowerCase()).toContain('x-request-id: ');
       expect(closedBy).toBe('end');
-      expect(app.deps.db.select().from(user).all()).toHaveLength(0);
+      expect(await tableRows(app, 'user')).toHaveLength(0);
       expect(app.logs.some((line) => line.status === 413 && line.path === '/trpc/auth.signUp')).toBe(true);
     },
   );

@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { user } from '../../db/sqlite/schema/index.js';
 import { createRequestContext } from '../../server/context.js';
 import {
   adminProcedure,
@@ -11,6 +9,7 @@ import {
 } from '../../server/trpc.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
+import { testSql } from '../helpers/database.js';
 import { it } from '../helpers/test.js';
 
 // A stand-in area built from the real procedure builders, as later areas will be.
@@ -60,9 +59,9 @@ describe('procedure roles', () => {
 
   it('lets admins through, and the role is read from the database on every request', async ({ app }) => {
     const { token, account } = await signedUpToken(app);
-    app.deps.db.update(user).set({ role: 'admin' }).where(eq(user.email, account.email)).run();
+    await testSql(app).run('UPDATE "user" SET role = ? WHERE email = ?', ['admin', account.email]);
     expect(await callerWithCookie(app, token).manage()).toBe(`admin ${account.email}`);
-    app.deps.db.update(user).set({ role: 'customer' }).where(eq(user.email, account.email)).run();
+    await testSql(app).run('UPDATE "user" SET role = ? WHERE email = ?', ['customer', account.email]);
     await expect(callerWithCookie(app, token).manage()).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect } from 'vitest';
 import { SIGN_IN_LIMIT_PER_IP, SIGN_IN_WINDOW_MS } from '../../server/services/accounts/auth.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
+import { testSql } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { it } from '../helpers/test.js';
 
@@ -102,9 +103,7 @@ describe('sign-in rate limit', () => {
       await errorOf(
         fromClient('192.0.2.1').auth.signIn.mutate({ email: `a${i}@example.com`, password: 'nope' }),
       );
-    const rows = app.deps.sqlite
-      .prepare("SELECT key, count FROM rate_limit WHERE key LIKE 'sign-in:ip:%'")
-      .all();
+    const rows = await testSql(app).all("SELECT key, count FROM rate_limit WHERE key LIKE 'sign-in:ip:%'");
     expect(rows).toEqual([{ key: 'sign-in:ip:192.0.2.1', count: 10 }]);
     await fromClient('192.0.2.2').auth.signIn.mutate(credentials(account));
   });

@@ -1,14 +1,13 @@
-import { count, eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { user } from '../../db/sqlite/schema/index.js';
 import { loadConfig } from '../../server/config.js';
 import { SIGN_UP_WINDOW_MS } from '../../server/services/accounts/auth.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
+import { tableRows } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { it } from '../helpers/test.js';
 
-const accounts = (app: TestApp) => app.deps.db.select({ n: count() }).from(user).get()?.n ?? 0;
+const accounts = async (app: TestApp) => (await tableRows(app, 'user')).length;
 /**
  * A sign-up from a client address, as a proxy reports it (these tests run with TRUST_PROXY, so any
  * IPv4 or IPv6 address can be the client's; the socket's own is loopback).
@@ -33,12 +32,12 @@ describe('sign-up limit per client address', () => {
     const error = await errorOf(signUpFrom(app, '198.51.100.20', refused));
     expect(error.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', httpStatus: 429, reason: 'RATE_LIMITED' });
     expect(error.message).toMatch(/try again in 60 min/);
-    expect(app.deps.db.select().from(user).where(eq(user.email, refused.email)).get()).toBeUndefined();
+    expect((await tableRows(app, 'user')).find((row) => row.email === refused.email)).toBeUndefined();
 
     await signUpFrom(app, '198.51.100.21'); // another address has its own count
     app.clock.advance(SIGN_UP_WINDOW_MS);
     await signUpFrom(app, '198.51.100.20', refused);
-    expect(accounts(app)).toBe(limit + 2);
+    expect(await accounts(app)).toBe(limit + 2);
   });
 
   it('counts concurrent sign-ups from one socket address before hashing, so a burst gets exactly the limit', async ({
@@ -50,7 +49,7 @@ describe('sign-up limit per client address', () => {
     const reasons = await Promise.all(Array.from({ length: 50 }, () => reasonOf(fromSocket())));
     expect(reasons.filter((r) => r === 'OK')).toHaveLength(5);
     expect(reasons.filter((r) => r === 'RATE_LIMITED')).toHaveLength(45);
-    expect(accounts(app)).toBe(5);
+    expect(await accounts(app)).toBe(5);
   });
 
   it('counts every call of one batch', async ({ makeApp }) => {

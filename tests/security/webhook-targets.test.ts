@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { outboxMessage, webhook } from '../../db/sqlite/schema/index.js';
 import { deliverDueMessages } from '../../server/services/integrations/outbox.js';
 import type { TestApp } from '../helpers/app.js';
+import { tableRows, testSql } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { startWebhookReceiver } from '../helpers/receivers.js';
 import { customer, placeOrder, setupShop } from '../helpers/shop.js';
@@ -67,21 +66,17 @@ describe('webhook targets at creation', () => {
 
 describe('webhook targets at delivery', () => {
   /** Rows as stored while the setting was on, or before this rule existed. */
-  function storeHooks(app: TestApp, urls: string[]) {
-    return urls.map((url, i) => {
+  async function storeHooks(app: TestApp, urls: string[]) {
+    const ids: string[] = [];
+    for (const [i, url] of urls.entries()) {
       const id = `hook-${i}`;
-      app.deps.db
-        .insert(webhook)
-        .values({
-          id,
-          url,
-          events: JSON.stringify(['order.created']),
-          secret: 'whsec_test',
-          createdAt: app.clock.now(),
-        })
-        .run();
-      return id;
-    });
+      await testSql(app).run(
+        'INSERT INTO webhook (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)',
+        [id, url, JSON.stringify(['order.created']), 'whsec_test', app.clock.now()],
+      );
+      ids.push(id);
+    }
+    return ids;
   }
   const dispatch = (app: TestApp, allowPrivateTargets: boolean) =>
     deliverDueMessages({
@@ -94,8 +89,8 @@ describe('webhook targets at delivery', () => {
       retryBaseMs: 1000,
       allowPrivateTargets,
     });
-  const deliveryOf = (app: TestApp, webhookId: string) =>
-    app.deps.db.select().from(outboxMessage).where(eq(outboxMessage.webhookId, webhookId)).get();
+  const deliveryOf = async (app: TestApp, webhookId: string) =>
+    (await tableRows(app, 'outboxMessage')).find((row) => row.webhookId === webhookId);
 
   it('refuses a name that resolves to loopback and every spelling of a loopback address, records why, and never retries', async ({
     app,
@@ -104,7 +99,7 @@ describe('webhook targets at delivery', () => {
     const receiver = await startWebhookReceiver();
     try {
       const port = new URL(receiver.url).port;
-      const ids = storeHooks(app, [
+      const ids = await storeHooks(app, [
         `http://localhost:${port}/hooks`, // refused after resolving, not by its name
         `http://2130706433:${port}/hooks`,
         `http://0x7f.0.0.1:${port}/hooks`,
@@ -119,11 +114,11 @@ describe('webhook targets at delivery', () => {
       await dispatch(app, false);
       expect(receiver.received).toHaveLength(0);
       for (const id of ids) {
-        const row = deliveryOf(app, id);
+        const row = await deliveryOf(app, id);
         expect(row).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: null });
         expect(row?.lastError).toMatch(/^Refused: .*loopback address/);
       }
-      expect(deliveryOf(app, ids[0] ?? '')?.lastError).toMatch(
+      expect((await deliveryOf(app, ids[0] ?? ''))?.lastError).toMatch(
         /^Refused: localhost resolves to 127\.0\.0\.1, a loopback/,
       );
       const logged = app.logs.filter((line) => line.msg === 'outbox delivery failed');
@@ -140,13 +135,16 @@ describe('webhook targets at delivery', () => {
       const app = await makeApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
       const shop = await setupShop(app);
       const port = new URL(receiver.url).port;
-      const ids = storeHooks(app, [`http://localhost:${port}/hooks`, `http://2130706433:${port}/hooks`]);
+      const ids = await storeHooks(app, [
+        `http://localhost:${port}/hooks`,
+        `http://2130706433:${port}/hooks`,
+      ]);
       const { client } = await customer(app);
       await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
       expect(await dispatch(app, true)).toMatchObject({ failed: 0 });
       expect(receiver.received).toHaveLength(2);
       for (const id of ids)
-        expect(deliveryOf(app, id)).toMatchObject({ status: 'done', lastStatusCode: 200 });
+        expect(await deliveryOf(app, id)).toMatchObject({ status: 'done', lastStatusCode: 200 });
     } finally {
       await receiver.close();
     }

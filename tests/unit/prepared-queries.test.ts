@@ -1,41 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
-import { createSqliteStores } from '../../db/sqlite/stores.js';
-import { createSession, validateSessionToken } from '../../server/auth/sessions.js';
+import { startSession, validateSession } from '../../server/auth/sessions.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
 import { cartOf, viewCart } from '../../server/services/cart/cart.js';
-import { writeCart } from '../../server/services/cart/cart-writes.js';
-import { findProduct, listProducts } from '../../server/services/catalog/catalog.js';
-import { seedDemoStore } from '../../server/services/catalog/demo-store.js';
+import { changeCart } from '../../server/services/cart/cart-writes.js';
+import { seedDemoStore } from '../../server/services/catalog/demo-catalog.js';
+import { findProduct, listProducts } from '../../server/services/catalog/products.js';
 import { placeOrder } from '../../server/services/orders/place-order.js';
 import { ADDRESS } from '../helpers/fixtures.js';
 
+/**
+ * NOTE: SQLite by nature (better-sqlite3's statement cache on the write connection); these tests
+ * open their own in-memory SQLite database, whatever TEST_ENGINE says.
+ */
 describe('hot queries', () => {
   it('are prepared once per database, however often they run', async () => {
-    const { db, sqlite, close } = openDatabase(':memory:');
-    seedDemoStore(db, Date.now());
+    const handle = openDatabase(':memory:');
+    const { sqlite, close } = handle;
+    const engine = createSqliteEngine(handle);
+    await seedDemoStore(engine, Date.now());
     sqlite
       .prepare(
         "INSERT INTO user (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'a@b.co', 'A', 'x', 0, 0)",
       )
       .run();
-    const { token } = createSession(db, 'u1', Date.now());
+    const { token } = await startSession(engine, 'u1', Date.now());
     const slug = sqlite.prepare('SELECT slug FROM product LIMIT 1').pluck().get() as string;
 
-    await writeCart(db, { userId: 'u1' }, { kind: 'clear' }, Date.now());
+    await changeCart(engine, { userId: 'u1' }, { kind: 'clear' }, Date.now());
     const original = sqlite.prepare.bind(sqlite);
     let prepares = 0;
     sqlite.prepare = ((source: string) => {
       prepares += 1;
       return original(source);
     }) as typeof sqlite.prepare;
-    const stores = createSqliteStores(db);
+    const stores = engine.read;
     const hotPath = async () => {
-      findProduct(db, { slug }, { activeOnly: true });
-      listProducts(db, { limit: 20 }, 'USD');
-      listProducts(db, { limit: 20, q: 'mug' }, 'USD');
-      validateSessionToken(db, token, Date.now());
+      await findProduct(stores, { slug }, { activeOnly: true });
+      await listProducts(stores, { limit: 20 }, 'USD');
+      await listProducts(stores, { limit: 20, q: 'mug' }, 'USD');
+      await validateSession(engine, token, Date.now());
       const row = await cartOf(stores, { userId: 'u1' });
       await viewCart(stores, row, { now: Date.now(), currency: 'USD', userId: 'u1' });
     };
@@ -49,10 +54,10 @@ describe('hot queries', () => {
 
   it('cart writes and placeOrder prepare their statements once, whatever the number of orders', async () => {
     const handle = openDatabase(':memory:');
-    const { db, sqlite, close } = handle;
+    const { sqlite, close } = handle;
     const engine = createSqliteEngine(handle);
     const now = Date.now();
-    seedDemoStore(db, now);
+    await seedDemoStore(engine, now);
     sqlite
       .prepare(
         "INSERT INTO user (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'a@b.co', 'A', 'x', 0, 0)",
@@ -80,8 +85,8 @@ describe('hot queries', () => {
     let counting = false;
     const order = async (i: number) => {
       counting = true;
-      await writeCart(db, { userId: 'u1' }, { kind: 'add', variantId, quantity: 1 }, now);
-      const placed = await placeOrder({ engine, db, payments: manualPayments, currency: 'USD', now }, user, {
+      await changeCart(engine, { userId: 'u1' }, { kind: 'add', variantId, quantity: 1 }, now);
+      const placed = await placeOrder({ engine, payments: manualPayments, currency: 'USD', now }, user, {
         idempotencyKey: `prepared-once-${i}`,
         shippingAddress: ADDRESS,
         shippingOptionId,

@@ -1,21 +1,26 @@
-import { sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
+import { tableRows } from '../helpers/database.js';
 import { it } from '../helpers/test.js';
 
-const users = (app: TestApp) => app.deps.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM user`)[0]?.n;
+const users = async (app: TestApp) => (await tableRows(app, 'user')).length;
+/** Whether the app's database connection is still open (SQLite's handle, or PostgreSQL's pool). */
+const databaseOpen = (app: TestApp) => {
+  const { database } = app.deps;
+  return database.kind === 'sqlite' ? database.sqlite.sqlite.open : !database.postgres.pool.ended;
+};
 
 describe('test fixtures', () => {
   it('build only what a test names', async ({ app, shopper }) => {
     expect(await shopper.auth.me.query()).toBeNull();
     // No `admin` or `shop` asked for, so no admin account was made.
-    expect(users(app)).toBe(0);
+    expect(await users(app)).toBe(0);
   });
 
   it('set the shop up with the admin client the test gets', async ({ app, shop, admin }) => {
     expect(shop.admin).toBe(admin);
     expect((await admin.auth.me.query())?.role).toBe('admin');
-    expect(users(app)).toBe(1);
+    expect(await users(app)).toBe(1);
   });
 
   const seen: { app: TestApp; url: string }[] = [];
@@ -29,7 +34,7 @@ describe('test fixtures', () => {
   it('close every app after a test, even one that failed', async () => {
     expect(seen).toHaveLength(2);
     for (const { app, url } of seen) {
-      expect(app.deps.sqlite.open).toBe(false);
+      expect(databaseOpen(app)).toBe(false);
       await expect(fetch(url)).rejects.toThrow('fetch failed');
     }
   });
