@@ -62,6 +62,8 @@ function recordQueries(sqlite: Sqlite) {
   }) as typeof sqlite.prepare;
 }
 
+// SQLite-only by nature: FTS5 search plans and EXPLAIN QUERY PLAN on a 100k-product file database
+// opened here (the app below names its DATABASE_PATH), so it runs on SQLite whatever TEST_ENGINE says.
 beforeAll(() => {
   databasePath = join(tempDir(), 'large.db');
   database = openDatabase(databasePath);
