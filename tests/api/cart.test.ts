@@ -1,12 +1,12 @@
 import { describe, expect } from 'vitest';
-import { cart } from '../../db/sqlite/schema/index.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
+import { tableRows } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { customer } from '../helpers/shop.js';
 import { it } from '../helpers/test.js';
 
-const cartRows = (app: TestApp) => app.deps.db.select().from(cart).all();
+const cartRows = (app: TestApp) => tableRows(app, 'cart');
 
 describe('guest carts', () => {
   it('reads an empty cart without writing anything or setting a cookie', async ({ app }) => {
@@ -22,7 +22,7 @@ describe('guest carts', () => {
       discountProblem: null,
       total: 0,
     });
-    expect(cartRows(app)).toHaveLength(0);
+    expect(await cartRows(app)).toHaveLength(0);
     expect(guest.jar.received).toEqual([]);
   });
 
@@ -34,8 +34,8 @@ describe('guest carts', () => {
     const first = await guest.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
     const cookie = guest.jar.received.find((c) => c.startsWith('cart='));
     expect(cookie).toMatch(/^cart=[a-z2-7]{32}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=2592000$/);
-    expect(cartRows(app)).toHaveLength(1);
-    expect(cartRows(app)[0]?.guestTokenHash).not.toContain(guest.jar.cookies.get('cart'));
+    expect(await cartRows(app)).toHaveLength(1);
+    expect((await cartRows(app))[0]?.guestTokenHash).not.toContain(guest.jar.cookies.get('cart'));
 
     const second = await guest.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     expect(second.id).toBe(first.id);
@@ -55,7 +55,7 @@ describe('guest carts', () => {
       },
     ]);
     expect(second).toMatchObject({ itemCount: 3, subtotal: 5400, total: 5400, discount: null });
-    expect(cartRows(app)).toHaveLength(1);
+    expect(await cartRows(app)).toHaveLength(1);
     expect(await createTestClient(app).cart.get.query()).toMatchObject({ id: null, items: [] });
   });
 
@@ -152,7 +152,7 @@ describe('carts at sign-in', () => {
 
     await shopper.cart.addItem.mutate({ variantId: shop.blue, quantity: 3 }); // as a guest now
     await shopper.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 });
-    expect(cartRows(app)).toHaveLength(2);
+    expect(await cartRows(app)).toHaveLength(2);
     await shopper.auth.signIn.mutate({ email: account.email, password: account.password });
 
     const merged = await shopper.cart.get.query();
@@ -160,7 +160,7 @@ describe('carts at sign-in', () => {
       ['MUG-B', 3], // 2 + 3 capped at the 3 in stock
       ['LAMP', 1],
     ]);
-    expect(cartRows(app)).toHaveLength(1);
+    expect(await cartRows(app)).toHaveLength(1);
     expect(shopper.jar.received.some((header) => /^cart=; .*Max-Age=0/.test(header))).toBe(true);
     expect(shopper.jar.cookies.has('cart')).toBe(false);
   });

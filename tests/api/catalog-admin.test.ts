@@ -1,8 +1,7 @@
-import { sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { inventoryMovement, variant } from '../../db/sqlite/schema/index.js';
 import { createProduct } from '../helpers/catalog.js';
 import { createTestClient, newAccount, type TestClient } from '../helpers/client.js';
+import { testSql } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { it } from '../helpers/test.js';
 
@@ -42,8 +41,9 @@ describe('admin catalogue: access', () => {
     for (const call of adminCalls(customer)) {
       expect((await errorOf(call())).data).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
     }
-    expect(app.deps.sqlite.prepare('SELECT count(*) AS n FROM category').get()).toEqual({ n: 0 });
-    expect(app.deps.sqlite.prepare('SELECT count(*) AS n FROM product').get()).toEqual({ n: 0 });
+    // CAST: PostgreSQL's count(*) is a bigint, which its driver reads as a string.
+    expect(await testSql(app).all('SELECT CAST(count(*) AS INTEGER) AS n FROM category')).toEqual([{ n: 0 }]);
+    expect(await testSql(app).all('SELECT CAST(count(*) AS INTEGER) AS n FROM product')).toEqual([{ n: 0 }]);
   });
 
   it('refuses an admin call hidden in a batch with public calls', async ({ app }) => {
@@ -169,10 +169,10 @@ describe('admin catalogue: products and variants', () => {
   }) => {
     await createProduct(admin, { slug: 'mug', variants: [{ sku: 'MUG-1', name: 'a', price: 1, stock: 1 }] });
     const count = () =>
-      app.deps.sqlite
-        .prepare('SELECT (SELECT count(*) FROM product) AS p, (SELECT count(*) FROM variant) AS v')
-        .get();
-    const before = count();
+      testSql(app).all(
+        'SELECT CAST((SELECT count(*) FROM product) AS INTEGER) AS p, CAST((SELECT count(*) FROM variant) AS INTEGER) AS v',
+      );
+    const before = await count();
     expect((await errorOf(createProduct(admin, { slug: 'mug' }))).data).toMatchObject({
       code: 'CONFLICT',
       reason: 'SLUG_TAKEN',
@@ -194,7 +194,7 @@ describe('admin catalogue: products and variants', () => {
     expect((await errorOf(createProduct(admin, { slug: 'cup', variants: twice }))).data.reason).toBe(
       'SKU_TAKEN',
     );
-    expect(count()).toEqual(before);
+    expect(await count()).toEqual(before);
     const cup = await createProduct(admin, { slug: 'cup' });
     expect((await errorOf(admin.admin.products.update.mutate({ id: cup.id, slug: 'mug' }))).data.reason).toBe(
       'SLUG_TAKEN',
@@ -335,13 +335,9 @@ describe('inventory', () => {
     expect(history.items[0]?.actorId).toBe(me?.id);
 
     // The ledger accounts for every unit: per variant, the deltas add up to the stock.
-    const mismatches = app.deps.db
-      .select({ id: variant.id })
-      .from(variant)
-      .where(
-        sql`${variant.stock} <> (SELECT coalesce(sum(${inventoryMovement.delta}), 0) FROM ${inventoryMovement} WHERE ${inventoryMovement.variantId} = ${variant.id})`,
-      )
-      .all();
+    const mismatches = await testSql(app).all(
+      'SELECT v.id FROM variant v WHERE v.stock <> (SELECT coalesce(sum(m.delta), 0) FROM inventory_movement m WHERE m.variant_id = v.id)',
+    );
     expect(mismatches).toEqual([]);
   });
 

@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { product } from '../../db/sqlite/schema/index.js';
 import type { RouterInputs } from '../../shared/index.js';
 import { createProduct } from '../helpers/catalog.js';
 import type { TestClient } from '../helpers/client.js';
+import { testSql } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { it } from '../helpers/test.js';
 
@@ -186,13 +185,13 @@ describe('catalogue browsing', () => {
 
     // Reviews arrive with the orders issue; until then set the aggregate the way they will.
     const rate = (slug: string, avg: number, count: number) =>
-      app.deps.db
-        .update(product)
-        .set({ ratingAvg: avg, ratingCount: count })
-        .where(eq(product.id, made[slug] ?? ''))
-        .run();
-    rate('first', 4.5, 2);
-    rate('third', 4.5, 10);
+      testSql(app).run('UPDATE product SET rating_avg = ?, rating_count = ? WHERE id = ?', [
+        avg,
+        count,
+        made[slug] ?? '',
+      ]);
+    await rate('first', 4.5, 2);
+    await rate('third', 4.5, 10);
     expect(await walk(shopper, { sort: 'rating' })).toEqual(['third', 'first', 'second']);
     const cards = (await shopper.catalog.products.query({ sort: 'rating' })).items;
     expect(cards[0]?.rating).toEqual({ average: 4.5, count: 10 });

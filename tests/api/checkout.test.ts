@@ -1,11 +1,11 @@
 import { describe, expect } from 'vitest';
-import { customerOrder, idempotencyKey } from '../../db/sqlite/schema/index.js';
 import type { TestApp } from '../helpers/app.js';
+import { tableRows } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { ADDRESS, customer, type Shop, stockOf } from '../helpers/shop.js';
 import { it } from '../helpers/test.js';
 
-const orderCount = (app: TestApp) => app.deps.db.select().from(customerOrder).all().length;
+const orderCount = async (app: TestApp) => (await tableRows(app, 'customerOrder')).length;
 
 describe('shipping options and quotes', () => {
   it('lists options that ship to the country, with the free-shipping rule applied to the cart', async ({
@@ -172,7 +172,7 @@ describe('placing an order', () => {
     expect(error.data).toMatchObject({ code: 'CONFLICT', reason: 'OUT_OF_STOCK' });
     expect(error.message).toContain('MUG-B');
     expect(await Promise.all([stockOf(app, shop.white), stockOf(app, shop.blue)])).toEqual([10, 2]);
-    expect(orderCount(app)).toBe(0);
+    expect(await orderCount(app)).toBe(0);
     expect((await client.cart.get.query()).itemCount).toBe(5);
   });
 
@@ -188,7 +188,7 @@ describe('placing an order', () => {
       client.checkout.placeOrder.mutate(order(shop, 'price-changed-key', { expectedTotal: quote.total })),
     );
     expect(error.data).toMatchObject({ code: 'CONFLICT', reason: 'PRICE_CHANGED' });
-    expect(orderCount(app)).toBe(0);
+    expect(await orderCount(app)).toBe(0);
     expect(await stockOf(app, shop.white)).toBe(10);
   });
 
@@ -203,7 +203,7 @@ describe('placing an order', () => {
     await shop.admin.admin.discounts.deactivate.mutate({ id: code.id });
     const error = await errorOf(client.checkout.placeOrder.mutate(order(shop, 'expired-code-key')));
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'DISCOUNT_EXPIRED' });
-    expect(orderCount(app)).toBe(0);
+    expect(await orderCount(app)).toBe(0);
     expect(await stockOf(app, shop.white)).toBe(10);
     await client.cart.removeDiscount.mutate();
     expect(
@@ -243,7 +243,7 @@ describe('placing an order', () => {
     const first = await client.checkout.placeOrder.mutate(order(shop, 'retry-key-0001'));
     const retry = await client.checkout.placeOrder.mutate(order(shop, 'retry-key-0001'));
     expect(retry).toEqual(first);
-    expect(orderCount(app)).toBe(1);
+    expect(await orderCount(app)).toBe(1);
     expect(await stockOf(app, shop.white)).toBe(9);
 
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
@@ -253,14 +253,14 @@ describe('placing an order', () => {
       ),
     );
     expect(reused.data).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
-    expect(orderCount(app)).toBe(1);
+    expect(await orderCount(app)).toBe(1);
 
     // Keys belong to one customer: another customer's identical key is a new order.
     const { client: other } = await customer(app);
     await other.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     const theirs = await other.checkout.placeOrder.mutate(order(shop, 'retry-key-0001'));
     expect(theirs.order.id).not.toBe(first.order.id);
-    expect(app.deps.db.select().from(idempotencyKey).all()).toHaveLength(2);
+    expect(await tableRows(app, 'idempotencyKey')).toHaveLength(2);
   });
 
   it('validates the input', async ({ app, shop }) => {

@@ -5,6 +5,10 @@ import type { TestApp } from './app.js';
 
 type Value = string | number | null;
 
+/** The engine this run's test apps use: TEST_ENGINE=postgres, else SQLite. */
+export const TEST_ENGINE: 'sqlite' | 'postgres' =
+  process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
 /** Raw SQL on a test app's database, whichever engine it runs on (for setup and checks in tests). */
 export interface TestSql {
   /** Rows of a query written with `?` placeholders (numbered for PostgreSQL here). */

@@ -5,17 +5,19 @@ import Database, { type Statement } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase, type Sqlite } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
+import { createSqliteStores } from '../../db/sqlite/stores.js';
+import type { Stores } from '../../db/stores/index.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
-import { writeCart } from '../../server/services/cart/cart-writes.js';
+import { changeCart } from '../../server/services/cart/cart-writes.js';
+import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';
 import {
   findProduct,
   listCategories,
   listProducts,
   listProductsForAdmin,
-} from '../../server/services/catalog/catalog.js';
-import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';
-import { SEARCH_CANDIDATES } from '../../server/services/catalog/catalog-queries.js';
-import { ledger, lowStock } from '../../server/services/catalog/inventory.js';
+  SEARCH_CANDIDATES,
+} from '../../server/services/catalog/products.js';
+import { ledger, lowStock } from '../../server/services/catalog/stock.js';
 import { placeOrder } from '../../server/services/orders/place-order.js';
 import { createTestApp } from '../helpers/app.js';
 import { ADDRESS } from '../helpers/fixtures.js';
@@ -25,6 +27,8 @@ const run = promisify(execFile);
 const PRODUCTS = 100_000;
 
 let database: DatabaseHandle;
+/** The stores on the write connection, whose statements recordQueries sees. */
+let stores: Stores;
 let databasePath: string;
 const recorded: { sql: string; params: unknown[] }[] = [];
 const EXECUTE = new Set(['all', 'get', 'run', 'iterate']);
@@ -58,18 +62,21 @@ function recordQueries(sqlite: Sqlite) {
   }) as typeof sqlite.prepare;
 }
 
+// SQLite-only by nature: FTS5 search plans and EXPLAIN QUERY PLAN on a 100k-product file database
+// opened here (the app below names its DATABASE_PATH), so it runs on SQLite whatever TEST_ENGINE says.
 beforeAll(() => {
   databasePath = join(tempDir(), 'large.db');
   database = openDatabase(databasePath);
   generateCatalog(database.sqlite, { products: PRODUCTS, now: Date.UTC(2026, 0, 1) });
   recordQueries(database.sqlite);
+  stores = createSqliteStores(database.db);
 }, 180_000);
 afterAll(() => database.close());
 
 const FULL_SCAN = /^SCAN (product|p|variant|v|inventory_movement)\b(?!.*\bUSING\b)/;
 
 describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
-  it('is consistent after generation: prices, stock, ledger and search agree', () => {
+  it('is consistent after generation: prices, stock, ledger and search agree', async () => {
     const one = (query: string) => database.sqlite.prepare(query).pluck().get();
     expect(one('SELECT count(*) FROM product')).toBe(PRODUCTS);
     expect(
@@ -88,12 +95,12 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
       ),
     ).toBe(0);
     const sku = one('SELECT sku FROM variant ORDER BY sku DESC LIMIT 1') as string;
-    const found = listProductsForAdmin(database.db, { q: sku, limit: 5 }, 'USD');
+    const found = await listProductsForAdmin(stores, { q: sku, limit: 5 }, 'USD');
     expect(found.items).toHaveLength(1);
     expect(database.sqlite.pragma('foreign_key_check')).toEqual([]);
   });
 
-  it('serves every catalogue query shape from an index (EXPLAIN QUERY PLAN)', () => {
+  it('serves every catalogue query shape from an index (EXPLAIN QUERY PLAN)', async () => {
     const leaf = database.sqlite
       .prepare('SELECT slug FROM category WHERE parent_id IS NOT NULL LIMIT 1')
       .pluck()
@@ -108,29 +115,29 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
     const anyVariant = database.sqlite.prepare('SELECT id FROM variant LIMIT 1').pluck().get() as string;
 
     recorded.length = 0;
-    const db = database.db;
+    const db = stores;
     const sorts = ['newest', 'price_asc', 'price_desc', 'rating', 'relevance'] as const;
     for (const sort of sorts) {
-      const first = listProducts(db, { sort, limit: 20 }, 'USD');
-      listProducts(db, { sort, limit: 20, cursor: first.nextCursor ?? undefined }, 'USD');
-      listProducts(db, { sort, limit: 20, category: leaf }, 'USD');
-      listProducts(db, { sort, limit: 20, category: parent, inStock: true }, 'USD');
-      listProducts(db, { sort, limit: 20, minPrice: 1000, maxPrice: 5000 }, 'USD');
-      const searched = listProducts(db, { sort, limit: 20, q: 'canvas back' }, 'USD');
-      listProducts(
+      const first = await listProducts(db, { sort, limit: 20 }, 'USD');
+      await listProducts(db, { sort, limit: 20, cursor: first.nextCursor ?? undefined }, 'USD');
+      await listProducts(db, { sort, limit: 20, category: leaf }, 'USD');
+      await listProducts(db, { sort, limit: 20, category: parent, inStock: true }, 'USD');
+      await listProducts(db, { sort, limit: 20, minPrice: 1000, maxPrice: 5000 }, 'USD');
+      const searched = await listProducts(db, { sort, limit: 20, q: 'canvas back' }, 'USD');
+      await listProducts(
         db,
         { sort, limit: 20, q: 'canvas back', cursor: searched.nextCursor ?? undefined },
         'USD',
       );
     }
-    listProductsForAdmin(db, { limit: 20 }, 'USD');
-    listProductsForAdmin(db, { limit: 20, status: 'draft' }, 'USD');
-    listProductsForAdmin(db, { limit: 20, q: 'leather' }, 'USD');
-    findProduct(db, { slug: anyProduct.slug }, { activeOnly: true });
-    findProduct(db, { id: anyProduct.id }, { activeOnly: false });
-    listCategories(db);
-    lowStock(db, { threshold: 5, limit: 100 });
-    ledger(db, { variantId: anyVariant, limit: 20 });
+    await listProductsForAdmin(db, { limit: 20 }, 'USD');
+    await listProductsForAdmin(db, { limit: 20, status: 'draft' }, 'USD');
+    await listProductsForAdmin(db, { limit: 20, q: 'leather' }, 'USD');
+    await findProduct(db, { slug: anyProduct.slug }, { activeOnly: true });
+    await findProduct(db, { id: anyProduct.id }, { activeOnly: false });
+    await listCategories(db);
+    await lowStock(db, { threshold: 5, limit: 100 });
+    await ledger(db, { variantId: anyVariant, limit: 20 });
 
     expect(recorded.length).toBeGreaterThan(40);
     expect(new Set(recorded.map((q) => q.sql)).size).toBeGreaterThan(15);
@@ -147,7 +154,7 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
   }, 60_000);
 
   it('serves every statement of placeOrder from an index (EXPLAIN QUERY PLAN)', async () => {
-    const { sqlite, db } = database;
+    const { sqlite } = database;
     const now = Date.UTC(2026, 0, 2);
     const variantId = sqlite
       .prepare(
@@ -169,9 +176,9 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
     const engine = createSqliteEngine(database);
     const buy = async (key: string) => {
       recorded.length = 0;
-      await writeCart(db, { userId: user.id }, { kind: 'add', variantId, quantity: 1 }, now);
+      await changeCart(engine, { userId: user.id }, { kind: 'add', variantId, quantity: 1 }, now);
       await placeOrder(
-        { engine, db, payments: manualPayments, currency: 'USD', now },
+        { engine, payments: manualPayments, currency: 'USD', now },
         { ...user, emailVerified: false, createdAt: 0 },
         { idempotencyKey: key, shippingAddress: ADDRESS, shippingOptionId: 'plan-ship' },
       );
@@ -194,7 +201,7 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
     expect(scans).toEqual([]);
   }, 60_000);
 
-  it('pages the whole generated catalogue by price without repeats or gaps', () => {
+  it('pages the whole generated catalogue by price without repeats or gaps', async () => {
     const active = database.sqlite
       .prepare("SELECT count(*) FROM product WHERE status = 'active'")
       .pluck()
@@ -203,8 +210,8 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = listProducts(
-        database.db,
+      const page = await listProducts(
+        stores,
         { sort: 'price_asc', limit: 100, ...(cursor && { cursor }) },
         'USD',
       );
@@ -227,7 +234,7 @@ describe('no search can stall the shop (100k products)', () => {
     'built to last and easy to repair a favourite of our customers fo',
   ];
 
-  it('reads candidates from the search index once, then products by rowid: every sort, with filters', () => {
+  it('reads candidates from the search index once, then products by rowid: every sort, with filters', async () => {
     const parent = database.sqlite
       .prepare('SELECT slug FROM category WHERE parent_id IS NULL LIMIT 1')
       .pluck()
@@ -235,10 +242,10 @@ describe('no search can stall the shop (100k products)', () => {
     recorded.length = 0;
     for (const q of broad) {
       for (const sort of sorts) {
-        const first = listProducts(database.db, { q, sort, limit: 100 }, 'USD');
-        listProducts(database.db, { q, sort, limit: 100, cursor: first.nextCursor ?? undefined }, 'USD');
-        listProducts(database.db, { q, sort, limit: 100, minPrice: 100, maxPrice: 3_000_000 }, 'USD');
-        listProducts(database.db, { q, sort, limit: 100, category: parent, inStock: true }, 'USD');
+        const first = await listProducts(stores, { q, sort, limit: 100 }, 'USD');
+        await listProducts(stores, { q, sort, limit: 100, cursor: first.nextCursor ?? undefined }, 'USD');
+        await listProducts(stores, { q, sort, limit: 100, minPrice: 100, maxPrice: 3_000_000 }, 'USD');
+        await listProducts(stores, { q, sort, limit: 100, category: parent, inStock: true }, 'USD');
       }
     }
     const searches = recorded.filter((r) => r.sql.includes('MATCH'));
@@ -265,10 +272,10 @@ describe('no search can stall the shop (100k products)', () => {
     expect(wrong).toEqual([]);
   }, 120_000);
 
-  it('reads a wide price range through the sort index and a narrow one through the price index', () => {
-    const planOf = (input: { minPrice: number; maxPrice: number; sort: 'newest' | 'rating' }) => {
+  it('reads a wide price range through the sort index and a narrow one through the price index', async () => {
+    const planOf = async (input: { minPrice: number; maxPrice: number; sort: 'newest' | 'rating' }) => {
       recorded.length = 0;
-      listProducts(database.db, { ...input, limit: 100 }, 'USD');
+      await listProducts(stores, { ...input, limit: 100 }, 'USD');
       const list = recorded.find((r) => r.sql.includes('ORDER BY'));
       if (!list) throw new Error('no list query recorded');
       return (
@@ -281,17 +288,17 @@ describe('no search can stall the shop (100k products)', () => {
     };
     for (const sort of ['newest', 'rating'] as const) {
       // Most of the catalogue: sorting the whole range would read ~90,000 rows.
-      const wide = planOf({ minPrice: 100, maxPrice: 3_000_000, sort });
+      const wide = await planOf({ minPrice: 100, maxPrice: 3_000_000, sort });
       expect(wide).not.toContain('product_status_price_idx');
       expect(wide).not.toContain('TEMP B-TREE');
       // No product at this price: walking the sort index would read every row.
-      expect(planOf({ minPrice: 2_999_999, maxPrice: 2_999_999, sort })).toContain(
+      expect(await planOf({ minPrice: 2_999_999, maxPrice: 2_999_999, sort })).toContain(
         'product_status_price_idx',
       );
     }
   });
 
-  it(`sorts a search matching more than ${SEARCH_CANDIDATES.toLocaleString('en')} products within its newest ${SEARCH_CANDIDATES.toLocaleString('en')} matches`, () => {
+  it(`sorts a search matching more than ${SEARCH_CANDIDATES.toLocaleString('en')} products within its newest ${SEARCH_CANDIDATES.toLocaleString('en')} matches`, async () => {
     const matches = database.sqlite
       .prepare(`SELECT count(*) FROM product_search WHERE product_search MATCH '"a"*'`)
       .pluck()
@@ -305,7 +312,7 @@ describe('no search can stall the shop (100k products)', () => {
       )
       .pluck()
       .all(SEARCH_CANDIDATES);
-    const got = listProducts(database.db, { q: 'a', sort: 'price_asc', limit: 100 }, 'USD');
+    const got = await listProducts(stores, { q: 'a', sort: 'price_asc', limit: 100 }, 'USD');
     expect(got.items.map((item) => item.id)).toEqual(expected);
     // Paging stays within the same candidates: no repeats, and it ends within them.
     const seen = new Set<string>();
@@ -313,7 +320,7 @@ describe('no search can stall the shop (100k products)', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = listProducts(database.db, { q: 'a', sort: 'rating', limit: 100, cursor }, 'USD');
+      const page = await listProducts(stores, { q: 'a', sort: 'rating', limit: 100, cursor }, 'USD');
       for (const item of page.items) seen.add(item.id);
       served += page.items.length;
       cursor = page.nextCursor ?? undefined;
