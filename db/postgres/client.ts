@@ -116,10 +116,11 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   // An idle connection's error would otherwise crash the process; the pool replaces the connection.
   pool.on('error', (error) => options.onIdleError(describeOpenError(url, error)));
   // A connection that fails while checked out (a transaction running when the network drops)
-  // emits 'error' on the client itself: without a listener that would end the process. Its
-  // query rejects anyway (the request answers 503), and the pool discards the connection.
+  // emits 'error' on the client itself: without a listener that would end the process. Nothing
+  // to report here: its query rejects (the request answers 503 and is logged), the pool discards
+  // the connection, and an idle one's error reaches the pool's listener above.
   pool.on('connect', (client) => {
-    client.on('error', (error) => options.onIdleError(describeOpenError(url, error)));
+    client.on('error', () => {});
   });
   try {
     await pool.query('SELECT 1');
