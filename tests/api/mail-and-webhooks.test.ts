@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { outboxMessage } from '../../db/sqlite/schema/index.js';
 import { deliverDueMessages } from '../../server/services/integrations/outbox.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount } from '../helpers/client.js';
+import { tableRows } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { startSmtpReceiver, startWebhookReceiver } from '../helpers/receivers.js';
 import { customer, placeOrder } from '../helpers/shop.js';
@@ -180,9 +179,9 @@ describe('transactional mail over SMTP', () => {
     const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.blue, quantity: 3 });
     await shop.admin.admin.inventory.adjust.mutate({ variantId: shop.blue, delta: -1, reason: 'breakage' });
-    const before = app.deps.db.select().from(outboxMessage).all().length;
+    const before = (await tableRows(app, 'outboxMessage')).length;
     await errorOf(placeOrder(client, shop, []));
-    expect(app.deps.db.select().from(outboxMessage).all().length).toBe(before);
+    expect(await tableRows(app, 'outboxMessage')).toHaveLength(before);
   });
 
   it('retries mail with backoff while the SMTP server is down', async ({ makeApp }) => {
@@ -200,13 +199,17 @@ describe('transactional mail over SMTP', () => {
         allowPrivateTargets: false,
       });
     expect(await run()).toEqual({ delivered: 0, failed: 0 });
-    const row = () => down.deps.db.select().from(outboxMessage).get();
-    expect(row()).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: down.clock.now() + 1000 });
+    const row = async () => (await tableRows(down, 'outboxMessage'))[0];
+    expect(await row()).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      nextAttemptAt: down.clock.now() + 1000,
+    });
     await run(); // not due yet
-    expect(row()?.attempts).toBe(1);
+    expect((await row())?.attempts).toBe(1);
     down.clock.advance(1000);
     await run();
-    expect(row()).toMatchObject({ attempts: 2, nextAttemptAt: down.clock.now() + 2000 });
+    expect(await row()).toMatchObject({ attempts: 2, nextAttemptAt: down.clock.now() + 2000 });
   });
 });
 
@@ -334,7 +337,7 @@ describe('outbox rows', () => {
   it('are written in the same transaction as the order', async ({ app, shop }) => {
     const { client } = await customer(app);
     const { order } = await placeOrder(client, shop, [{ variantId: shop.white, quantity: 1 }]);
-    const rows = app.deps.db.select().from(outboxMessage).where(eq(outboxMessage.kind, 'mail')).all();
+    const rows = (await tableRows(app, 'outboxMessage')).filter((row) => row.kind === 'mail');
     expect(rows.some((r) => r.payload.includes(`"number":${order.number}`))).toBe(true);
   });
 });

@@ -1,13 +1,23 @@
-import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { customerOrder, discount, inventoryMovement } from '../../db/sqlite/schema/index.js';
 import { expireUnpaid } from '../../server/services/orders/order-lifecycle.js';
 import type { ORDER_STATUSES } from '../../shared/index.js';
+import type { TestApp } from '../helpers/app.js';
+import { tableRows } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { customer, placeOrder, type Shop, stockOf } from '../helpers/shop.js';
 import { test } from '../helpers/test.js';
 
 type Status = (typeof ORDER_STATUSES)[number];
+
+/** The expiry job's step, in a transaction of its own. */
+const expire = (app: TestApp, facts: { now: number; timeoutMinutes: number }) =>
+  app.deps.engine.transaction((tx) => expireUnpaid(tx, facts));
+
+/** An order's stock movements in the order they were written (the ledger's id). */
+const movementsOf = async (app: TestApp, orderId: string) =>
+  (await tableRows(app, 'inventoryMovement'))
+    .filter((movement) => movement.orderId === orderId)
+    .sort((a, b) => a.id - b.id);
 
 /** `orderIn(status)`: a fresh order by a new customer, driven to `status` through the admin API. */
 const it = test.extend('orderIn', async ({ app, shop }) => async (status: Status) => {
@@ -151,24 +161,20 @@ describe('cancellation', () => {
     await client.cart.applyDiscount.mutate({ code: 'ONCE' });
     const { order } = await placeOrder(client, shop, []);
     expect(await stockOf(app, shop.white)).toBe(8);
-    const redemptions = () =>
-      app.deps.db.select().from(discount).where(eq(discount.id, code.id)).get()?.redemptions;
-    expect(redemptions()).toBe(1);
+    const redemptions = async () =>
+      (await tableRows(app, 'discount')).find((row) => row.id === code.id)?.redemptions;
+    expect(await redemptions()).toBe(1);
 
     await shop.admin.admin.orders.markPaid.mutate({ id: order.id });
     const cancelled = await client.orders.cancel.mutate({ id: order.id });
     expect(cancelled).toMatchObject({ status: 'cancelled', payment: { status: 'refunded' } });
     expect(await stockOf(app, shop.white)).toBe(10);
-    expect(redemptions()).toBe(0);
-    const movements = app.deps.db
-      .select({
-        delta: inventoryMovement.delta,
-        reason: inventoryMovement.reason,
-        orderId: inventoryMovement.orderId,
-      })
-      .from(inventoryMovement)
-      .where(eq(inventoryMovement.orderId, order.id))
-      .all();
+    expect(await redemptions()).toBe(0);
+    const movements = (await movementsOf(app, order.id)).map(({ delta, reason, orderId }) => ({
+      delta,
+      reason,
+      orderId,
+    }));
     expect(movements).toEqual([
       { delta: -2, reason: 'order', orderId: order.id },
       { delta: 2, reason: 'cancellation', orderId: order.id },
@@ -202,11 +208,11 @@ describe('unpaid order expiry', () => {
     expect(await stockOf(app, shop.white)).toBe(7);
 
     app.clock.advance((timeoutMinutes - 10) * 60_000 + 1);
-    const expired = await expireUnpaid(app.deps, { now: app.clock.now(), timeoutMinutes });
+    const expired = await expire(app, { now: app.clock.now(), timeoutMinutes });
     expect(expired).toBe(1);
-    const status = (id: string) =>
-      app.deps.db.select().from(customerOrder).where(eq(customerOrder.id, id)).get()?.status;
-    expect([status(stale.id), status(paid.id), status(fresh.id)]).toEqual([
+    const status = async (id: string) =>
+      (await tableRows(app, 'customerOrder')).find((row) => row.id === id)?.status;
+    expect([await status(stale.id), await status(paid.id), await status(fresh.id)]).toEqual([
       'cancelled',
       'paid',
       'pending_payment',
@@ -214,16 +220,12 @@ describe('unpaid order expiry', () => {
     expect(await stockOf(app, shop.white)).toBe(8);
     const order = await stale.client.orders.get.query({ id: stale.id });
     expect(order.history.at(-1)).toMatchObject({ status: 'cancelled', note: 'Payment not received in time' });
-    const ledger = app.deps.db
-      .select()
-      .from(inventoryMovement)
-      .where(eq(inventoryMovement.orderId, stale.id))
-      .all();
+    const ledger = await movementsOf(app, stale.id);
     expect(ledger.map((m) => m.reason)).toEqual(['order', 'expiry']);
 
     app.clock.advance(10 * 60_000);
-    expect(await expireUnpaid(app.deps, { now: app.clock.now(), timeoutMinutes })).toBe(1);
-    expect(status(fresh.id)).toBe('cancelled');
-    expect(await expireUnpaid(app.deps, { now: app.clock.now(), timeoutMinutes })).toBe(0);
+    expect(await expire(app, { now: app.clock.now(), timeoutMinutes })).toBe(1);
+    expect(await status(fresh.id)).toBe('cancelled');
+    expect(await expire(app, { now: app.clock.now(), timeoutMinutes })).toBe(0);
   });
 });

@@ -2,36 +2,43 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/sqlite/client.js';
-import { createSqliteEngine } from '../../db/sqlite/engine.js';
-import { outboxMessage } from '../../db/sqlite/schema/index.js';
 import { manualClock } from '../../server/clock.js';
+import { openConfiguredDatabase } from '../../server/database.js';
 import { CLAIM_LEASE_MS } from '../../server/services/integrations/dispatch.js';
 import { deliverDueMessages } from '../../server/services/integrations/outbox.js';
 import { runExclusive } from '../../server/services/integrations/singleton-job.js';
+import { createTestApp } from '../helpers/app.js';
+import { TEST_ENGINE, tableRows } from '../helpers/database.js';
 import { queueMails, recordingDispatcher } from '../helpers/outbox.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Two connections to one database file, as two processes (WORKERS) hold them. */
-function twoProcessesOnOneFile() {
+/** A test app on the run's engine, closed after the test. */
+async function testApp(env: Record<string, string> = {}) {
+  const app = await createTestApp(env);
+  cleanups.push(() => app.close());
+  return app;
+}
+
+/**
+ * Two engines on one database, as two processes (WORKERS) hold them: two connections to one SQLite
+ * file, or, with TEST_ENGINE=postgres, two pools on the test app's PostgreSQL database.
+ */
+async function twoProcessesOnOneDatabase() {
   const dir = mkdtempSync(join(tmpdir(), 'backroom-outbox-'));
-  const first = openDatabase(join(dir, 'shop.db'));
-  const second = openDatabase(join(dir, 'shop.db'));
-  cleanups.push(() => {
-    second.close();
-    first.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return [createSqliteEngine(first), createSqliteEngine(second)] as const;
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const app = await testApp(TEST_ENGINE === 'postgres' ? {} : { DATABASE_PATH: join(dir, 'shop.db') });
+  const second = await openConfiguredDatabase(app.deps.config, { migrate: false, onIdleError: () => {} });
+  cleanups.push(() => second.close());
+  return [app.deps.engine, second.engine] as const;
 }
 
 describe('the outbox dispatcher claims before it sends', () => {
-  it('two dispatchers on one SQLite file send every message once between them', async () => {
-    const [one, two] = twoProcessesOnOneFile();
+  it('two dispatchers on one database send every message once between them', async () => {
+    const [one, two] = await twoProcessesOnOneDatabase();
     const clock = manualClock();
     const ids = await queueMails(one, 23, clock.now());
     const sent: string[] = [];
@@ -51,9 +58,8 @@ describe('the outbox dispatcher claims before it sends', () => {
   });
 
   it('leaves a message claimed by a dispatcher that died alone until its lease lapses, then sends it', async () => {
-    const database = openDatabase(':memory:');
-    cleanups.push(() => database.close());
-    const engine = createSqliteEngine(database);
+    const app = await testApp();
+    const { engine } = app.deps;
     const clock = manualClock();
     const [id] = await queueMails(engine, 1, clock.now());
     // A process claims the message, then dies before it could send it or record anything.
@@ -70,13 +76,11 @@ describe('the outbox dispatcher claims before it sends', () => {
     clock.advance(1);
     expect(await deliverDueMessages(dispatcher)).toEqual({ delivered: 1, failed: 0 });
     expect(sent).toEqual([id]);
-    expect(database.db.select().from(outboxMessage).get()).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await tableRows(app, 'outboxMessage')).toMatchObject([{ status: 'done', attempts: 2 }]);
   });
 
   it('runs a singleton job inside one transaction and hands back its result', async () => {
-    const database = openDatabase(':memory:');
-    cleanups.push(() => database.close());
-    const engine = createSqliteEngine(database);
+    const { engine } = (await testApp()).deps;
     expect(
       await runExclusive(engine, 'cleanup', async (tx) => (await tx.integrations.listWebhooks()).length),
     ).toEqual({

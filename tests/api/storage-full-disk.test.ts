@@ -4,7 +4,9 @@ import Stripe from 'stripe';
 import { afterAll, describe, expect } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
 import { createTestClient, newAccount, rawRequest } from '../helpers/client.js';
+import { TEST_ENGINE } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
+import { sqliteOf } from '../helpers/group-commit.js';
 import { ADDRESS, customer, idempotencyKey } from '../helpers/shop.js';
 import { mountTmpfs } from '../helpers/small-fs.js';
 import { test } from '../helpers/test.js';
@@ -40,7 +42,7 @@ const it = test
 
 /** Takes every free byte of the filesystem, after emptying the WAL so the next commit must grow it. */
 function fillDisk(app: TestApp, dir: string) {
-  app.deps.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqliteOf(app).sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const fd = openSync(join(dir, 'filler'), 'w');
   const chunk = Buffer.alloc(64 * 1024, 1);
   try {
@@ -78,7 +80,9 @@ function stripeEvent(app: TestApp) {
   });
 }
 
-describe.skipIf(skip)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`, () => {
+// SQLite-only by nature (its file, WAL and locks); a TEST_ENGINE=postgres run skips it (it would run
+// on SQLite again: DATABASE_PATH keeps SQLite).
+describe.skipIf(skip || TEST_ENGINE === 'postgres')(`a full disk${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it.override('env', async ({ dir }) => ({
     DATABASE_PATH: join(dir, 'shop.db'),
     STORAGE_MIN_FREE_BYTES: String(64 * 1024),
@@ -171,13 +175,15 @@ describe.skipIf(skip)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`, () => {
 });
 
 /** The fallback where no filesystem can be mounted, run everywhere: SQLite's own page limit. */
-describe('a database at its page limit (PRAGMA max_page_count)', () => {
+// SQLite-only by nature: PRAGMA max_page_count is SQLite's own limit (the app runs on the default
+// engine here, PostgreSQL in a TEST_ENGINE=postgres run).
+describe.skipIf(TEST_ENGINE === 'postgres')('a database at its page limit (PRAGMA max_page_count)', () => {
   it('refuses a write that needs new pages with 503 TEMPORARILY_UNAVAILABLE and saves nothing', async ({
     app,
     shop,
   }) => {
-    const pages = Number(app.deps.sqlite.pragma('page_count', { simple: true }));
-    app.deps.sqlite.pragma(`max_page_count = ${pages}`);
+    const pages = Number(sqliteOf(app).sqlite.pragma('page_count', { simple: true }));
+    sqliteOf(app).sqlite.pragma(`max_page_count = ${pages}`);
     const refused = await errorOf(
       shop.admin.admin.products.create.mutate({
         slug: 'too-big',

@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { describe, expect } from 'vitest';
-import { outboxMessage, payment, paymentEvent } from '../../db/sqlite/schema/index.js';
-import { dispatchDue } from '../../server/services/integrations/outbox.js';
+import { deliverDueMessages } from '../../server/services/integrations/outbox.js';
 import { rawRequest } from '../helpers/client.js';
+import { tableRows } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { ADDRESS, customer, idempotencyKey } from '../helpers/shop.js';
 import { startStripeStub } from '../helpers/stripe-stub.js';
@@ -59,8 +58,8 @@ const it = test
   .extend(
     'paymentRow',
     async ({ app }) =>
-      (orderId: string) =>
-        app.deps.db.select().from(payment).where(eq(payment.orderId, orderId)).get(),
+      async (orderId: string) =>
+        (await tableRows(app, 'payment')).find((row) => row.orderId === orderId),
   );
 
 let eventCounter = 0;
@@ -100,7 +99,7 @@ describe('Stripe payments', () => {
     paymentRow,
   }) => {
     const { client, order } = await stripeOrder();
-    const intent = paymentRow(order.id)?.externalId ?? '';
+    const intent = (await paymentRow(order.id))?.externalId ?? '';
     const payload = succeeded(intent, order.total);
     const answers = await Promise.all(Array.from({ length: 10 }, () => deliver(payload)));
     expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
@@ -114,8 +113,8 @@ describe('Stripe payments', () => {
     expect(paid.status).toBe('paid');
     expect(paid.payment.status).toBe('succeeded');
     expect(paid.history.filter((h) => h.status === 'paid')).toHaveLength(1);
-    expect(app.deps.db.select().from(paymentEvent).all()).toHaveLength(1);
-    const mails = app.deps.db.select().from(outboxMessage).where(eq(outboxMessage.kind, 'mail')).all();
+    expect(await tableRows(app, 'paymentEvent')).toHaveLength(1);
+    const mails = (await tableRows(app, 'outboxMessage')).filter((row) => row.kind === 'mail');
     expect(mails.filter((m) => m.payload.includes('payment_received'))).toHaveLength(1);
   });
 
@@ -125,14 +124,14 @@ describe('Stripe payments', () => {
     paymentRow,
   }) => {
     const { client, order } = await stripeOrder();
-    const intent = paymentRow(order.id)?.externalId ?? '';
+    const intent = (await paymentRow(order.id))?.externalId ?? '';
     for (const payload of [succeeded(intent, order.total - 1), succeeded(intent, order.total, 'eur')]) {
       const answer = await deliver(payload);
       expect(answer.status).toBe(200);
       expect(await answer.json()).toMatchObject({ outcome: 'rejected' });
     }
     expect((await client.orders.get.query({ id: order.id })).status).toBe('pending_payment');
-    expect(paymentRow(order.id)?.status).toBe('pending');
+    expect((await paymentRow(order.id))?.status).toBe('pending');
   });
 
   it('answers 400 to a bad, missing, tampered or stale signature and changes nothing', async ({
@@ -142,7 +141,7 @@ describe('Stripe payments', () => {
     paymentRow,
   }) => {
     const { order } = await stripeOrder();
-    const intent = paymentRow(order.id)?.externalId ?? '';
+    const intent = (await paymentRow(order.id))?.externalId ?? '';
     const payload = succeeded(intent, order.total);
     const stale = await deliver(payload, { timestamp: Math.floor(app.clock.now() / 1000) - 600 });
     expect(stale.status).toBe(400);
@@ -158,8 +157,8 @@ describe('Stripe payments', () => {
     expect((await deliver(payload, { signature: signedOther })).status).toBe(400);
     const unsigned = await rawRequest(app, '/webhooks/stripe', { method: 'POST', body: payload });
     expect(unsigned.status).toBe(400);
-    expect(paymentRow(order.id)?.status).toBe('pending');
-    expect(app.deps.db.select().from(paymentEvent).all()).toEqual([]);
+    expect((await paymentRow(order.id))?.status).toBe('pending');
+    expect(await tableRows(app, 'paymentEvent')).toEqual([]);
   });
 
   it('records a failed payment without cancelling, and never moves backwards on late events', async ({
@@ -168,9 +167,9 @@ describe('Stripe payments', () => {
     paymentRow,
   }) => {
     const { client, order } = await stripeOrder();
-    const intent = paymentRow(order.id)?.externalId ?? '';
+    const intent = (await paymentRow(order.id))?.externalId ?? '';
     await deliver(event('payment_intent.payment_failed', { id: intent, object: 'payment_intent' }));
-    expect(paymentRow(order.id)?.status).toBe('failed');
+    expect((await paymentRow(order.id))?.status).toBe('failed');
     expect((await client.orders.get.query({ id: order.id })).status).toBe('pending_payment');
 
     await deliver(succeeded(intent, order.total)); // the customer retried with another card
@@ -179,7 +178,7 @@ describe('Stripe payments', () => {
       event('payment_intent.payment_failed', { id: intent, object: 'payment_intent' }),
     );
     expect(await late.json()).toMatchObject({ outcome: 'ignored' });
-    expect(paymentRow(order.id)?.status).toBe('succeeded');
+    expect((await paymentRow(order.id))?.status).toBe('succeeded');
     expect((await client.orders.get.query({ id: order.id })).status).toBe('paid');
   });
 
@@ -191,13 +190,13 @@ describe('Stripe payments', () => {
     paymentRow,
   }) => {
     const { client, order } = await stripeOrder();
-    const intent = paymentRow(order.id)?.externalId ?? '';
+    const intent = (await paymentRow(order.id))?.externalId ?? '';
     await deliver(succeeded(intent, order.total));
     await client.orders.cancel.mutate({ id: order.id });
-    expect(paymentRow(order.id)?.status).toBe('succeeded'); // the refund has not gone out yet
+    expect((await paymentRow(order.id))?.status).toBe('succeeded'); // the refund has not gone out yet
 
     const dispatch = {
-      db: app.deps.db,
+      engine: app.deps.engine,
       clock: app.clock,
       logger: app.deps.logger,
       mailer: { destination: 'nowhere', send: async () => {}, close: () => {} },
@@ -207,17 +206,17 @@ describe('Stripe payments', () => {
       allowPrivateTargets: false,
     };
     stub.failNext(3); // the SDK tries 3 times; all fail, so the refund waits for a retry
-    await dispatchDue(dispatch);
-    expect(paymentRow(order.id)?.status).toBe('succeeded');
+    await deliverDueMessages(dispatch);
+    expect((await paymentRow(order.id))?.status).toBe('succeeded');
     app.clock.advance(1000);
-    await dispatchDue(dispatch);
+    await deliverDueMessages(dispatch);
     const refunds = stub.calls.filter((c) => c.path === '/v1/refunds');
     expect(refunds.at(-1)?.params.get('payment_intent')).toBe(intent);
     expect(refunds.at(-1)?.params.get('amount')).toBe(String(order.total));
     expect(new Set(refunds.map((c) => c.idempotencyKey))).toEqual(
       new Set([`backroom-order-${order.id}-refund`]),
     );
-    expect(paymentRow(order.id)?.status).toBe('refunded');
+    expect((await paymentRow(order.id))?.status).toBe('refunded');
 
     const confirmation = await deliver(
       event('charge.refunded', {
@@ -239,7 +238,7 @@ describe('Stripe payments', () => {
     paymentRow,
   }) => {
     const first = await stripeOrder();
-    const intent = paymentRow(first.order.id)?.externalId ?? '';
+    const intent = (await paymentRow(first.order.id))?.externalId ?? '';
     await deliver(succeeded(intent, first.order.total));
     await deliver(
       event('charge.refunded', {
@@ -250,14 +249,16 @@ describe('Stripe payments', () => {
         amount_refunded: first.order.total,
       }),
     );
-    expect(paymentRow(first.order.id)?.status).toBe('refunded');
+    expect((await paymentRow(first.order.id))?.status).toBe('refunded');
 
     const second = await stripeOrder();
     await shop.admin.admin.orders.cancel.mutate({ id: second.order.id });
-    const late = await deliver(succeeded(paymentRow(second.order.id)?.externalId ?? '', second.order.total));
+    const late = await deliver(
+      succeeded((await paymentRow(second.order.id))?.externalId ?? '', second.order.total),
+    );
     expect(await late.json()).toMatchObject({ outcome: 'refunding' });
     expect((await second.client.orders.get.query({ id: second.order.id })).status).toBe('cancelled');
-    const queued = app.deps.db.select().from(outboxMessage).where(eq(outboxMessage.kind, 'refund')).all();
+    const queued = (await tableRows(app, 'outboxMessage')).filter((row) => row.kind === 'refund');
     expect(queued.map((m) => JSON.parse(m.payload).orderId)).toEqual([second.order.id]);
   });
 
