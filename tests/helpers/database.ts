@@ -76,7 +76,3 @@ export async function tableRows<K extends TableName>(app: TestApp, name: K): Pro
   const table = pgSchema[name] as typeof pgSchema.user;
   return (await database.postgres.db.select().from(table)) as TableRow<K>[];
 }
-
-/** The engine this test run uses: 'postgres' with TEST_ENGINE=postgres, else 'sqlite'. */
-export const TEST_ENGINE: 'sqlite' | 'postgres' =
-  process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
