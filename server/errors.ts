@@ -1,5 +1,5 @@
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
-import { isPostgresUnavailable, isPostgresUniqueViolation } from '../db/postgres/errors.js';
+import { isPostgresUnavailable } from '../db/postgres/errors.js';
 import { StorageMovedError } from '../db/sqlite/storage-guard.js';
 import { WriteBatchError } from '../db/sqlite/write-batch.js';
 import type { ErrorReason } from '../shared/reasons.js';
@@ -34,17 +34,6 @@ export const DEFAULT_REASONS: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorReason>> 
   TOO_MANY_REQUESTS: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL',
 };
-
-/** True for a unique-constraint violation on either engine (a race lost to another writer). */
-export function isUniqueViolation(error: unknown): boolean {
-  if (isPostgresUniqueViolation(error)) return true;
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-  );
-}
 
 /** What a client reads when storage refused its write (503 TEMPORARILY_UNAVAILABLE). */
 export const STORAGE_REFUSED_MESSAGE = 'The shop is busy and nothing was saved; try again';

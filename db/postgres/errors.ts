@@ -42,8 +42,3 @@ export function isPostgresUnavailable(error: unknown): boolean {
   }
   return false;
 }
-
-/** True for a unique violation (23505), on the error or its cause. */
-export function isPostgresUniqueViolation(error: unknown): boolean {
-  return sqlState(error) === '23505';
-}
