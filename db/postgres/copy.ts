@@ -172,6 +172,7 @@ async function copyRows(
           );
         }
         if (copy.identity) await continueSequence(tx, sqlite, copy.name, copy.identity);
+        if (copy.name === 'customer_order') await continueOrderNumbers(tx);
         reports.push({ name: copy.name, rows: total, checksum: sourceSum });
       }
       progress('product_search: rebuilding');
@@ -198,6 +199,13 @@ type Tx = Parameters<Parameters<PostgresHandle['db']['transaction']>[0]>[0];
  * The next generated id continues after the highest id SQLite ever handed out (AUTOINCREMENT's
  * sqlite_sequence, which stays above deleted rows), so no id is ever reused.
  */
+/** Order numbers continue after the highest copied one (1001 first when there is none). */
+async function continueOrderNumbers(tx: Tx) {
+  await tx.execute(
+    sql`SELECT setval('order_number_seq', coalesce(max(number), 1000) + 1, false) FROM customer_order`,
+  );
+}
+
 async function continueSequence(tx: Tx, sqlite: Database.Database, name: string, column: string) {
   const used = sqlite.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get(name);
   const highest = Math.max(

@@ -17,13 +17,6 @@ import {
 
 const SOLD = ['paid', 'fulfilled', 'delivered'] as const;
 const SOLD_SQL = sql`('paid', 'fulfilled', 'delivered')`;
-/**
- * Order numbers are max + 1 as on SQLite; concurrent placements would pick the same one, so the
- * number is taken under this transaction-scoped advisory lock (held until COMMIT, only by the
- * short tail of placeOrder that writes the order).
- */
-const ORDER_NUMBER_LOCK = sql`select pg_advisory_xact_lock(hashtext('backroom.order_number'))`;
-
 const paymentColumns = {
   id: payment.id,
   orderId: payment.orderId,
@@ -138,31 +131,30 @@ export function postgresOrders(db: PgExecutor): OrderStore {
         );
     },
     insertOrder: async (order) => {
-      await db.execute(ORDER_NUMBER_LOCK);
-      const [next] = await db
-        .select({ n: sql<number>`coalesce(max(${customerOrder.number}), 1000)::int + 1` })
-        .from(customerOrder);
-      const number = next?.n ?? 1001;
-      await db.insert(customerOrder).values({
-        id: order.id,
-        number,
-        userId: order.userId,
-        email: order.email,
-        status: 'pending_payment',
-        currency: order.currency,
-        subtotal: order.subtotal,
-        discountId: order.discountId,
-        discountCode: order.discountCode,
-        discountAmount: order.discountAmount,
-        shippingOptionId: order.shippingOptionId,
-        shippingName: order.shippingName,
-        shippingPrice: order.shippingPrice,
-        tax: order.tax,
-        total: order.total,
-        shippingAddress: order.shippingAddress,
-        createdAt: order.now,
-        updatedAt: order.now,
-      });
+      const [inserted] = await db
+        .insert(customerOrder)
+        .values({
+          id: order.id,
+          number: sql`nextval('order_number_seq')`,
+          userId: order.userId,
+          email: order.email,
+          status: 'pending_payment',
+          currency: order.currency,
+          subtotal: order.subtotal,
+          discountId: order.discountId,
+          discountCode: order.discountCode,
+          discountAmount: order.discountAmount,
+          shippingOptionId: order.shippingOptionId,
+          shippingName: order.shippingName,
+          shippingPrice: order.shippingPrice,
+          tax: order.tax,
+          total: order.total,
+          shippingAddress: order.shippingAddress,
+          createdAt: order.now,
+          updatedAt: order.now,
+        })
+        .returning({ number: customerOrder.number });
+      if (!inserted) throw new Error('the order insert returned no row');
       if (order.lines.length > 0) {
         await db.insert(orderLine).values(order.lines.map((line) => ({ ...line, orderId: order.id })));
       }
@@ -182,7 +174,7 @@ export function postgresOrders(db: PgExecutor): OrderStore {
         createdAt: order.now,
         updatedAt: order.now,
       });
-      return number;
+      return inserted.number;
     },
     insertRedemption: async (redemption) => {
       await db.insert(discountRedemption).values({

@@ -5,6 +5,7 @@ import {
   check,
   index,
   integer,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -121,6 +122,12 @@ export const ORDER_STATUS_VALUES = [
   'delivered',
   'cancelled',
 ] as const;
+
+/**
+ * Order numbers (1001, 1002, …) come from this sequence: concurrent orders never wait for each other
+ * to number themselves. NOTE: a rolled-back placement leaves a gap, as every shop's numbers may have.
+ */
+export const orderNumberSequence = pgSequence('order_number_seq', { startWith: 1001 });
 
 /** `order` is an SQL keyword, hence customer_order. */
 export const customerOrder = pgTable(

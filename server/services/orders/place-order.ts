@@ -71,15 +71,13 @@ async function replayKey(
 /**
  * Takes the stock of every line, all or none: conditional updates that never go below zero, in
  * variant-id order, so two orders sharing variants lock their rows in the same order (no deadlock
- * on PostgreSQL). A shortage is reported for the first short line in cart order, as before.
+ * on PostgreSQL). The caller has checked the lines against the stock it read (assertInStock).
  */
 async function takeStock(
   areas: OtherAreas,
   lines: CartLineRow[],
   facts: { orderId: string; actorId: string; now: number },
 ) {
-  const short = lines.find((line) => line.available < line.quantity);
-  if (short) throw outOfStock(short);
   const byVariant = [...lines].sort((a, b) =>
     a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0,
   );
@@ -94,11 +92,17 @@ async function takeStock(
   }
 }
 
+/** OUT_OF_STOCK for the first line (in cart order) that the stock as read cannot serve. */
+function assertInStock(lines: CartLineRow[]) {
+  const short = lines.find((line) => line.available < line.quantity);
+  if (short) throw outOfStock(short);
+}
+
 /**
  * The write of placeOrder, inside one transaction: claims the idempotency key first (a key
- * already used, or used concurrently, answers its stored answer instead), prices the cart, takes
- * the stock, counts the discount, writes the order with its price snapshots, payment row and
- * history, empties the cart and queues the notifications.
+ * already used, or used concurrently, answers its stored answer instead), prices the cart, writes
+ * the order with its price snapshots, payment row and history, empties the cart, queues the
+ * notifications, and last takes the stock and counts the discount.
  */
 async function writeOrder(
   tx: Stores,
@@ -125,11 +129,8 @@ async function writeOrder(
     throw new AppError('CONFLICT', 'PRICE_CHANGED', `The total is now ${totals.total}`);
   }
 
+  assertInStock(priced.lines);
   const orderId = newId();
-  await takeStock(areas, priced.lines, { orderId, actorId: user.id, now });
-  if (priced.discount && !(await tx.cart.redeemDiscount(priced.discount.id))) {
-    throw discountError('DISCOUNT_EXHAUSTED');
-  }
   await tx.orders.insertOrder({
     id: orderId,
     userId: user.id,
@@ -172,6 +173,13 @@ async function writeOrder(
     placed = { order, payment: order.payment };
   }
   await tx.orders.completeIdempotencyKey({ ...key, orderId, response: placed && JSON.stringify(placed) });
+  // NOTE: the rows every order may share (a best-seller's variant, a popular code) come last: on
+  // PostgreSQL their row locks are held until COMMIT, so concurrent orders for them wait only for
+  // these statements and the COMMIT, not for the whole order. Either refusal rolls everything back.
+  await takeStock(areas, priced.lines, { orderId, actorId: user.id, now });
+  if (priced.discount && !(await tx.cart.redeemDiscount(priced.discount.id))) {
+    throw discountError('DISCOUNT_EXHAUSTED');
+  }
   return { orderId, placed, replay: null };
 }
 
