@@ -35,6 +35,7 @@ try {
     } else {
       const started = performance.now();
       const result = await generateCatalogOn(engine, { products, onProgress: progressBar });
+      await engine.refreshStatistics();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       console.log(
         `generated ${result.products} products, ${result.variants} variants in ${seconds} s into ${target}`,

@@ -12,6 +12,9 @@ export function createPostgresEngine(
     kind: 'postgres',
     read: createPostgresStores(handle.db),
     transaction: (work) => runTransaction(handle.db, (tx) => work(createPostgresStores(tx)), options),
+    refreshStatistics: async () => {
+      await handle.pool.query('ANALYZE');
+    },
     close: () => handle.close(),
   };
 }

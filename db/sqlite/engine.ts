@@ -14,6 +14,7 @@ export function createSqliteEngine(handle: DatabaseHandle): Engine {
     kind: 'sqlite',
     read,
     transaction: (work) => inWriteBatch(handle.db, () => work(write)),
+    refreshStatistics: async () => {},
     close: async () => handle.close(),
   };
 }
