@@ -22,10 +22,11 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { copySqliteToPostgres } from '../../db/postgres/copy.js';
 import { openDatabase } from '../../db/sqlite/client.js';
+import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import { SESSION_LIFETIME_MS } from '../../server/auth/sessions.js';
 import { generateToken, hashToken } from '../../server/auth/tokens.js';
 import { newId } from '../../server/ids.js';
-import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';
+import { generateCatalogOn } from '../../server/services/catalog/generate-catalog.js';
 import { buildServer, ROOT, startArguments } from '../helpers/start-command.js';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
@@ -61,7 +62,7 @@ mkdirSync(dir, { recursive: true });
 const databasePath = join(dir, 'bench.db');
 log(`generating ${PRODUCTS} products in ${databasePath} …`);
 const database = openDatabase(databasePath);
-generateCatalog(database.sqlite, { products: PRODUCTS });
+await generateCatalogOn(createSqliteEngine(database), { products: PRODUCTS });
 const now = Date.now();
 const slug = database.sqlite
   .prepare("SELECT slug FROM product WHERE status = 'active' ORDER BY seq DESC LIMIT 1")

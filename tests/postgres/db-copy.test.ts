@@ -14,8 +14,8 @@ import * as pgSchema from '../../db/postgres/schema/index.js';
 import { openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import * as liteSchema from '../../db/sqlite/schema/index.js';
-import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';
 import { seedDemoStore } from '../../server/services/catalog/demo-catalog.js';
+import { generateCatalogOn } from '../../server/services/catalog/generate-catalog.js';
 import { createTestApp } from '../helpers/app.js';
 import { createTestClient } from '../helpers/client.js';
 import {
@@ -185,7 +185,10 @@ describe.skipIf(unavailable)(
     it('copies a generated 10k catalogue with orders: every row equal', async () => {
       const file = newFile();
       const made = openDatabase(file);
-      const generated = generateCatalog(made.sqlite, { products: 10_000, now: Date.UTC(2026, 4, 1) });
+      const generated = await generateCatalogOn(createSqliteEngine(made), {
+        products: 10_000,
+        now: Date.UTC(2026, 4, 1),
+      });
       made.close();
       await ordersThroughTheApi(file, 4);
       const before = sha256(file);

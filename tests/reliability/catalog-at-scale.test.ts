@@ -9,7 +9,7 @@ import { createSqliteStores } from '../../db/sqlite/stores.js';
 import type { Stores } from '../../db/stores/index.js';
 import { manualPayments } from '../../server/integrations/payments/manual.js';
 import { changeCart } from '../../server/services/cart/cart-writes.js';
-import { generateCatalog } from '../../server/services/catalog/catalog-generator.js';
+import { generateCatalogOn } from '../../server/services/catalog/generate-catalog.js';
 import {
   findProduct,
   listCategories,
@@ -64,10 +64,10 @@ function recordQueries(sqlite: Sqlite) {
 
 // SQLite-only by nature: FTS5 search plans and EXPLAIN QUERY PLAN on a 100k-product file database
 // opened here (the app below names its DATABASE_PATH), so it runs on SQLite whatever TEST_ENGINE says.
-beforeAll(() => {
+beforeAll(async () => {
   databasePath = join(tempDir(), 'large.db');
   database = openDatabase(databasePath);
-  generateCatalog(database.sqlite, { products: PRODUCTS, now: Date.UTC(2026, 0, 1) });
+  await generateCatalogOn(createSqliteEngine(database), { products: PRODUCTS, now: Date.UTC(2026, 0, 1) });
   recordQueries(database.sqlite);
   stores = createSqliteStores(database.db);
 }, 180_000);

@@ -2,20 +2,101 @@
  * The large generated catalogue (benchmarks, index tests) on either engine, through the catalog
  * store: a two-level category tree and N products with 1-3 variants each, their initial-stock
  * ledger rows and search entries, one transaction per batch (multi-row inserts on PostgreSQL).
- * Same seed, same catalogue as the legacy SQLite-only generateCatalog (catalog-generator.ts).
+ * A seed gives the same rows every time.
  */
 import type { Engine } from '../../../db/engine.js';
 import type { CategoryInsert, GeneratedBatch, ProductStatus } from '../../../db/stores/catalog.js';
 import { newId } from '../../ids.js';
-import {
-  ADJECTIVES,
-  type GenerateOptions,
-  MATERIALS,
-  NOUNS,
-  random,
-  SENTENCES,
-  VARIANT_NAMES,
-} from './catalog-generator.js';
+
+const ADJECTIVES = [
+  'Rugged',
+  'Classic',
+  'Everyday',
+  'Compact',
+  'Premium',
+  'Lightweight',
+  'Vintage',
+  'Modern',
+  'Heavy-Duty',
+  'Organic',
+  'Handmade',
+  'Waterproof',
+  'Insulated',
+  'Slim',
+  'Deluxe',
+  'Essential',
+];
+const MATERIALS = [
+  'Canvas',
+  'Leather',
+  'Merino',
+  'Bamboo',
+  'Ceramic',
+  'Steel',
+  'Walnut',
+  'Linen',
+  'Cotton',
+  'Titanium',
+  'Glass',
+  'Cork',
+  'Wool',
+  'Nylon',
+  'Copper',
+  'Oak',
+];
+const NOUNS = [
+  'Backpack',
+  'Mug',
+  'Jacket',
+  'Lamp',
+  'Speaker',
+  'Blanket',
+  'Bottle',
+  'Knife',
+  'Tent',
+  'Chair',
+  'Wallet',
+  'Headphones',
+  'Notebook',
+  'Skillet',
+  'Scarf',
+  'Watch',
+  'Vase',
+  'Kettle',
+  'Pillow',
+  'Sneakers',
+];
+const SENTENCES = [
+  'Built to last and easy to repair.',
+  'A favourite of our customers for everyday use.',
+  'Tested in the field by our own team.',
+  'Made with responsibly sourced materials.',
+  'Packs small and travels well.',
+  'Comes with a two-year warranty.',
+  'Designed in-house and made in small batches.',
+  'Easy to clean and quick to dry.',
+];
+const VARIANT_NAMES = ['Small', 'Medium', 'Large', 'Black', 'Natural', 'Navy'];
+
+/** A small deterministic PRNG (mulberry32), so a generated catalogue is the same every time. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface GenerateOptions {
+  products: number;
+  batchSize?: number;
+  seed?: number;
+  now?: number;
+  onProgress?: (done: number, total: number) => void;
+}
 
 export async function generateCatalogOn(
   engine: Engine,
@@ -55,7 +136,6 @@ export async function generateCatalogOn(
   for (let from = 0; from < total; from += batchSize) {
     const to = Math.min(total, from + batchSize);
     const batch: GeneratedBatch = { categories: [], products: [], variants: [] };
-    // NOTE: the calls to rand() come in the legacy generator's order, so a seed gives the same rows.
     for (let i = from; i < to; i++) {
       const id = newId();
       const name = `${pick(ADJECTIVES)} ${pick(MATERIALS)} ${pick(NOUNS)} ${i + 1}`;
