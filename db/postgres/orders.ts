@@ -130,51 +130,50 @@ export function postgresOrders(db: PgExecutor): OrderStore {
           ),
         );
     },
+    // One statement, one round trip: the order, its lines, its first history row and its payment.
     insertOrder: async (order) => {
-      const [inserted] = await db
-        .insert(customerOrder)
-        .values({
-          id: order.id,
-          number: sql`nextval('order_number_seq')`,
-          userId: order.userId,
-          email: order.email,
-          status: 'pending_payment',
-          currency: order.currency,
-          subtotal: order.subtotal,
-          discountId: order.discountId,
-          discountCode: order.discountCode,
-          discountAmount: order.discountAmount,
-          shippingOptionId: order.shippingOptionId,
-          shippingName: order.shippingName,
-          shippingPrice: order.shippingPrice,
-          tax: order.tax,
-          total: order.total,
-          shippingAddress: order.shippingAddress,
-          createdAt: order.now,
-          updatedAt: order.now,
-        })
-        .returning({ number: customerOrder.number });
-      if (!inserted) throw new Error('the order insert returned no row');
-      if (order.lines.length > 0) {
-        await db.insert(orderLine).values(order.lines.map((line) => ({ ...line, orderId: order.id })));
-      }
-      await db.insert(orderEvent).values({
-        orderId: order.id,
-        status: 'pending_payment',
-        actorId: order.userId,
-        createdAt: order.now,
-      });
-      await db.insert(payment).values({
-        id: order.payment.id,
-        orderId: order.id,
-        provider: order.payment.provider,
-        status: 'pending',
-        amount: order.total,
-        currency: order.currency,
-        createdAt: order.now,
-        updatedAt: order.now,
-      });
-      return inserted.number;
+      const lines = JSON.stringify(
+        order.lines.map((line) => ({
+          variant_id: line.variantId,
+          product_id: line.productId,
+          product_name: line.productName,
+          variant_name: line.variantName,
+          sku: line.sku,
+          unit_price: line.unitPrice,
+          quantity: line.quantity,
+          line_total: line.lineTotal,
+        })),
+      );
+      const result = await db.execute<{ number: number }>(sql`
+        WITH placed AS (
+          INSERT INTO customer_order (id, number, user_id, email, status, currency, subtotal,
+            discount_id, discount_code, discount_amount, shipping_option_id, shipping_name,
+            shipping_price, tax, total, shipping_address, created_at, updated_at)
+          VALUES (${order.id}, nextval('order_number_seq'), ${order.userId}, ${order.email},
+            'pending_payment', ${order.currency}, ${order.subtotal}, ${order.discountId},
+            ${order.discountCode}, ${order.discountAmount}, ${order.shippingOptionId},
+            ${order.shippingName}, ${order.shippingPrice}, ${order.tax}, ${order.total},
+            ${order.shippingAddress}, ${order.now}, ${order.now})
+          RETURNING number),
+        placed_lines AS (
+          INSERT INTO order_line (order_id, variant_id, product_id, product_name, variant_name, sku,
+            unit_price, quantity, line_total)
+          SELECT ${order.id}, l.variant_id, l.product_id, l.product_name, l.variant_name, l.sku,
+            l.unit_price, l.quantity, l.line_total
+          FROM jsonb_to_recordset(${lines}::jsonb) AS l(variant_id text, product_id text,
+            product_name text, variant_name text, sku text, unit_price bigint, quantity integer,
+            line_total bigint)),
+        history AS (
+          INSERT INTO order_event (order_id, status, actor_id, created_at)
+          VALUES (${order.id}, 'pending_payment', ${order.userId}, ${order.now})),
+        started AS (
+          INSERT INTO payment (id, order_id, provider, status, amount, currency, created_at, updated_at)
+          VALUES (${order.payment.id}, ${order.id}, ${order.payment.provider}, 'pending', ${order.total},
+            ${order.currency}, ${order.now}, ${order.now}))
+        SELECT number FROM placed`);
+      const placed = result.rows[0];
+      if (!placed) throw new Error('the order insert returned no row');
+      return placed.number;
     },
     insertRedemption: async (redemption) => {
       await db.insert(discountRedemption).values({
