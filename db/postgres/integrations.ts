@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import type { IntegrationStore, OutboxClaim } from '../stores/integrations.js';
 import type { PgExecutor } from './client.js';
 import { outboxMessage, payment, webhook } from './schema/index.js';
@@ -34,30 +34,29 @@ export function postgresIntegrations(db: PgExecutor): IntegrationStore {
       return db.select({ id: webhook.id, events: webhook.events }).from(webhook);
     },
     async claimDue({ dueBy, leaseUntil, limit }) {
-      // SKIP LOCKED: dispatchers in other processes take other rows instead of waiting for these.
-      const due = await db
-        .select({ id: outboxMessage.id })
+      // One statement: the oldest due rows, SKIP LOCKED (dispatchers in other processes take other
+      // rows instead of waiting for these), claimed by the update that locked them.
+      const due = db
+        .select({ id: outboxMessage.id, dueAt: sql<number>`${outboxMessage.nextAttemptAt}`.as('due_at') })
         .from(outboxMessage)
         .where(and(eq(outboxMessage.status, 'pending'), lte(outboxMessage.nextAttemptAt, dueBy)))
         .orderBy(asc(outboxMessage.nextAttemptAt), asc(outboxMessage.createdAt), asc(outboxMessage.id))
         .limit(limit)
-        .for('update', { skipLocked: true });
-      if (due.length === 0) return [];
-      const ids = due.map((row) => row.id);
+        .for('update', { skipLocked: true })
+        .as('due');
       const claimed = await db
         .update(outboxMessage)
         .set({ nextAttemptAt: leaseUntil, attempts: sql`${outboxMessage.attempts} + 1` })
-        .where(
-          and(
-            inArray(outboxMessage.id, ids),
-            eq(outboxMessage.status, 'pending'),
-            lte(outboxMessage.nextAttemptAt, dueBy),
-          ),
-        )
-        .returning();
+        .from(due)
+        .where(eq(outboxMessage.id, due.id))
+        .returning({ ...getTableColumns(outboxMessage), dueAt: due.dueAt });
       // RETURNING keeps no order: give them back oldest due first, as selected.
-      const position = new Map(ids.map((id, index) => [id, index]));
-      return claimed.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+      return claimed
+        .sort(
+          (a, b) =>
+            a.dueAt - b.dueAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        )
+        .map(({ dueAt: _, ...message }) => message);
     },
     async recordDelivered(claim, facts) {
       const rows = await db
