@@ -35,7 +35,7 @@ export interface GuestCartCookie {
   clear(): void;
 }
 
-/** Writes a cookie of this server's kind (attributes per API.md) onto the answer. */
+/** Writes a cookie of this server's kind (attributes the API reference gives) onto the answer. */
 function setCookie(deps: Deps, facts: RequestFacts, name: string, value: string, maxAgeMs: number) {
   facts.resHeaders.append(
     'Set-Cookie',

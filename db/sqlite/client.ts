@@ -36,7 +36,7 @@ const REQUIRED_PRAGMAS = [
 ] as const;
 
 /**
- * Opens SQLite with the PRAGMAs of DESIGN.md, verifies them, applies pending migrations, and (for a
+ * Opens SQLite with the PRAGMAs set below, verifies them, applies pending migrations, and (for a
  * file) installs the storage guard: no write commits once the file at the path is another one.
  */
 export function openDatabase(path: string, options: { migrate?: boolean } = {}): DatabaseHandle {

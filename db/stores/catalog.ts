@@ -130,7 +130,7 @@ export interface ProductRow {
   category: { id: string; slug: string; name: string } | null;
 }
 
-/** A variant as API.md's `Variant` (stock shown as `available`). */
+/** A variant as the API reference's `Variant` (stock shown as `available`). */
 export interface VariantRow {
   id: string;
   sku: string;

@@ -20,7 +20,7 @@ export interface PaymentRow {
   clientSecret: string | null;
 }
 
-/** The payment as API.md shows it. */
+/** The payment as the API reference shows it. */
 export interface PaymentView {
   id: string;
   provider: PaymentProvider;

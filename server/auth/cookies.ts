@@ -14,7 +14,7 @@ export function cartCookieName(config: Config): string {
   return config.NODE_ENV === 'production' ? '__Host-cart' : 'cart';
 }
 
-/** A Set-Cookie value with the attributes API.md fixes: HttpOnly, SameSite=Lax, Path=/, Secure in production. */
+/** A Set-Cookie value with the attributes the API reference fixes: HttpOnly, SameSite=Lax, Path=/, Secure in production. */
 export function serializeCookie(
   config: Config,
   name: string,

@@ -1,6 +1,6 @@
 import type { OrderStatus } from '../../shared/reasons.js';
 
-/** The order life cycle of API.md: every allowed move; anything else is INVALID_TRANSITION. */
+/** The order life cycle of the API reference (docs/api/orders.md): every allowed move; anything else is INVALID_TRANSITION. */
 export const ORDER_MOVES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending_payment: ['paid', 'cancelled'],
   paid: ['fulfilled', 'cancelled'],

@@ -1,5 +1,5 @@
 /**
- * The pricing rules of API.md, pure and deterministic. All amounts are integer minor units.
+ * The pricing rules of the API reference (docs/api/types.md), pure and deterministic. All amounts are integer minor units.
  * subtotal = Σ unitPrice × quantity; discount: percent → round(subtotal × value / 100), fixed →
  * min(value, subtotal); shipping free when subtotal − discount ≥ freeOverSubtotal; tax =
  * round((subtotal − discount) × rateBps / 10000), shipping untaxed; total = the sum of the parts.

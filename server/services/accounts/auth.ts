@@ -13,7 +13,7 @@ export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 export const SIGN_IN_LIMIT_PER_EMAIL = 10;
 export const SIGN_IN_LIMIT_PER_IP = 100;
 
-/** The public shape of an account (API.md `User`). */
+/** The public shape of an account (the API reference's `User`). */
 export function toUser(row: SessionUser) {
   return {
     id: row.id,

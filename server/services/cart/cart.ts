@@ -19,7 +19,7 @@ export async function cartOf(s: Stores, owner: CartOwner): Promise<CartRow | und
   return s.cart.cartOfGuest(hashToken(owner.guestToken));
 }
 
-/** API.md's Cart, repriced now. `discountProblem` says why an attached code gives nothing today. */
+/** the API reference's Cart, repriced now. `discountProblem` says why an attached code gives nothing today. */
 export async function viewCart(
   s: Stores,
   row: CartRow | undefined,

@@ -77,7 +77,7 @@ async function cardPage(
   return { rows: page.items, nextCursor: page.nextCursor };
 }
 
-/** The storefront list: active products only, with every filter, sort and keyset paging of API.md. */
+/** The storefront list: active products only, with every filter, sort and keyset paging of the API reference. */
 export async function listProducts(s: Stores, input: z.output<typeof productListInput>, currency: string) {
   let categoryIds: string[] | undefined;
   if (input.category !== undefined) {
@@ -105,7 +105,7 @@ export async function listProductsForAdmin(
   return { items: rows.map((row) => ({ ...toCard(row, currency), status: row.status })), nextCursor };
 }
 
-/** A product as API.md's `Product`, plus its status; found by slug or id. */
+/** A product as the API reference's `Product`, plus its status; found by slug or id. */
 export async function findProduct(
   s: Stores,
   by: { slug: string } | { id: string },

@@ -19,7 +19,7 @@ export interface AddressJson {
 
 export type Payment = PaymentView;
 
-/** API.md's Order, from its row, lines and history. */
+/** the API reference's Order, from its row, lines and history. */
 function orderView(row: OrderRow, lines: OrderLineRow[], history: OrderHistoryRow[]) {
   return {
     id: row.id,
@@ -44,7 +44,7 @@ function orderView(row: OrderRow, lines: OrderLineRow[], history: OrderHistoryRo
 
 export type Order = ReturnType<typeof orderView>;
 
-/** API.md's Order. With `userId`, only that user's order is found (others look missing). */
+/** the API reference's Order. With `userId`, only that user's order is found (others look missing). */
 export async function loadOrder(s: Stores, id: string, scope: { userId?: string } = {}): Promise<Order> {
   const row = await s.orders.order(id, scope.userId);
   if (!row) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such order');
