@@ -7,6 +7,22 @@
 import type { z } from 'zod';
 import type { RouterOutputs } from '../../shared/index.js';
 import type {
+  adminOrderSummaryOutput,
+  adminProductCardOutput,
+  adminProductOutput,
+  adminShippingOptionOutput,
+  adminVariantOutput,
+  createdWebhookOutput,
+  discountOutput,
+  lowStockOutput,
+  salesReportOutput,
+  stockLevelOutput,
+  stockMovementOutput,
+  taxRateOutput,
+  webhookDeliveryOutput,
+  webhookOutput,
+} from '../../shared/schemas/admin-outputs.js';
+import type {
   cartOutput,
   categoryOutput,
   okOutput,
@@ -57,4 +73,44 @@ export type OutputSchemasHold = [
   PageOf<typeof orderSummaryOutput, RouterOutputs['orders']['list']>,
   Documents<typeof orderOutput, RouterOutputs['orders']['get']>,
   Documents<typeof orderOutput, RouterOutputs['orders']['cancel']>,
+];
+
+type Admin = RouterOutputs['admin'];
+
+export type AdminOutputSchemasHold = [
+  Documents<typeof categoryOutput, Admin['categories']['create']>,
+  Documents<typeof categoryOutput, Admin['categories']['update']>,
+  Documents<typeof okOutput, Admin['categories']['delete']>,
+  Documents<typeof adminProductOutput, Admin['products']['create']>,
+  Documents<typeof adminProductOutput, Admin['products']['update']>,
+  Documents<typeof adminProductOutput, Admin['products']['archive']>,
+  Documents<typeof adminProductOutput, Admin['products']['get']>,
+  PageOf<typeof adminProductCardOutput, Admin['products']['list']>,
+  Documents<typeof adminVariantOutput, Admin['variants']['create']>,
+  Documents<typeof adminVariantOutput, Admin['variants']['update']>,
+  Documents<typeof stockLevelOutput, Admin['inventory']['adjust']>,
+  Documents<typeof lowStockOutput, Admin['inventory']['lowStock'][number]>,
+  PageOf<typeof stockMovementOutput, Admin['inventory']['ledger']>,
+  Documents<typeof discountOutput, Admin['discounts']['create']>,
+  Documents<typeof discountOutput, Admin['discounts']['list'][number]>,
+  Documents<typeof discountOutput, Admin['discounts']['deactivate']>,
+  Documents<typeof adminShippingOptionOutput, Admin['shipping']['create']>,
+  Documents<typeof adminShippingOptionOutput, Admin['shipping']['list'][number]>,
+  Documents<typeof adminShippingOptionOutput, Admin['shipping']['update']>,
+  Documents<typeof okOutput, Admin['shipping']['delete']>,
+  Documents<typeof taxRateOutput, Admin['tax']['set']>,
+  Documents<typeof taxRateOutput, Admin['tax']['list'][number]>,
+  PageOf<typeof adminOrderSummaryOutput, Admin['orders']['list']>,
+  Documents<typeof orderOutput, Admin['orders']['get']>,
+  Documents<typeof orderOutput, Admin['orders']['markPaid']>,
+  Documents<typeof orderOutput, Admin['orders']['fulfill']>,
+  Documents<typeof orderOutput, Admin['orders']['markDelivered']>,
+  Documents<typeof orderOutput, Admin['orders']['cancel']>,
+  PageOf<typeof userOutput, Admin['users']['list']>,
+  Documents<typeof userOutput, Admin['users']['setRole']>,
+  Documents<typeof salesReportOutput, Admin['reports']['sales']>,
+  Documents<typeof createdWebhookOutput, Admin['webhooks']['create']>,
+  Documents<typeof webhookOutput, Admin['webhooks']['list'][number]>,
+  Documents<typeof okOutput, Admin['webhooks']['delete']>,
+  Documents<typeof webhookDeliveryOutput, Admin['webhooks']['deliveries'][number]>,
 ];
