@@ -101,7 +101,8 @@ export function restRoute({ router, operations, createContext, onError }: RestRo
     const operation = byPath.get(path);
     const refuse = (status: 404 | 405, body: RestError) => c.json(body, status);
     if (!operation) return refuse(404, restErrorOf(errorBody('NOT_FOUND', 'NOT_FOUND', 'No such operation')));
-    if (c.req.method !== operation.method) {
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (method !== operation.method) {
       c.header('Allow', operation.method);
       const message = `${operation.restPath} takes ${operation.method}`;
       return refuse(405, restErrorOf(errorBody('METHOD_NOT_SUPPORTED', 'METHOD_NOT_SUPPORTED', message)));
