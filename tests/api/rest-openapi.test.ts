@@ -223,6 +223,13 @@ describe('the REST mirror, called from the document', () => {
     ['an unknown operation', '/api/v1/cart/steal', { method: 'POST' }, 404, 'NOT_FOUND'],
     ['the wrong method', '/api/v1/cart/addItem', {}, 405, 'METHOD_NOT_SUPPORTED'],
     ['a malformed URL', '/api/v1/catalog/products?q=%E0%A4%A', {}, 400, 'MALFORMED_REQUEST'],
+    [
+      'a body over 1 MiB',
+      '/api/v1/cart/addItem',
+      { method: 'POST', body: 'x'.repeat(1_100_000) },
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ] as const)(
     'answers %s with a clear error, never a 500',
     async ([_name, path, init, status, reason], { app }) => {
@@ -238,6 +245,12 @@ describe('the REST mirror, called from the document', () => {
       expect(body.message).not.toMatch(/SQL|sqlite|postgres|stack|at .*\.ts/i);
     },
   );
+
+  it('answers HEAD on a query like GET, without a body', async ({ app }) => {
+    const response = await rawRequest(app, '/api/v1/store/info', { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+  });
 
   it('refuses a cross-site POST with the cross-origin rule, and changes nothing', async ({ app }) => {
     const response = await rawRequest(app, '/api/v1/auth/signUp', {
