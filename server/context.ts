@@ -187,7 +187,7 @@ export function createContextFactory(deps: Deps) {
   return (req: NodeRequest, requestId: string, resHeaders: Pick<Headers, 'append'>): Context => {
     const { headers } = req;
     const forwardedFor = headers['x-forwarded-for'];
-    // NOTE: a request with both a cookie and a bearer token never gets here (http/session-credential.ts).
+    // NOTE: a request with both a cookie and a bearer token never gets here (http/cross-origin.ts sessionCredentialGuard).
     const credential = readSessionCredential(headers.authorization, headers.cookie, sessionCookie);
     return createRequestContext(deps, {
       sessionToken: credential.via === 'cookie' || credential.via === 'bearer' ? credential.token : null,

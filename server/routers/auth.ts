@@ -18,21 +18,16 @@ import { customerProcedure, publicProcedure, router } from '../trpc.js';
 
 /**
  * Brings the guest cart along (in the group commit), then starts the user's session: a merge the
- * database refuses answers 503 without a new session cookie, so a retry starts from where it was.
+ * database refuses answers 503 without a new session, so a retry starts from where it was. The
+ * answer is the user, and for `session: 'token'` the new session's bearer token; a cookie
+ * session's token stays in its HttpOnly cookie: no answer ever carries it.
  */
-async function signedIn(ctx: Context, userId: string) {
+async function signedIn(ctx: Context, user: auth.User, via: SessionKind | undefined) {
   const guestToken = ctx.guestCart.token();
   if (guestToken) {
-    await moveGuestCart(ctx.engine, guestToken, userId, ctx.clock.now());
+    await moveGuestCart(ctx.engine, guestToken, user.id, ctx.clock.now());
     ctx.guestCart.clear();
   }
-}
-
-/**
- * The answer to a sign-up or sign-in: the user, and for `session: 'token'` the new session's bearer
- * token. A cookie session's token stays in its HttpOnly cookie: no answer ever carries it.
- */
-async function sessionAnswer(ctx: Context, user: auth.User, via: SessionKind | undefined) {
   if (via === 'token') {
     const issued = await ctx.session.start(user.id, 'token');
     return { user, token: issued.token, expiresAt: issued.expiresAt };
@@ -52,8 +47,7 @@ export const authRouter = router({
         clientIp: ctx.clientIp,
         limitPerHour: ctx.config.SIGN_UP_LIMIT_PER_HOUR,
       });
-      await signedIn(ctx, account.id);
-      return sessionAnswer(ctx, auth.toUser(account), input.session);
+      return signedIn(ctx, auth.toUser(account), input.session);
     }),
 
   signIn: publicProcedure
@@ -64,8 +58,7 @@ export const authRouter = router({
         clientIp: ctx.clientIp,
         now: ctx.clock.now(),
       });
-      await signedIn(ctx, account.id);
-      return sessionAnswer(ctx, auth.toUser(account), input.session);
+      return signedIn(ctx, auth.toUser(account), input.session);
     }),
 
   signOut: publicProcedure.meta({ output: okOutput }).mutation(async ({ ctx }) => {
