@@ -246,6 +246,25 @@ describe('the REST mirror, called from the document', () => {
     },
   );
 
+  it('logs and counts REST calls by procedure, with no password or token in the log', async ({ app }) => {
+    const { document } = await fetchDocument(app);
+    const account = newAccount();
+    const signedUp = await restClient(app, document).call('auth.signUp', { ...account, session: 'token' });
+    const { token } = z.object({ token: z.string() }).parse(signedUp.body);
+    await restClient(app, document, { bearer: token }).call('orders.list');
+    const requests = app.logs.filter(
+      (line) => typeof line.path === 'string' && line.path.startsWith('/api/v1/'),
+    );
+    expect(requests).toMatchObject([
+      { method: 'POST', path: '/api/v1/auth/signUp', procedure: 'auth.signUp', status: 200 },
+      { method: 'GET', path: '/api/v1/orders/list', procedure: 'orders.list', status: 200 },
+    ]);
+    const everything = JSON.stringify(app.logs);
+    for (const secret of [account.password, token]) expect(everything).not.toContain(secret);
+    const metrics = await (await rawRequest(app, '/metrics')).text();
+    expect(metrics).toContain('backroom_http_request_duration_seconds_count{procedure="orders.list"} 1');
+  });
+
   it('answers HEAD on a query like GET, without a body', async ({ app }) => {
     const response = await rawRequest(app, '/api/v1/store/info', { method: 'HEAD' });
     expect(response.status).toBe(200);
