@@ -3,14 +3,18 @@ import type { AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
+import { sessionCookieName } from './auth/cookies.js';
 import { createContextFactory, type NodeRequest } from './context.js';
 import type { Deps } from './deps.js';
 import { corsPreflight } from './http/cors.js';
-import { crossOriginGuard } from './http/cross-origin.js';
-import { errorBody, unexpectedFailure } from './http/error-response.js';
+import { crossOriginGuard, sessionCredentialGuard } from './http/cross-origin.js';
+import { errorBody, refusalFor, unexpectedFailure } from './http/error-response.js';
 import { MAX_BATCH_SIZE, MAX_BODY_BYTES, PAYLOAD_TOO_LARGE } from './http/limits.js';
 import { createRequestListener } from './http/listener.js';
 import { Metrics } from './http/metrics.js';
+import { DOCS_PAGE_CSP, renderDocsPage } from './http/openapi/docs-page.js';
+import { buildOpenApi } from './http/openapi/document.js';
+import { restRoute } from './http/openapi/rest-route.js';
 import { indexProcedures } from './http/procedure-index.js';
 import { type AccessLog, answerRules, type RequestVariables } from './http/request-log.js';
 import { createHeaderRule } from './http/response-headers.js';
@@ -88,13 +92,15 @@ function createHonoApp(
   app.use(answerRules(access, headerRule));
   app.use(urlGuard);
   app.use(corsPreflight(config.TRUSTED_ORIGINS));
+  app.use('/trpc/*', sessionCredentialGuard(config));
+  app.use('/api/v1/*', sessionCredentialGuard(config));
   app.use(crossOriginGuard(config));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       // NOTE: the rest of a streamed body is not read; closing the connection after the answer
       // keeps the client from sending its next request on a connection the server drops.
-      onError: (c) => c.json(PAYLOAD_TOO_LARGE, 413, { Connection: 'close' }),
+      onError: (c) => c.json(refusalFor(c.req.path, PAYLOAD_TOO_LARGE), 413, { Connection: 'close' }),
     }),
   );
 
@@ -126,6 +132,26 @@ function createHonoApp(
     return c.json({ received: true, outcome });
   });
 
+  const openApi = buildOpenApi(appRouter, {
+    publicUrl: config.PUBLIC_URL,
+    sessionCookie: sessionCookieName(config),
+  });
+  const docsPage = renderDocsPage(openApi.document);
+  app.get('/api/openapi.json', (c) => c.json(openApi.document));
+  app.get('/api/docs', (c) => {
+    c.set('contentSecurityPolicy', DOCS_PAGE_CSP);
+    return c.html(docsPage);
+  });
+  app.all(
+    '/api/v1/*',
+    restRoute({
+      router: appRouter,
+      operations: openApi.operations,
+      createContext,
+      onError: trpcErrorLogger(logger),
+    }),
+  );
+
   app.use(
     '/trpc/*',
     trpcServer({
@@ -137,11 +163,11 @@ function createHonoApp(
     }),
   );
 
-  app.notFound((c) => c.json(errorBody('NOT_FOUND', 'NOT_FOUND', 'Not found'), 404));
+  app.notFound((c) => c.json(refusalFor(c.req.path, errorBody('NOT_FOUND', 'NOT_FOUND', 'Not found')), 404));
   app.onError((error, c) => {
     logger.error({ requestId: c.get('requestId'), err: error }, 'request failed');
     const { status, body } = unexpectedFailure(error);
-    return c.json(body, status);
+    return c.json(refusalFor(c.req.path, body), status);
   });
   return app;
 }

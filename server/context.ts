@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { cartCookieName, readCookie, serializeCookie, sessionCookieName } from './auth/cookies.js';
+import { readSessionCredential } from './auth/credentials.js';
 import {
   endSession,
   SESSION_LIFETIME_MS,
@@ -10,8 +11,10 @@ import {
 import type { Deps } from './deps.js';
 
 export interface RequestFacts {
-  /** The session cookie's value, if the request carried one. */
+  /** The session token the request carried, if any: its session cookie's value or its bearer token. */
   sessionToken: string | null;
+  /** How that token came: a cookie (renewed and cleared by Set-Cookie) or a bearer header (never a cookie). */
+  sessionVia: 'cookie' | 'bearer';
   /** The guest cart cookie's value, if the request carried one. */
   cartToken: string | null;
   clientIp: string;
@@ -20,11 +23,23 @@ export interface RequestFacts {
   resHeaders: Pick<Headers, 'append'>;
 }
 
+/** A token session's bearer token, handed out once, at the sign-in that starts it. */
+export interface IssuedToken {
+  token: string;
+  /** ISO-8601: when the session ends unless used (each use past half its life extends it). */
+  expiresAt: string;
+}
+
 /** The request's session: read once on first use (the promise is kept), started at sign-in, ended at sign-out. */
 export interface SessionHandle {
   current(): Promise<ValidatedSession | null>;
-  /** Starts a new session for the user, ending the one the request came with (no fixation). */
-  start(userId: string): Promise<void>;
+  /**
+   * Starts a new session for the user, ending the one the request came with (no fixation). A
+   * `cookie` session is set as the HttpOnly cookie and its token never leaves this object; a
+   * `token` session sets no cookie and returns its token, the only way a token is ever answered.
+   */
+  start(userId: string, via: 'cookie'): Promise<undefined>;
+  start(userId: string, via: 'token'): Promise<IssuedToken>;
   end(): Promise<void>;
 }
 
@@ -57,27 +72,40 @@ class RequestSession implements SessionHandle {
     return this.cached;
   }
 
-  async start(userId: string) {
+  start(userId: string, via: 'cookie'): Promise<undefined>;
+  start(userId: string, via: 'token'): Promise<IssuedToken>;
+  async start(userId: string, via: 'cookie' | 'token'): Promise<IssuedToken | undefined> {
     const existing = await this.current();
     const now = this.deps.clock.now();
     const { token, validated } = await startSession(this.deps.engine, userId, now, existing?.session.id);
-    this.setCookie(token, SESSION_LIFETIME_MS);
     this.cached = Promise.resolve(validated);
+    if (via === 'cookie') {
+      this.setCookie(token, SESSION_LIFETIME_MS);
+      return undefined;
+    }
+    // The cookie session this request came with (if any) was just ended: say so to the browser.
+    if (this.carriesCookie()) this.setCookie('', 0);
+    return { token, expiresAt: new Date(now + SESSION_LIFETIME_MS).toISOString() };
   }
 
   async end() {
     const existing = await this.current();
     if (existing) await endSession(this.deps.engine, existing.session.id);
     this.cached = Promise.resolve(null);
-    if (this.facts.sessionToken !== null) this.setCookie('', 0);
+    if (this.carriesCookie()) this.setCookie('', 0);
   }
 
   private async validate() {
     const { sessionToken } = this.facts;
     if (!sessionToken) return null;
     const validated = await validateSession(this.deps.engine, sessionToken, this.deps.clock.now());
-    if (validated?.renewed) this.setCookie(sessionToken, SESSION_LIFETIME_MS);
+    // A bearer session's expiry slides in the database alone; its client keeps the same token.
+    if (validated?.renewed && this.carriesCookie()) this.setCookie(sessionToken, SESSION_LIFETIME_MS);
     return validated;
+  }
+
+  private carriesCookie() {
+    return this.facts.sessionToken !== null && this.facts.sessionVia === 'cookie';
   }
 
   private setCookie(value: string, maxAgeMs: number) {
@@ -159,8 +187,11 @@ export function createContextFactory(deps: Deps) {
   return (req: NodeRequest, requestId: string, resHeaders: Pick<Headers, 'append'>): Context => {
     const { headers } = req;
     const forwardedFor = headers['x-forwarded-for'];
+    // NOTE: a request with both a cookie and a bearer token never gets here (http/cross-origin.ts sessionCredentialGuard).
+    const credential = readSessionCredential(headers.authorization, headers.cookie, sessionCookie);
     return createRequestContext(deps, {
-      sessionToken: readCookie(headers.cookie, sessionCookie),
+      sessionToken: credential.via === 'cookie' || credential.via === 'bearer' ? credential.token : null,
+      sessionVia: credential.via === 'bearer' ? 'bearer' : 'cookie',
       cartToken: readCookie(headers.cookie, cartCookie),
       clientIp: clientIpOf(
         typeof forwardedFor === 'string' ? forwardedFor : undefined,

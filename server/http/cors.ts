@@ -13,7 +13,7 @@ export function corsPreflight(trustedOrigins: readonly string[]): MiddlewareHand
     const headers = new Headers();
     if (origin !== undefined && trusted.has(origin)) {
       headers.set('Access-Control-Allow-Methods', 'GET, POST');
-      headers.set('Access-Control-Allow-Headers', 'content-type, trpc-accept, x-request-id');
+      headers.set('Access-Control-Allow-Headers', 'authorization, content-type, trpc-accept, x-request-id');
       headers.set('Access-Control-Max-Age', '600');
     }
     return new Response(null, { status: 204, headers });

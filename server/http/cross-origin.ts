@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
+import { sessionCookieName } from '../auth/cookies.js';
+import { readSessionCredential } from '../auth/credentials.js';
 import type { Config } from '../config.js';
-import { errorBody } from './error-response.js';
+import { errorBody, refusalFor } from './error-response.js';
 
 export interface OriginFacts {
   secFetchSite: string | undefined;
@@ -35,14 +37,19 @@ export interface OriginRequest {
   host: string | undefined;
   secFetchSite: string | undefined;
   origin: string | undefined;
+  /** It carries a bearer token and no session cookie (auth/credentials.ts): nothing ambient to forge. */
+  bearerOnly: boolean;
 }
 
-/** True when the request may go on: a safe method, or a non-GET that passes the cross-origin rule. */
+/**
+ * True when the request may go on: a safe method, a request authenticated by a bearer token alone,
+ * or a non-GET that passes the cross-origin rule.
+ */
 export function crossOriginAllowed(
   config: Pick<Config, 'PUBLIC_URL' | 'TRUSTED_ORIGINS'>,
   req: OriginRequest,
 ) {
-  if (SAFE_METHODS.has(req.method)) return true;
+  if (SAFE_METHODS.has(req.method) || req.bearerOnly) return true;
   return isSameOriginOrTrusted({
     secFetchSite: req.secFetchSite,
     origin: req.origin,
@@ -59,16 +66,44 @@ export const CROSS_ORIGIN_REFUSAL = errorBody('FORBIDDEN', 'CROSS_ORIGIN', 'Cros
  * NOTE: Hono's csrf() only looks at form content types; tRPC also accepts JSON and multipart.
  */
 export function crossOriginGuard(config: Config): MiddlewareHandler {
+  const sessionCookie = sessionCookieName(config);
   return async (c, next) => {
     const url = new URL(c.req.url);
+    const credential = readSessionCredential(
+      c.req.header('authorization'),
+      c.req.header('cookie'),
+      sessionCookie,
+    );
     const allowed = crossOriginAllowed(config, {
       method: c.req.method,
       protocol: url.protocol,
       host: c.req.header('host') ?? url.host,
       secFetchSite: c.req.header('sec-fetch-site'),
       origin: c.req.header('origin'),
+      bearerOnly: credential.via === 'bearer',
     });
     if (allowed) return next();
-    return c.json(CROSS_ORIGIN_REFUSAL, 403);
+    return c.json(refusalFor(c.req.path, CROSS_ORIGIN_REFUSAL), 403);
+  };
+}
+
+/** The answer to a request that carries both the session cookie and a bearer token. */
+export const AMBIGUOUS_CREDENTIALS_REFUSAL = errorBody(
+  'BAD_REQUEST',
+  'AMBIGUOUS_CREDENTIALS',
+  'Send the session cookie or an Authorization bearer token, not both',
+);
+
+/** Refuses with 400 AMBIGUOUS_CREDENTIALS a request to the API carrying both a session cookie and a bearer token. */
+export function sessionCredentialGuard(config: Config): MiddlewareHandler {
+  const sessionCookie = sessionCookieName(config);
+  return async (c, next) => {
+    const credential = readSessionCredential(
+      c.req.header('authorization'),
+      c.req.header('cookie'),
+      sessionCookie,
+    );
+    if (credential.via !== 'both') return next();
+    return c.json(refusalFor(c.req.path, AMBIGUOUS_CREDENTIALS_REFUSAL), 400);
   };
 }

@@ -25,3 +25,30 @@ export function unexpectedFailure(error: unknown): { status: 500 | 503; body: Re
   }
   return { status: 500, body: errorBody('INTERNAL_SERVER_ERROR', 'INTERNAL', 'Internal server error') };
 }
+
+export type ErrorEnvelope = ReturnType<typeof errorBody>;
+
+/** The REST mirror's error body: what tRPC's envelope says, flat (API.md "REST and OpenAPI"). */
+export interface RestError {
+  code: TRPC_ERROR_CODE_KEY;
+  /** Present on every error the API raises; absent only where tRPC's answer has none either. */
+  reason?: ErrorReason;
+  message: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  formErrors?: string[];
+}
+
+/** The REST form of a refusal made before a request reaches a procedure. */
+export function restErrorOf({ error }: ErrorEnvelope): RestError {
+  return { code: error.data.code, reason: error.data.reason, message: error.message };
+}
+
+/** True for a path of the REST mirror, whose errors take the flat REST form. */
+export function isRestPath(path: string): boolean {
+  return path.startsWith('/api/v1/');
+}
+
+/** A refusal as the path's client reads it: the flat REST body under /api/v1/, else tRPC's envelope. */
+export function refusalFor(path: string, envelope: ErrorEnvelope): ErrorEnvelope | RestError {
+  return isRestPath(path) ? restErrorOf(envelope) : envelope;
+}

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
-import { unexpectedFailure } from './error-response.js';
+import { refusalFor, unexpectedFailure } from './error-response.js';
 import { PAYLOAD_TOO_LARGE } from './limits.js';
 import { type AccessLog, logRequest, requestIdFrom } from './request-log.js';
-import type { HeaderRule } from './response-headers.js';
+import { answersForSession, type HeaderRule } from './response-headers.js';
 import type { Fallback, TrpcFastPath } from './trpc-fast-path.js';
 
 /** The most of a refused body read and thrown away before the connection is closed. */
@@ -82,7 +82,7 @@ export function createRequestListener(parts: ListenerParts) {
     const headers = headerRule.flat({
       requestId: reply.requestId,
       origin: req.headers.origin,
-      trpc: path.startsWith('/trpc/'),
+      trpc: answersForSession(path),
     });
     headers.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text)));
     if (reply.close) headers.push('Connection', 'close');
@@ -100,7 +100,8 @@ export function createRequestListener(parts: ListenerParts) {
       res.destroy();
       return;
     }
-    answer(req, res, { ...unexpectedFailure(error), requestId, started });
+    const { status, body } = unexpectedFailure(error);
+    answer(req, res, { status, body: refusalFor(pathOf(req), body), requestId, started });
     res.end();
   };
 
@@ -110,7 +111,7 @@ export function createRequestListener(parts: ListenerParts) {
    * closes the connection, so the client gets the 413 instead of a reset while it is still sending.
    */
   const refuseOversized = (req: IncomingMessage, res: ServerResponse) => {
-    const reply = { status: 413, body: PAYLOAD_TOO_LARGE, close: true };
+    const reply = { status: 413, body: refusalFor(pathOf(req), PAYLOAD_TOO_LARGE), close: true };
     answer(req, res, { ...reply, requestId: requestIdOf(req), started: performance.now() });
     let drained = 0;
     const close = () => {

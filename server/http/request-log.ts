@@ -1,20 +1,29 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
-import type { HeaderRule } from './response-headers.js';
+import { answersForSession, type HeaderRule } from './response-headers.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export type RequestVariables = { requestId: string };
+export type RequestVariables = {
+  requestId: string;
+  /** Set by a route that answers a page with its own policy (the docs page). */
+  contentSecurityPolicy?: string;
+};
 
 /** The request's id: a sane incoming X-Request-Id, or a new UUID. */
 export function requestIdFrom(incoming: string | undefined): string {
   return incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
 }
 
-/** The procedures a tRPC URL names (`/trpc/a.b,c.d` → `a.b,c.d`); never the input. */
+/**
+ * The procedures a tRPC URL names (`/trpc/a.b,c.d` → `a.b,c.d`), or the one a REST URL names
+ * (`/api/v1/catalog/products` → `catalog.products`); never the input.
+ */
 function procedureOf(path: string): string | undefined {
-  return path.startsWith('/trpc/') ? path.slice('/trpc/'.length) : undefined;
+  if (path.startsWith('/trpc/')) return path.slice('/trpc/'.length);
+  if (path.startsWith('/api/v1/')) return path.slice('/api/v1/'.length).replaceAll('/', '.');
+  return undefined;
 }
 
 export interface AnsweredRequest {
@@ -67,8 +76,13 @@ export function answerRules(
     c.set('requestId', requestId);
     await next();
     const path = c.req.path;
-    const trpc = path.startsWith('/trpc/');
-    for (const [name, value] of headerRule.pairs({ requestId, origin: c.req.header('origin'), trpc })) {
+    const facts = {
+      requestId,
+      origin: c.req.header('origin'),
+      trpc: answersForSession(path),
+      contentSecurityPolicy: c.get('contentSecurityPolicy'),
+    };
+    for (const [name, value] of headerRule.pairs(facts)) {
       c.res.headers.set(name, value);
     }
     logRequest(access, { requestId, method: c.req.method, path, status: c.res.status, started });

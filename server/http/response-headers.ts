@@ -5,8 +5,15 @@ export interface AnswerFacts {
   requestId: string;
   /** The request's Origin header. */
   origin: string | undefined;
-  /** A tRPC answer: depends on the session, so never cached; varies like tRPC's own answers. */
+  /** A tRPC or REST answer: depends on the session, so never cached; varies like tRPC's own answers. */
   trpc: boolean;
+  /** A page's own Content-Security-Policy (the docs page), instead of the API's `default-src 'none'`. */
+  contentSecurityPolicy?: string | undefined;
+}
+
+/** True for the paths whose answers depend on the session: tRPC and its REST mirror. */
+export function answersForSession(path: string): boolean {
+  return path.startsWith('/trpc/') || path.startsWith('/api/v1/');
 }
 
 export type HeaderPairs = [string, string][];
@@ -37,8 +44,11 @@ export function createHeaderRule(config: Pick<Config, 'NODE_ENV' | 'TRUSTED_ORIG
   const trusted = new Set(config.TRUSTED_ORIGINS);
   const trpcFlat = [...fixed, ['Vary', 'trpc-accept, accept, Origin'], ['Cache-Control', 'no-store']].flat();
   const otherFlat = [...fixed, ['Vary', 'Origin']].flat();
-  const flat = ({ requestId, origin, trpc }: AnswerFacts): string[] => {
+  const flat = ({ requestId, origin, trpc, contentSecurityPolicy }: AnswerFacts): string[] => {
     const headers = (trpc ? trpcFlat : otherFlat).slice();
+    if (contentSecurityPolicy !== undefined) {
+      headers[headers.indexOf('Content-Security-Policy') + 1] = contentSecurityPolicy;
+    }
     headers.push('X-Request-Id', requestId);
     if (origin !== undefined && trusted.has(origin)) {
       headers.push(

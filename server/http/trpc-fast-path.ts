@@ -7,6 +7,8 @@ import {
   type TRPCProcedureType,
 } from '@trpc/server';
 import { getHTTPStatusCode, type HTTPErrorHandler } from '@trpc/server/http';
+import { sessionCookieName } from '../auth/cookies.js';
+import { readSessionCredential } from '../auth/credentials.js';
 import type { Context, NodeRequest } from '../context.js';
 import { crossOriginAllowed } from './cross-origin.js';
 import { unexpectedFailure } from './error-response.js';
@@ -67,6 +69,7 @@ export function createTrpcFastPath(options: FastPathOptions) {
   const { router, config, access, headerRule } = options;
   const procedures = indexProcedures(router);
   const serialize = (value: unknown): unknown => router._def._config.transformer.output.serialize(value);
+  const sessionCookie = sessionCookieName(config);
 
   /** The call, when this request is one the fast path answers exactly like the stock adapter. */
   function claim(req: IncomingMessage): Claimed | null {
@@ -79,6 +82,13 @@ export function createTrpcFastPath(options: FastPathOptions) {
     const path = url.slice('/trpc/'.length, queryAt === -1 ? undefined : queryAt);
     if (!PLAIN_PATH.test(path)) return null;
     const type = procedures.get(path);
+    // Both a cookie and a bearer token: the Hono app refuses it (auth/credentials.ts). Without an
+    // Authorization header the credential is the cookie or nothing: no need to read it here.
+    const credential =
+      headers.authorization === undefined
+        ? null
+        : readSessionCredential(headers.authorization, headers.cookie, sessionCookie);
+    if (credential?.via === 'both') return null;
 
     if (method === 'GET') {
       if (type !== 'query' || headers['content-type'] !== undefined) return null;
@@ -103,6 +113,7 @@ export function createTrpcFastPath(options: FastPathOptions) {
         host: headers.host,
         secFetchSite: headers['sec-fetch-site'],
         origin: headers.origin,
+        bearerOnly: credential?.via === 'bearer',
       });
       return allowed ? claimed(req, path, type, undefined) : null;
     }

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { errorBody } from './error-response.js';
+import { errorBody, refusalFor } from './error-response.js';
 
 function decodes(text: string): boolean {
   try {
@@ -28,7 +28,10 @@ export const urlGuard: MiddlewareHandler = async (c, next) => {
   const start = url.indexOf('/', url.indexOf('//') + 2);
   const pathAndQuery = start === -1 ? '' : url.slice(start);
   if (!pathAndQuery.split(/[?&=]/).every((part) => decodes(part.replaceAll('+', ' ')))) {
-    return c.json(errorBody('BAD_REQUEST', 'MALFORMED_REQUEST', 'Malformed URL'), 400);
+    return c.json(
+      refusalFor(c.req.path, errorBody('BAD_REQUEST', 'MALFORMED_REQUEST', 'Malformed URL')),
+      400,
+    );
   }
   const input = c.req.query('input');
   if (input !== undefined && !isJson(input)) {

@@ -4,6 +4,7 @@ import {
   cartRemoveInput,
   cartSetQuantityInput,
 } from '../../shared/schemas/index.js';
+import { cartOutput } from '../../shared/schemas/outputs.js';
 import type { Context } from '../context.js';
 import * as carts from '../services/cart/cart.js';
 import { type CartChange, changeCart } from '../services/cart/cart-writes.js';
@@ -46,29 +47,37 @@ async function write(ctx: Context, change: CartChange) {
 }
 
 export const cartRouter = router({
-  get: publicProcedure.query(({ ctx }) => view(ctx)),
+  get: publicProcedure.meta({ output: cartOutput }).query(({ ctx }) => view(ctx)),
 
   addItem: publicProcedure
+    .meta({ output: cartOutput })
     .input(cartQuantityInput)
     .mutation(({ ctx, input }) => write(ctx, { kind: 'add', ...input })),
 
   setQuantity: publicProcedure
+    .meta({ output: cartOutput })
     .input(cartSetQuantityInput)
     .mutation(({ ctx, input }) => write(ctx, { kind: 'set', ...input })),
 
   removeItem: publicProcedure
+    .meta({ output: cartOutput })
     .input(cartRemoveInput)
     .mutation(({ ctx, input }) => write(ctx, { kind: 'remove', variantId: input.variantId })),
 
-  clear: publicProcedure.mutation(({ ctx }) => write(ctx, { kind: 'clear' })),
+  clear: publicProcedure.meta({ output: cartOutput }).mutation(({ ctx }) => write(ctx, { kind: 'clear' })),
 
-  applyDiscount: publicProcedure.input(applyDiscountInput).mutation(async ({ ctx, input }) =>
-    write(ctx, {
-      kind: 'applyDiscount',
-      code: input.code,
-      userId: (await ctx.session.current())?.user.id ?? null,
-    }),
-  ),
+  applyDiscount: publicProcedure
+    .meta({ output: cartOutput })
+    .input(applyDiscountInput)
+    .mutation(async ({ ctx, input }) =>
+      write(ctx, {
+        kind: 'applyDiscount',
+        code: input.code,
+        userId: (await ctx.session.current())?.user.id ?? null,
+      }),
+    ),
 
-  removeDiscount: publicProcedure.mutation(({ ctx }) => write(ctx, { kind: 'removeDiscount' })),
+  removeDiscount: publicProcedure
+    .meta({ output: cartOutput })
+    .mutation(({ ctx }) => write(ctx, { kind: 'removeDiscount' })),
 });

@@ -1,4 +1,6 @@
+export * from './admin-outputs.js';
 export * from './auth.js';
 export * from './catalog.js';
 export * from './commerce.js';
 export * from './common.js';
+export * from './outputs.js';

@@ -24,6 +24,7 @@ function callerWithCookie(app: TestApp, sessionToken: string | null) {
   return createCaller(
     createRequestContext(app.deps, {
       sessionToken,
+      sessionVia: 'cookie',
       cartToken: null,
       clientIp: '127.0.0.1',
       requestId: 'test',

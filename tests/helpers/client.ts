@@ -101,6 +101,7 @@ export function callerFor(testApp: TestApp, jar = new CookieJar()) {
   const caller = appRouter.createCaller(() =>
     createRequestContext(testApp.deps, {
       sessionToken: jar.cookies.get(sessionCookieName(config)) ?? null,
+      sessionVia: 'cookie',
       cartToken: jar.cookies.get(cartCookieName(config)) ?? null,
       clientIp: '127.0.0.1',
       requestId: 'in-process',
