@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, lte, sql } from 'drizzle-orm';
 import type { IntegrationStore, OutboxClaim } from '../stores/integrations.js';
 import type { PgExecutor } from './client.js';
 import { outboxMessage, payment, webhook } from './schema/index.js';
