@@ -35,3 +35,14 @@ export function fieldsOf(form: HTMLFormElement): Record<string, string> {
 export function fill(parent: HTMLElement, ...children: Child[]): void {
   parent.replaceChildren(...h('div', {}, ...children).childNodes);
 }
+
+/** An `<img>` that takes itself out when it cannot load (a shop's image host may be unreachable). */
+export function image(src: string, className?: string): HTMLElement {
+  return h('img', {
+    src,
+    alt: '',
+    loading: 'lazy',
+    class: className,
+    onerror: (event) => (event.currentTarget as HTMLElement).remove(),
+  });
+}

@@ -45,8 +45,11 @@ export async function showCheckout(main: HTMLElement) {
   };
   const requote = async (form: HTMLFormElement) => {
     expectedTotal = undefined;
+    totals.replaceChildren();
     const shippingOptionId = (options as HTMLSelectElement).value;
-    if (!shippingOptionId) return;
+    // Quote once the address is complete; until then the API would answer INVALID_INPUT.
+    if (!shippingOptionId || !form.checkValidity()) return;
+    status.textContent = '';
     const quote = await api.checkout.quote.query({ shippingAddress: addressOf(form), shippingOptionId });
     expectedTotal = quote.total;
     totals.replaceChildren(

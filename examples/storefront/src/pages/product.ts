@@ -1,5 +1,5 @@
 import { api, problemOf } from '../api.js';
-import { fill, h, money } from '../dom.js';
+import { fill, h, image, money } from '../dom.js';
 import { watchStock } from '../live.js';
 import { refreshHeader } from '../shell.js';
 
@@ -54,7 +54,7 @@ export async function showProduct(main: HTMLElement, _params: URLSearchParams, s
   fill(
     main,
     h('h1', {}, product.name),
-    product.images[0] ? h('img', { class: 'hero', src: product.images[0], alt: '' }) : null,
+    product.images[0] ? image(product.images[0], 'hero') : null,
     h('p', {}, product.description),
     h(
       'p',

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { fieldsOf, fill, h, money } from '../dom.js';
+import { fieldsOf, fill, h, image, money } from '../dom.js';
 import { go } from '../shell.js';
 
 const PAGE_SIZE = 12;
@@ -55,7 +55,7 @@ export async function showProducts(main: HTMLElement, params: URLSearchParams) {
     h(
       'li',
       { class: 'card', 'data-testid': 'product-card' },
-      card.imageUrl ? h('img', { src: card.imageUrl, alt: '', loading: 'lazy' }) : null,
+      card.imageUrl ? image(card.imageUrl) : null,
       h('a', { href: `#/product/${encodeURIComponent(card.slug)}` }, card.name),
       h('span', { class: 'price' }, money(card.price, card.currency)),
       card.inStock ? null : h('span', { class: 'muted' }, 'Sold out'),
