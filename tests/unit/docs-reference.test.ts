@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexProcedures } from '../../server/http/procedure-index.js';
 import { appRouter } from '../../server/routers/_app.js';
 import { ERROR_REASONS } from '../../shared/reasons.js';
+import { DOCS, documentedProcedures, markdownFiles, prose } from '../helpers/docs-reference.js';
 import { ROOT } from '../helpers/start-command.js';
 
 /**
@@ -12,35 +13,11 @@ import { ROOT } from '../helpers/start-command.js';
  * every error reason has a row, links inside the repository resolve (anchors included), and
  * nothing points outside the repository.
  */
-const DOCS = join(ROOT, 'docs');
 const procedures = indexProcedures(appRouter);
 const areas = Object.keys(appRouter._def.record);
-
-function markdownFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return markdownFiles(path);
-    return entry.name.endsWith('.md') ? [path] : [];
-  });
-}
-
 const docFiles = markdownFiles(DOCS);
-const apiFiles = markdownFiles(join(DOCS, 'api'));
 const read = (path: string) => readFileSync(path, 'utf8');
-/** Markdown without its fenced code blocks (their `#` lines are not headings). */
-const prose = (text: string) => text.replace(/^```[\s\S]*?^```/gm, '');
-
-/** `### \`catalog.products\` · query · public` headings: procedure path → types documented. */
-function documentedProcedures(): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  for (const file of apiFiles) {
-    for (const match of prose(read(file)).matchAll(/^#{2,4} `([^`]+)` · (\w+) · (\w+)$/gm)) {
-      const [, path = '', type = ''] = match;
-      found.set(path, [...(found.get(path) ?? []), type]);
-    }
-  }
-  return found;
-}
+const readmes = [join(ROOT, 'README.md'), ...markdownFiles(join(ROOT, 'examples'))];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
 function anchorsOf(text: string): Set<string> {
@@ -64,15 +41,17 @@ describe('docs/ as the API reference', () => {
       const types = documented.get(path);
       if (!types) problems.push(`${path} (${type}) has no heading in docs/api/`);
       else if (types.length > 1) problems.push(`${path} has ${types.length} headings`);
-      else if (types[0] !== type) problems.push(`${path} is a ${type}, documented as a ${types[0]}`);
+      else if (types[0]?.type !== type)
+        problems.push(`${path} is a ${type}, documented as a ${types[0]?.type}`);
     }
     expect(problems).toEqual([]);
   });
 
-  it('names no procedure that does not exist, in a heading or in code anywhere in docs/', () => {
+  it('names no procedure that does not exist, in a heading or in code in docs/ and the READMEs', () => {
     const named = new Set(documentedProcedures().keys());
     const pattern = new RegExp(`\`((?:${areas.join('|')})\\.[A-Za-z.]*[A-Za-z])\``, 'g');
-    for (const file of docFiles) for (const [, path = ''] of read(file).matchAll(pattern)) named.add(path);
+    for (const file of [...docFiles, ...readmes])
+      for (const [, path = ''] of read(file).matchAll(pattern)) named.add(path);
     const unknown = [...named].filter((path) => !procedures.has(path));
     expect(unknown).toEqual([]);
     // The pattern does find procedures (a check that cannot fail proves nothing).
@@ -86,7 +65,7 @@ describe('docs/ as the API reference', () => {
   });
 
   it('links only to files (and headings) that exist inside the repository', () => {
-    const files = [...docFiles, join(ROOT, 'README.md'), join(ROOT, 'examples/storefront/README.md')];
+    const files = [...docFiles, ...readmes];
     const broken: string[] = [];
     for (const file of files) {
       for (const [, target = ''] of prose(read(file)).matchAll(/\]\(([^)\s]+)\)/g)) {
@@ -105,7 +84,7 @@ describe('docs/ as the API reference', () => {
   });
 
   it('points nowhere outside the repository (the contract lives in docs/)', () => {
-    const files = [join(ROOT, 'README.md'), ...docFiles, ...markdownFiles(join(ROOT, 'examples'))];
+    const files = [...readmes, ...docFiles];
     const outside = files.filter((file) =>
       /\.\.\/shared\/|shared\/API\.md|\bAPI\.md|DESIGN\.md/.test(read(file)),
     );
