@@ -73,7 +73,7 @@ describe('the ADMIN_EMAIL bootstrap', () => {
     );
     await bootstrap(app.deps);
     expect(await roleOf(app, ADMIN_EMAIL)).toBe('customer');
-    // The operator's way out, as README describes it: reset the password (here written directly) to ADMIN_PASSWORD, restart.
+    // The operator's way out, as docs/api/store-and-auth.md describes it: reset the password (here written directly) to ADMIN_PASSWORD, restart.
     await testSql(app).run('UPDATE "user" SET password_hash = ? WHERE email = ?', [
       await app.deps.passwords.hash(OPERATOR.ADMIN_PASSWORD),
       ADMIN_EMAIL,

@@ -34,7 +34,7 @@ const run = promisify(execFile);
 const unavailable = await postgresUnavailable();
 const PASSWORD = 'Copy-Secret-99';
 
-/** `npm run db:copy -- --from FILE --to URL`, as the README says; resolves with its exit code and output. */
+/** `npm run db:copy -- --from FILE --to URL`, as docs/operations.md says; resolves with its exit code and output. */
 async function dbCopy(from: string, to: string) {
   try {
     const { stdout, stderr } = await run(
