@@ -10,6 +10,7 @@ import { newId } from '../../ids.js';
 import type { PaymentProvider } from '../../integrations/payments/index.js';
 import type { CartLineRow } from '../cart/cart.js';
 import { discountError } from '../cart/discounts.js';
+import { orderEvent, type StockLevel, stockEvent } from '../live/live-events.js';
 import { priceCheckout } from './checkout.js';
 import { announceOrder } from './order-notifications.js';
 import { loadOrder, type Order, type Payment } from './order-view.js';
@@ -77,12 +78,13 @@ async function takeStock(
   areas: OtherAreas,
   lines: CartLineRow[],
   facts: { orderId: string; actorId: string; now: number },
-) {
+): Promise<StockLevel[]> {
   const short = lines.find((line) => line.available < line.quantity);
   if (short) throw outOfStock(short);
   const byVariant = [...lines].sort((a, b) =>
     a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0,
   );
+  const levels: StockLevel[] = [];
   for (const line of byVariant) {
     const left = await areas.changeStock({
       variantId: line.variantId,
@@ -91,7 +93,9 @@ async function takeStock(
       ...facts,
     });
     if (left === null) throw outOfStock(line); // the rollback gives back the lines already taken
+    levels.push({ productId: line.productId, variantId: line.variantId, available: left });
   }
+  return levels;
 }
 
 /**
@@ -126,7 +130,7 @@ async function writeOrder(
   }
 
   const orderId = newId();
-  await takeStock(areas, priced.lines, { orderId, actorId: user.id, now });
+  const levels = await takeStock(areas, priced.lines, { orderId, actorId: user.id, now });
   if (priced.discount && !(await tx.cart.redeemDiscount(priced.discount.id))) {
     throw discountError('DISCOUNT_EXHAUSTED');
   }
@@ -164,6 +168,10 @@ async function writeOrder(
   await areas.emptyCart(priced.cartId);
   await tx.orders.detachCartDiscount(priced.cartId, now);
   await announceOrder(tx, areas, orderId, 'created', now);
+  await tx.live.append(
+    [orderEvent(orderId, 'order.created', 'pending_payment'), ...levels.map(stockEvent)],
+    now,
+  );
   // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
   // the key in this same commit; otherwise it is stored once the payment has started.
   let placed: PlacedOrder | null = null;
