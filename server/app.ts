@@ -10,6 +10,7 @@ import { crossOriginGuard } from './http/cross-origin.js';
 import { errorBody, unexpectedFailure } from './http/error-response.js';
 import { MAX_BATCH_SIZE, MAX_BODY_BYTES, PAYLOAD_TOO_LARGE } from './http/limits.js';
 import { createRequestListener } from './http/listener.js';
+import { LiveStreams } from './http/live-streams.js';
 import { Metrics } from './http/metrics.js';
 import { indexProcedures } from './http/procedure-index.js';
 import { type AccessLog, answerRules, type RequestVariables } from './http/request-log.js';
@@ -49,7 +50,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   const access: AccessLog = { logger: deps.logger, metrics };
   const headerRule = createHeaderRule(deps.config);
   const createContext = createContextFactory(deps);
-  const hono = createHonoApp(deps, access, headerRule, createContext);
+  const streams = new LiveStreams(deps.config.SUBSCRIPTION_MAX_SECONDS * 1000);
+  const hono = createHonoApp(deps, access, headerRule, createContext, streams);
   const fastPath =
     options.fastPath === false
       ? null
@@ -69,7 +71,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     access,
     headerRule,
   });
-  return { listener, metrics };
+  return { listener, metrics, streams };
 }
 
 export type App = ReturnType<typeof createApp>;
@@ -80,6 +82,7 @@ function createHonoApp(
   access: AccessLog,
   headerRule: ReturnType<typeof createHeaderRule>,
   createContext: ReturnType<typeof createContextFactory>,
+  streams: LiveStreams,
 ) {
   const { config, logger } = deps;
   const { metrics } = access;
@@ -126,6 +129,7 @@ function createHonoApp(
     return c.json({ received: true, outcome });
   });
 
+  app.use('/trpc/*', streams.middleware());
   app.use(
     '/trpc/*',
     trpcServer({

@@ -1,7 +1,8 @@
-import { productBySlugInput, productListInput } from '../../shared/schemas/index.js';
+import { productBySlugInput, productListInput, watchStockInput } from '../../shared/schemas/index.js';
 import { AppError } from '../errors.js';
 import { findProduct, listCategories, listProducts } from '../services/catalog/products.js';
 import { heavyRead } from '../services/catalog/read-turns.js';
+import { watchStock } from '../services/live/subscriptions.js';
 import { publicProcedure, router } from '../trpc.js';
 
 export const catalogRouter = router({
@@ -19,5 +20,11 @@ export const catalogRouter = router({
     if (!found) throw new AppError('NOT_FOUND', 'NOT_FOUND', 'No such product');
     const { status: _status, ...product } = found;
     return { ...product, currency: ctx.config.STORE_CURRENCY };
+  }),
+
+  /** Live: each variant's stock as it changes, for 1–50 products (API.md "Live updates"). */
+  watchStock: publicProcedure.input(watchStockInput).subscription(async function* ({ ctx, input, signal }) {
+    const sessionId = (await ctx.session.current())?.session.id ?? null;
+    yield* watchStock({ ...ctx, sessionId }, input, signal);
   }),
 });
