@@ -45,12 +45,15 @@ export interface Received<T> {
   waitFor(count: number, timeoutMs?: number): Promise<{ id: string; data: T }[]>;
   /** Resolves with the subscription's error once it failed. */
   error(timeoutMs?: number): Promise<StreamError>;
+  /** Resolves once the stream is open (the server's `connected` event arrived). */
+  started(timeoutMs?: number): Promise<void>;
   /** Resolves once the server ended the subscription (it completed). */
   completed(timeoutMs?: number): Promise<void>;
   stop(): void;
 }
 
 type Subscribe<T> = (handlers: {
+  onStarted: () => void;
   onData: (event: { id: string; data: T }) => void;
   onError: (error: StreamError) => void;
   onComplete: () => void;
@@ -61,11 +64,16 @@ export function collect<T>(subscribe: Subscribe<T>): Received<T> {
   const events: { id: string; data: T }[] = [];
   const errors: StreamError[] = [];
   let done = false;
+  let open = false;
   const waiters = new Set<() => void>();
   const changed = () => {
     for (const waiter of [...waiters]) waiter();
   };
   const subscription = subscribe({
+    onStarted: () => {
+      open = true;
+      changed();
+    },
     onData: (event) => {
       events.push(event);
       changed();
@@ -120,6 +128,7 @@ export function collect<T>(subscribe: Subscribe<T>): Received<T> {
         timeoutMs,
       ),
     error: (timeoutMs = 10_000) => until(() => errors[0], 'an error', timeoutMs),
+    started: (timeoutMs = 10_000) => until(() => (open ? true : undefined), 'the stream', timeoutMs).then(() => {}),
     completed: (timeoutMs = 10_000) =>
       until(() => (done ? true : undefined), 'completion', timeoutMs).then(() => {}),
     stop: () => subscription.unsubscribe(),
