@@ -72,7 +72,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
 
-export async function measureLive(target: LiveTarget, subscribers: number, seconds: number): Promise<LiveResult> {
+export async function measureLive(
+  target: LiveTarget,
+  subscribers: number,
+  seconds: number,
+): Promise<LiveResult> {
   const abort = new AbortController();
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
@@ -88,7 +92,9 @@ export async function measureLive(target: LiveTarget, subscribers: number, secon
   };
   for (let i = 0; i < subscribers; i += 100) {
     await Promise.all(
-      Array.from({ length: Math.min(100, subscribers - i) }, () => openStream(streamUrl, onEvent, abort.signal)),
+      Array.from({ length: Math.min(100, subscribers - i) }, () =>
+        openStream(streamUrl, onEvent, abort.signal),
+      ),
     );
   }
   const adjust = async () => {
@@ -109,7 +115,8 @@ export async function measureLive(target: LiveTarget, subscribers: number, secon
   const { stock: first } = await adjust();
   const settleBy = performance.now() + 120_000;
   while (delivered < subscribers && performance.now() < settleBy) await sleep(20);
-  if (delivered < subscribers) throw new Error(`only ${delivered} of ${subscribers} streams got the first event`);
+  if (delivered < subscribers)
+    throw new Error(`only ${delivered} of ${subscribers} streams got the first event`);
   await sleep(1_000);
   const kbPer100Idle = Math.round(((rssKb(target.pids()) - before) / subscribers) * 100);
   delivered = 0;

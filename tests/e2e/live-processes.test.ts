@@ -48,7 +48,11 @@ describe('live updates across two server processes', () => {
     await stockOnFirst.started();
 
     const buyer = createLiveClient(url(1));
-    await buyer.auth.signUp.mutate({ email: 'live-buyer@example.com', password: 'customer-password', name: 'Buyer' });
+    await buyer.auth.signUp.mutate({
+      email: 'live-buyer@example.com',
+      password: 'customer-password',
+      name: 'Buyer',
+    });
     await buyer.cart.addItem.mutate({ variantId, quantity: 3 });
     const { order } = await buyer.checkout.placeOrder.mutate({
       idempotencyKey: randomUUID(),
@@ -74,7 +78,9 @@ describe('live updates across two server processes', () => {
     const admin = await signInAdmin(url(1));
     const { product } = await createProduct(admin, 'live-sigterm', 1000, 5);
     const streams: Received<Stock>[] = Array.from({ length: 100 }, () =>
-      collect<Stock>((h) => createLiveClient(url(1)).catalog.watchStock.subscribe({ productIds: [product.id] }, h)),
+      collect<Stock>((h) =>
+        createLiveClient(url(1)).catalog.watchStock.subscribe({ productIds: [product.id] }, h),
+      ),
     );
     await Promise.all(streams.map((s) => s.started(30_000)));
     const second = servers[1];

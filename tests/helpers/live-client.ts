@@ -128,7 +128,8 @@ export function collect<T>(subscribe: Subscribe<T>): Received<T> {
         timeoutMs,
       ),
     error: (timeoutMs = 10_000) => until(() => errors[0], 'an error', timeoutMs),
-    started: (timeoutMs = 10_000) => until(() => (open ? true : undefined), 'the stream', timeoutMs).then(() => {}),
+    started: (timeoutMs = 10_000) =>
+      until(() => (open ? true : undefined), 'the stream', timeoutMs).then(() => {}),
     completed: (timeoutMs = 10_000) =>
       until(() => (done ? true : undefined), 'completion', timeoutMs).then(() => {}),
     stop: () => subscription.unsubscribe(),

@@ -5,6 +5,7 @@
 // --- snippet: client -------------------------------------------------------------------------
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import type { AppRouter } from 'backroom/shared';
+import { EventSource } from 'eventsource';
 
 const url = 'https://shop.example/trpc';
 
@@ -14,10 +15,30 @@ export const trpc = createTRPCClient<AppRouter>({
       condition: (op) => op.type === 'subscription',
       // Browsers have EventSource; cookies go along with `withCredentials`.
       true: httpSubscriptionLink({ url, eventSourceOptions: { withCredentials: true } }),
-      false: httpBatchLink({ url, fetch: (input, init) => fetch(input, { ...init, credentials: 'include' }) }),
+      false: httpBatchLink({
+        url,
+        fetch: (input, init) => fetch(input, { ...init, credentials: 'include' }),
+      }),
     }),
   ],
 });
+// --- end snippet -----------------------------------------------------------------------------
+
+// --- snippet: node --------------------------------------------------------------------------
+/** The subscription link of a Node client holding the session cookie `cookie` ("session=…"). */
+export function nodeSubscriptionLink(cookie: string) {
+  return httpSubscriptionLink({
+    url,
+    EventSource,
+    eventSourceOptions: {
+      fetch: (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('cookie', cookie);
+        return fetch(input, { ...init, headers });
+      },
+    },
+  });
+}
 // --- end snippet -----------------------------------------------------------------------------
 
 // --- snippet: order status -------------------------------------------------------------------
@@ -57,8 +78,12 @@ export function inferred() {
     { lastEventId: '42' },
     {
       onData: ({ data }) => {
-        const type: 'order.created' | 'order.paid' | 'order.fulfilled' | 'order.delivered' | 'order.cancelled' =
-          data.type;
+        const type:
+          | 'order.created'
+          | 'order.paid'
+          | 'order.fulfilled'
+          | 'order.delivered'
+          | 'order.cancelled' = data.type;
         const createdAt: string = data.order.createdAt;
         return [type, createdAt];
       },
