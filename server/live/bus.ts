@@ -40,6 +40,8 @@ export class LiveBus {
   private readonly listeners = new Set<LiveListener>();
   private horizon = 0;
   private running: Promise<void> | null = null;
+  /** The last stop of the wake source; a start waits for it (no LISTEN closed under a new start). */
+  private stopping: Promise<void> = Promise.resolve();
   private reading = false;
   private readAgain = false;
   private gap: { id: number; since: number } | null = null;
@@ -96,6 +98,7 @@ export class LiveBus {
 
   private start(): Promise<void> {
     this.running ??= (async () => {
+      await this.stopping;
       // The source first: an event committed after the horizon is read then wakes the bus.
       await this.source.start(this.wake);
       this.horizon = Math.max(this.horizon, await this.engine.read.live.latestId());
@@ -106,15 +109,15 @@ export class LiveBus {
     return this.running;
   }
 
-  private async stop(): Promise<void> {
+  private stop(): Promise<void> {
     const running = this.running;
-    if (!running) return;
+    if (!running) return this.stopping;
     this.running = null;
     if (this.gapTimer) clearTimeout(this.gapTimer);
     this.gapTimer = null;
     this.gap = null;
-    await running.catch(() => {});
-    await this.source.stop();
+    this.stopping = running.catch(() => {}).then(() => this.source.stop());
+    return this.stopping;
   }
 
   private async readAll(): Promise<void> {
