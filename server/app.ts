@@ -11,6 +11,7 @@ import { crossOriginGuard, sessionCredentialGuard } from './http/cross-origin.js
 import { errorBody, refusalFor, unexpectedFailure } from './http/error-response.js';
 import { MAX_BATCH_SIZE, MAX_BODY_BYTES, PAYLOAD_TOO_LARGE } from './http/limits.js';
 import { createRequestListener } from './http/listener.js';
+import { LiveStreams } from './http/live-streams.js';
 import { Metrics } from './http/metrics.js';
 import { DOCS_PAGE_CSP, renderDocsPage } from './http/openapi/docs-page.js';
 import { buildOpenApi } from './http/openapi/document.js';
@@ -53,7 +54,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   const access: AccessLog = { logger: deps.logger, metrics };
   const headerRule = createHeaderRule(deps.config);
   const createContext = createContextFactory(deps);
-  const hono = createHonoApp(deps, access, headerRule, createContext);
+  const streams = new LiveStreams(deps.config.SUBSCRIPTION_MAX_SECONDS * 1000);
+  const hono = createHonoApp(deps, access, headerRule, createContext, streams);
   const fastPath =
     options.fastPath === false
       ? null
@@ -73,7 +75,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     access,
     headerRule,
   });
-  return { listener, metrics };
+  return { listener, metrics, streams };
 }
 
 export type App = ReturnType<typeof createApp>;
@@ -84,6 +86,7 @@ function createHonoApp(
   access: AccessLog,
   headerRule: ReturnType<typeof createHeaderRule>,
   createContext: ReturnType<typeof createContextFactory>,
+  streams: LiveStreams,
 ) {
   const { config, logger } = deps;
   const { metrics } = access;
@@ -152,6 +155,7 @@ function createHonoApp(
     }),
   );
 
+  app.use('/trpc/*', streams.middleware());
   app.use(
     '/trpc/*',
     trpcServer({

@@ -135,6 +135,22 @@ const envSchema = z
       .min(1000)
       .max(600_000)
       .default(30_000),
+    /** A live-update stream (SSE) is closed after this long; the client link reconnects by itself. */
+    SUBSCRIPTION_MAX_SECONDS: z.coerce
+      .number({ error: 'expected seconds' })
+      .int()
+      .min(5)
+      .max(86_400)
+      .default(300),
+    /** Open subscriptions per session (per client address when signed out) in each process. */
+    SUBSCRIPTIONS_PER_SESSION: z.coerce
+      .number({ error: 'expected a whole number' })
+      .int()
+      .min(1)
+      .max(1000)
+      .default(20),
+    /** SQLite: how often a process with subscribers looks for new live events in the file. */
+    LIVE_POLL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(5).max(5000).default(20),
     /** Server processes sharing the port and the database file; jobs run in the first one only. */
     WORKERS: z.coerce.number({ error: 'expected a whole number' }).int().min(1).max(64).default(1),
   })

@@ -90,7 +90,7 @@ class RequestSession implements SessionHandle {
 
   async end() {
     const existing = await this.current();
-    if (existing) await endSession(this.deps.engine, existing.session.id);
+    if (existing) await endSession(this.deps.engine, existing.session.id, this.deps.clock.now());
     this.cached = Promise.resolve(null);
     if (this.carriesCookie()) this.setCookie('', 0);
   }
@@ -142,7 +142,7 @@ class RequestGuestCart implements GuestCartCookie {
  * answers tRPC (the fast path and the Hono adapter), and by tests that call procedures directly.
  */
 export function createRequestContext(deps: Deps, facts: RequestFacts) {
-  const { engine, config, clock, payments, passwords } = deps;
+  const { engine, config, clock, payments, passwords, live } = deps;
   const session: SessionHandle = new RequestSession(deps, facts);
   const guestCart: GuestCartCookie = new RequestGuestCart(deps, facts);
   // NOTE: spelled out, not spread: `{ ...deps, ...facts }` measured ~4 µs per request, this ~0.
@@ -152,6 +152,7 @@ export function createRequestContext(deps: Deps, facts: RequestFacts) {
     clock,
     payments,
     passwords,
+    live,
     clientIp: facts.clientIp,
     requestId: facts.requestId,
     session,

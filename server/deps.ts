@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import type { OpenDatabase } from './database.js';
 import { createMailer, type Mailer } from './integrations/mail/mailer.js';
 import { createPaymentProvider, type PaymentProvider } from './integrations/payments/index.js';
+import { createLiveHub, type LiveHub } from './live/hub.js';
 
 /** What the app is built from; tests build theirs with createDeps too (own database, manual clock). */
 export interface Deps {
@@ -24,6 +25,8 @@ export interface Deps {
   payments: PaymentProvider;
   mailer: Mailer;
   passwords: Passwords;
+  /** Live updates of this process: the event bus and the subscription limits (close it before the database). */
+  live: LiveHub;
 }
 
 /** The one way to assemble the dependencies, for the server process and for the tests. */
@@ -43,5 +46,6 @@ export function createDeps(
     payments: createPaymentProvider(config),
     mailer: createMailer(config),
     passwords: createPasswords(passwordCost),
+    live: createLiveHub(database, config, logger),
   };
 }

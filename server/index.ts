@@ -113,7 +113,8 @@ async function runServer(config: Config, workerIndex: number) {
     });
   }
 
-  const server = createHttpServer(createApp(deps).listener, config);
+  const app = createApp(deps);
+  const server = createHttpServer(app.listener, config);
   server.listen(config.PORT, config.HOST, () => {
     const info = server.address() as AddressInfo;
     const database = config.DATABASE_URL
@@ -136,11 +137,13 @@ async function runServer(config: Config, workerIndex: number) {
     if (stopping) return;
     stopping = true;
     deps.logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    // Stop accepting; connections close as their last response is sent.
+    // Stop accepting; connections close as their last response is sent. Live streams end now
+    // (their clients reconnect elsewhere with their lastEventId).
     server.close(async () => {
       let code = 0;
       try {
         await jobs.stop();
+        await deps.live.close();
         deps.mailer.close();
         await database.close();
         deps.logger.info('stopped');
@@ -152,6 +155,7 @@ async function runServer(config: Config, workerIndex: number) {
         process.exit(code);
       }
     });
+    app.streams.closeAll();
     const idle = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 100);
     idle.unref();
     setTimeout(() => {

@@ -27,12 +27,20 @@ export interface ProcedureMeta {
   output?: z.ZodType;
 }
 
+/** Live streams (SSE): a ping comment this often keeps proxies and the client's watchdog content. */
+export const SSE_PING_MS = 15_000;
+
 const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
     // NOTE: isDev false keeps stacks out of every answer, whatever NODE_ENV says.
     isDev: false,
+    // The maximum duration of a stream is SUBSCRIPTION_MAX_SECONDS, applied in server/http/live-streams.ts.
+    sse: {
+      ping: { enabled: true, intervalMs: SSE_PING_MS },
+      client: { reconnectAfterInactivityMs: SSE_PING_MS * 3 },
+    },
     errorFormatter({ shape, error }) {
       // A write storage refused whole (full disk, I/O error, read-only, locked past busy_timeout, a
       // failed group commit, a database file replaced under the server) saved nothing: 503

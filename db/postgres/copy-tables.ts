@@ -84,4 +84,5 @@ export const TABLES: TableCopy[] = [
   table(lite.paymentEvent, pg.paymentEvent, (r) => r),
   table(lite.rateLimit, pg.rateLimit, (r) => r),
   table(lite.session, pg.session, (r) => r),
+  table(lite.liveEvent, pg.liveEvent, (r) => r, { identity: 'id' }),
 ];

@@ -4,6 +4,7 @@ import { postgresCart } from './cart.js';
 import { postgresCatalog } from './catalog.js';
 import type { PgExecutor } from './client.js';
 import { postgresIntegrations } from './integrations.js';
+import { postgresLive } from './live.js';
 import { postgresOrders } from './orders.js';
 
 /** Every area's store on the pool or on one transaction. */
@@ -14,5 +15,6 @@ export function createPostgresStores(db: PgExecutor): Stores {
     cart: postgresCart(db),
     orders: postgresOrders(db),
     integrations: postgresIntegrations(db),
+    live: postgresLive(db),
   };
 }

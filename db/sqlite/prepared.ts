@@ -16,7 +16,10 @@ export interface PlainQuery {
  * prepared once per database and no query builder runs per request (values stay bound
  * parameters). Takes the root handle; the text must come from code, never from input.
  */
-export function allRows<T>(db: Executor, query: PlainQuery): T[] {
+export function allRows<T>(
+  db: Executor,
+  query: { text: string; params: readonly (string | number | null)[] },
+): T[] {
   const client = rootConnection(db);
   let cache = statements.get(client);
   if (!cache) {

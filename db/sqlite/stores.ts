@@ -4,6 +4,7 @@ import { sqliteCart } from './cart.js';
 import { sqliteCatalog } from './catalog.js';
 import type { Executor } from './client.js';
 import { sqliteIntegrations } from './integrations.js';
+import { sqliteLive } from './live.js';
 import { sqliteOrders } from './orders.js';
 
 /** Every area's store on one SQLite connection (built once per connection: they hold no state). */
@@ -14,5 +15,6 @@ export function createSqliteStores(db: Executor): Stores {
     cart: sqliteCart(db),
     orders: sqliteOrders(db),
     integrations: sqliteIntegrations(db),
+    live: sqliteLive(db),
   };
 }

@@ -2,9 +2,10 @@ import type { AccountStore } from './accounts.js';
 import type { CartStore } from './cart.js';
 import type { CatalogStore } from './catalog.js';
 import type { IntegrationStore } from './integrations.js';
+import type { LiveEventStore } from './live.js';
 import type { OrderStore } from './orders.js';
 
-export type { AccountStore, CartStore, CatalogStore, IntegrationStore, OrderStore };
+export type { AccountStore, CartStore, CatalogStore, IntegrationStore, LiveEventStore, OrderStore };
 
 /**
  * Every area's data access on one connection or transaction. Business logic takes `Stores` and
@@ -16,4 +17,5 @@ export interface Stores {
   cart: CartStore;
   orders: OrderStore;
   integrations: IntegrationStore;
+  live: LiveEventStore;
 }

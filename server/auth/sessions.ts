@@ -1,6 +1,7 @@
 import type { Engine } from '../../db/engine.js';
 import type { SessionRecord, SessionUser } from '../../db/stores/accounts.js';
 import { isRetryableStorageError } from '../errors.js';
+import { sessionEndedEvent } from '../services/live/live-events.js';
 import { generateToken, hashToken, isTokenShaped } from './tokens.js';
 
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -80,6 +81,9 @@ export async function validateSession(
 }
 
 /** Ends one session (sign-out, or the one a sign-in replaces). */
-export function endSession(engine: Engine, sessionId: string): Promise<void> {
-  return engine.transaction((tx) => tx.accounts.deleteSession(sessionId));
+export function endSession(engine: Engine, sessionId: string, now: number): Promise<void> {
+  return engine.transaction(async (tx) => {
+    await tx.accounts.deleteSession(sessionId);
+    await tx.live.append([sessionEndedEvent(sessionId)], now);
+  });
 }

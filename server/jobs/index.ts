@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { deliverDueMessages } from '../services/integrations/outbox.js';
 import { runExclusive } from '../services/integrations/singleton-job.js';
 import { expireUnpaid } from '../services/orders/order-lifecycle.js';
+import { pruneLiveEvents } from './live-events-prune.js';
 import { cleanUpExpired } from './session-cleanup.js';
 
 export interface Jobs {
@@ -61,6 +62,9 @@ export function startJobs(deps: Deps): Jobs {
     schedule('outbox', OUTBOX_POLL_MS, () => deliverDueMessages(dispatch)),
     schedule('cleanup', 60 * MINUTE, () =>
       runExclusive(deps.engine, 'cleanup', (tx) => cleanUpExpired(tx, deps.clock.now())),
+    ),
+    schedule('live-events-prune', 10 * MINUTE, () =>
+      runExclusive(deps.engine, 'live-events-prune', (tx) => pruneLiveEvents(tx, deps.clock.now())),
     ),
     schedule('order-expiry', MINUTE, () =>
       runExclusive(deps.engine, 'order-expiry', (tx) =>

@@ -21,6 +21,7 @@ import {
   shippingUpdateInput,
   taxSetInput,
   userListInput,
+  watchAdminOrdersInput,
   webhookCreateInput,
   webhookDeliveriesInput,
 } from '../../shared/schemas/index.js';
@@ -29,6 +30,7 @@ import * as users from '../services/accounts/users.js';
 import * as discounts from '../services/cart/discounts.js';
 import * as shipping from '../services/cart/shipping.js';
 import * as webhooks from '../services/integrations/webhooks.js';
+import { watchAdminOrders } from '../services/live/subscriptions.js';
 import * as orders from '../services/orders/order-lifecycle.js';
 import { listOrderSummaries, loadOrder } from '../services/orders/order-view.js';
 import { salesReport } from '../services/orders/reports.js';
@@ -119,6 +121,10 @@ export const adminOrdersRouter = router({
         note: input.note ?? 'Cancelled by the shop',
       }),
     ),
+  /** Live: every order's moves (docs/live-updates.md). */
+  watch: adminProcedure
+    .input(watchAdminOrdersInput)
+    .subscription(({ ctx, input, signal }) => watchAdminOrders(ctx, input, signal)),
 });
 
 export const adminUsersRouter = router({

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { productBySlugInput, productListInput } from '../../shared/schemas/index.js';
+import { productBySlugInput, productListInput, watchStockInput } from '../../shared/schemas/index.js';
 import { categoryOutput, pageOf, productCardOutput, productOutput } from '../../shared/schemas/outputs.js';
 import { AppError } from '../errors.js';
 import { findProduct, listCategories, listProducts } from '../services/catalog/products.js';
 import { heavyRead } from '../services/catalog/read-turns.js';
+import { watchStock } from '../services/live/subscriptions.js';
 import { publicProcedure, router } from '../trpc.js';
 
 export const catalogRouter = router({
@@ -28,4 +29,10 @@ export const catalogRouter = router({
       const { status: _status, ...product } = found;
       return { ...product, currency: ctx.config.STORE_CURRENCY };
     }),
+
+  /** Live: each variant's stock as it changes, for 1–50 products (docs/live-updates.md). */
+  watchStock: publicProcedure.input(watchStockInput).subscription(async function* ({ ctx, input, signal }) {
+    const sessionId = (await ctx.session.current())?.session.id ?? null;
+    yield* watchStock({ ...ctx, sessionId }, input, signal);
+  }),
 });

@@ -1,6 +1,7 @@
-import { idInput, pageInput } from '../../shared/schemas/index.js';
+import { idInput, pageInput, watchOrderInput } from '../../shared/schemas/index.js';
 import { orderOutput, orderSummaryOutput, pageOf } from '../../shared/schemas/outputs.js';
 import { CUSTOMER_CANCELLABLE } from '../domain/order-status.js';
+import { watchOrder } from '../services/live/subscriptions.js';
 import { cancelOrder } from '../services/orders/order-lifecycle.js';
 import { listOrderSummaries, loadOrder } from '../services/orders/order-view.js';
 import { customerProcedure, router } from '../trpc.js';
@@ -32,4 +33,9 @@ export const ordersRouter = router({
         allowedFrom: CUSTOMER_CANCELLABLE,
       }),
     ),
+
+  /** Live: the order now (without lastEventId), then after each change (docs/live-updates.md). */
+  watch: customerProcedure
+    .input(watchOrderInput)
+    .subscription(({ ctx, input, signal }) => watchOrder(ctx, input, signal)),
 });

@@ -28,6 +28,7 @@ import { generateToken, hashToken } from '../../server/auth/tokens.js';
 import { newId } from '../../server/ids.js';
 import { generateCatalogOn } from '../../server/services/catalog/generate-catalog.js';
 import { buildServer, ROOT, startArguments } from '../helpers/start-command.js';
+import { measureLive } from './live.js';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -51,6 +52,8 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const POSTGRES_SERVER_URL = process.env.BENCH_DATABASE_URL ?? '';
 /** Backroom's API processes on PostgreSQL (WORKERS; they share nothing but the database). */
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
+/** Open streams in the live.subscriptions scenario. */
+const LIVE_SUBSCRIBERS = Number(process.env.BENCH_LIVE_SUBSCRIBERS ?? 1_000);
 
 function log(message: string) {
   process.stderr.write(`${message}\n`);
@@ -147,6 +150,19 @@ database.sqlite.transaction(() => {
     cartShoppers.push({ token: createSession(id), variants });
   }
 })();
+// ---- live.subscriptions: an admin changes the stock of one variant that 1,000 streams watch ----
+const liveVariant = cartVariants.at(-1) ?? '';
+const liveProduct = database.sqlite
+  .prepare('SELECT product_id FROM variant WHERE id = ?')
+  .pluck()
+  .get(liveVariant) as string;
+const adminId = newId();
+database.sqlite
+  .prepare(
+    `INSERT INTO user (id, email, name, password_hash, role, email_verified, created_at, updated_at) VALUES (?, 'bench-admin@example.com', 'Bench admin', 'x', 'admin', 1, ?, ?)`,
+  )
+  .run(adminId, now, now);
+const adminToken = createSession(adminId);
 database.close();
 
 // ---- PostgreSQL: the same shop, copied before the SQLite run changes it ----------------------
@@ -272,6 +288,7 @@ async function startEngine(engine: EngineRun) {
       ...engine.backroomEnv,
       SEED_DEMO: 'false',
       NODE_ENV: 'production',
+      SUBSCRIPTIONS_PER_SESSION: String(LIVE_SUBSCRIBERS), // the bench's streams share one address
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     },
     3900,
@@ -526,6 +543,7 @@ const synchronousCommit = await postgresSetting('synchronous_commit');
 const rows: string[] = [];
 const attackRows: string[] = [];
 const peaks: string[] = [];
+const liveRows: string[] = [];
 for (const engine of ENGINES) {
   log(`■ ${engine.label}`);
   addCounter = 0;
@@ -559,6 +577,23 @@ for (const engine of ENGINES) {
       } | ${ratio} |`,
     );
   }
+  if ('live.subscriptions'.includes(ONLY)) {
+    log(`▶ live.subscriptions (${LIVE_SUBSCRIBERS} streams)`);
+    const live = await measureLive(
+      {
+        url: backroom.url,
+        pids: () => processTree(backroom.child.pid ?? 0),
+        adminCookie: cookie(adminToken),
+        productId: liveProduct,
+        variantId: liveVariant,
+      },
+      LIVE_SUBSCRIBERS,
+      DURATION,
+    );
+    const row = `| ${engine.label} | ${live.subscribers} | ${live.events} | ${live.deliveriesPerSecond} | ${live.p50} | ${live.p99} | ${live.kbPer100Idle} | ${live.missing} |`;
+    log(`  ${row}`);
+    liveRows.push(row);
+  }
   peaks.push(
     `${engine.label}: Backroom ${Math.round(backroom.peakRssKb() / 1024)} MB, reference ${Math.round(reference.peakRssKb() / 1024)} MB`,
   );
@@ -582,6 +617,16 @@ const table = [
         '| engine | victim | p50 ms | p99 ms | req/s | non-2xx | attacker req/s | attacker p50 / p99 ms | attacker non-2xx |',
         '|---|---|---|---|---|---|---|---|---|',
         ...attackRows,
+        '',
+      ]
+    : []),
+  ...(liveRows.length > 0
+    ? [
+        `Live updates: catalog.watchStock streams (SSE) on one product; an admin changes its stock ${process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5} times a second; latency from sending the change to each delivery (an upper bound on commit → delivery); memory is the server's RSS growth per 100 idle streams.`,
+        '',
+        '| engine | streams | events | deliveries/s | p50 ms | p99 ms | KB per 100 idle streams | missing |',
+        '|---|---|---|---|---|---|---|---|',
+        ...liveRows,
         '',
       ]
     : []),

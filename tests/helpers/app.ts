@@ -78,6 +78,7 @@ export async function createTestApp(
     close: async () => {
       server.close();
       server.closeAllConnections();
+      await deps.live.close();
       deps.mailer.close();
       await database.close();
       await postgres?.drop();

@@ -193,9 +193,13 @@ describe(`a ${PRODUCTS.toLocaleString('en')}-product catalogue`, () => {
       const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as unknown[])) as {
         detail: string;
       }[];
-      // The webhook subscriptions are read whole: a handful of rows by design.
+      // The webhook subscriptions are read whole: a handful of rows by design. A multi-row VALUES
+      // list (the live events of the order) is a scan of its own constant rows, not of a table.
       for (const { detail } of plan)
-        if (/^SCAN (?!webhook\b)/.test(detail) && !/USING (COVERING )?INDEX/.test(detail))
+        if (
+          /^SCAN (?!webhook\b|\d+-ROW VALUES CLAUSE)/.test(detail) &&
+          !/USING (COVERING )?INDEX/.test(detail)
+        )
           scans.push(`${detail}  ←  ${sql.slice(0, 120)}`);
     }
     expect(scans).toEqual([]);

@@ -2,4 +2,5 @@ export * from './auth.js';
 export * from './catalog.js';
 export * from './commerce.js';
 export * from './integrations.js';
+export * from './live.js';
 export * from './search.js';

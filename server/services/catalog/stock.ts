@@ -2,6 +2,7 @@
 import type { Engine } from '../../../db/engine.js';
 import type { Stores } from '../../../db/stores/index.js';
 import { AppError } from '../../errors.js';
+import { stockEvent } from '../live/live-events.js';
 import { cursorKeys, toPage } from '../paging.js';
 
 /** An admin's stock correction. NOT_FOUND VARIANT_NOT_FOUND; CONFLICT INSUFFICIENT_STOCK below zero. */
@@ -20,9 +21,13 @@ export function adjustStock(
       actorId,
       now,
     });
-    if (stock !== null) return { variantId: input.variantId, stock };
-    if (!(await tx.catalog.variantById(input.variantId)))
-      throw new AppError('NOT_FOUND', 'VARIANT_NOT_FOUND', 'No such variant');
+    const variant = await tx.catalog.variantById(input.variantId);
+    if (!variant) throw new AppError('NOT_FOUND', 'VARIANT_NOT_FOUND', 'No such variant');
+    if (stock !== null) {
+      const level = { productId: variant.productId, variantId: variant.id, available: stock };
+      await tx.live.append([stockEvent(level)], now);
+      return { variantId: input.variantId, stock };
+    }
     throw new AppError('CONFLICT', 'INSUFFICIENT_STOCK', 'Stock cannot go below zero');
   });
 }

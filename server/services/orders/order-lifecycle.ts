@@ -3,6 +3,7 @@ import type { Stores } from '../../../db/stores/index.js';
 import type { OrderStatus } from '../../../shared/reasons.js';
 import { canMove } from '../../domain/order-status.js';
 import { AppError } from '../../errors.js';
+import { orderEvent, type StockLevel, stockEvent } from '../live/live-events.js';
 import { announceOrder } from './order-notifications.js';
 import { loadOrder, type Order } from './order-view.js';
 import { type OtherAreas, otherAreas } from './other-areas.js';
@@ -29,7 +30,8 @@ const invalid = (from: OrderStatus, to: OrderStatus) =>
     `An order that is ${from.replace('_', ' ')} cannot become ${to.replace('_', ' ')}`,
   );
 
-type MoveWork = (tx: Stores, areas: OtherAreas, from: OrderStatus) => Promise<void>;
+/** What a move means beyond the status; returns the stock levels it changed (a cancel's restock). */
+type MoveWork = (tx: Stores, areas: OtherAreas, from: OrderStatus) => Promise<void | StockLevel[]>;
 
 /**
  * Moves an order along its life cycle inside the caller's transaction and records the history
@@ -50,8 +52,9 @@ async function move(
   if (!(await tx.orders.setOrderStatus(orderId, from, to, facts.now))) throw invalid(from, to);
   const note = facts.note ?? null;
   await tx.orders.addOrderEvent({ orderId, status: to, note, actorId: facts.actorId, now: facts.now });
-  await work?.(tx, areas, from);
+  const levels = (await work?.(tx, areas, from)) ?? [];
   await announceOrder(tx, areas, orderId, to, facts.now, note);
+  await tx.live.append([orderEvent(orderId, `order.${to}`, to), ...levels.map(stockEvent)], facts.now);
 }
 
 /** One move in its own transaction, then the order as it now is. */
@@ -118,9 +121,11 @@ type CancelFacts = MoveFacts & { reason?: 'cancellation' | 'expiry' };
 /** What cancelling means, inside the move's transaction (see cancelOrder). */
 function undoOrder(orderId: string, facts: CancelFacts): MoveWork {
   return async (tx, areas) => {
+    const products = new Map((await tx.orders.orderLines(orderId)).map((l) => [l.variantId, l.productId]));
+    const levels: StockLevel[] = [];
     // Sorted by variant id: stock rows are touched in the same order as placeOrder takes them.
     for (const line of await tx.orders.orderStock(orderId)) {
-      await areas.changeStock({
+      const available = await areas.changeStock({
         variantId: line.variantId,
         delta: line.quantity,
         reason: facts.reason ?? 'cancellation',
@@ -128,6 +133,8 @@ function undoOrder(orderId: string, facts: CancelFacts): MoveWork {
         orderId,
         now: facts.now,
       });
+      const productId = products.get(line.variantId);
+      if (available !== null && productId) levels.push({ productId, variantId: line.variantId, available });
     }
     await tx.orders.releaseRedemption(orderId);
     const paid = await tx.orders.paymentOfOrder(orderId);
@@ -139,6 +146,7 @@ function undoOrder(orderId: string, facts: CancelFacts): MoveWork {
     } else if (paid?.status === 'pending') {
       await tx.orders.setPaymentStatus(paid.id, 'pending', 'failed', facts.now);
     }
+    return levels;
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Stores } from '../../../db/stores/index.js';
 import type { PaymentEvent } from '../../integrations/payments/index.js';
+import { orderEvent } from '../live/live-events.js';
 import { type LifecycleDeps, recordProviderPayment } from './order-lifecycle.js';
 import { type OtherAreas, otherAreas } from './other-areas.js';
 
@@ -29,6 +30,7 @@ async function handle(
         return 'applied';
       }
       // Paid after the order was cancelled (e.g. it expired): give the money back.
+      await tx.live.append([orderEvent(row.orderId, 'order.updated', null)], now);
       await areas.enqueueRefund(
         {
           orderId: row.orderId,
@@ -45,6 +47,7 @@ async function handle(
       const row = await paymentFor(tx, object.id);
       if (row?.status !== 'pending') return 'ignored';
       await tx.orders.setPaymentStatus(row.id, 'pending', 'failed', now);
+      await tx.live.append([orderEvent(row.orderId, 'order.updated', null)], now);
       return 'applied';
     }
     case 'charge.refunded': {
@@ -52,6 +55,7 @@ async function handle(
       if (!row || row.status === 'refunded') return 'ignored';
       if (object.refunded !== true && object.amount_refunded !== row.amount) return 'ignored'; // partial refund
       await tx.orders.setPaymentStatus(row.id, row.status, 'refunded', now);
+      await tx.live.append([orderEvent(row.orderId, 'order.updated', null)], now);
       return 'applied';
     }
     default:

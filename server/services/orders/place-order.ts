@@ -10,6 +10,7 @@ import { newId } from '../../ids.js';
 import type { PaymentProvider } from '../../integrations/payments/index.js';
 import type { CartLineRow } from '../cart/cart.js';
 import { discountError } from '../cart/discounts.js';
+import { orderEvent, type StockLevel, stockEvent } from '../live/live-events.js';
 import { priceCheckout } from './checkout.js';
 import { announceOrder } from './order-notifications.js';
 import { loadOrder, type Order, type Payment } from './order-view.js';
@@ -77,10 +78,11 @@ async function takeStock(
   areas: OtherAreas,
   lines: CartLineRow[],
   facts: { orderId: string; actorId: string; now: number },
-) {
+): Promise<StockLevel[]> {
   const byVariant = [...lines].sort((a, b) =>
     a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0,
   );
+  const levels: StockLevel[] = [];
   for (const line of byVariant) {
     const left = await areas.changeStock({
       variantId: line.variantId,
@@ -89,7 +91,9 @@ async function takeStock(
       ...facts,
     });
     if (left === null) throw outOfStock(line); // the rollback gives back the lines already taken
+    levels.push({ productId: line.productId, variantId: line.variantId, available: left });
   }
+  return levels;
 }
 
 /** OUT_OF_STOCK for the first line (in cart order) that the stock as read cannot serve. */
@@ -176,10 +180,15 @@ async function writeOrder(
   // NOTE: the rows every order may share (a best-seller's variant, a popular code) come last: on
   // PostgreSQL their row locks are held until COMMIT, so concurrent orders for them wait only for
   // these statements and the COMMIT, not for the whole order. Either refusal rolls everything back.
-  await takeStock(areas, priced.lines, { orderId, actorId: user.id, now });
+  const levels = await takeStock(areas, priced.lines, { orderId, actorId: user.id, now });
   if (priced.discount && !(await tx.cart.redeemDiscount(priced.discount.id))) {
     throw discountError('DISCOUNT_EXHAUSTED');
   }
+  // The live events (the new order, each variant's stock after it) commit with the order.
+  await tx.live.append(
+    [orderEvent(orderId, 'order.created', 'pending_payment'), ...levels.map(stockEvent)],
+    now,
+  );
   return { orderId, placed, replay: null };
 }
 

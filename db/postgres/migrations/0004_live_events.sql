@@ -1,0 +1,13 @@
+CREATE TABLE "live_event" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"topic" text NOT NULL,
+	"kind" text NOT NULL,
+	"order_id" text,
+	"user_id" text,
+	"product_id" text,
+	"variant_id" text,
+	"data" text NOT NULL,
+	"created_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX "live_event_created_idx" ON "live_event" USING btree ("created_at");

@@ -1,0 +1,149 @@
+/**
+ * The live-updates scenario of `npm run bench`: SUBSCRIBERS open catalog.watchStock streams (raw
+ * SSE over fetch, as a browser's EventSource reads them), then an admin changes the watched
+ * variant's stock BENCH_LIVE_EVENTS_PER_SECOND (5) times a second for `seconds`; every change is one event for every stream.
+ * Reports deliveries per second, the latency from sending the change to each delivery (p50, p99:
+ * an upper bound on commit → delivery, as it includes the change's own request), and the server's
+ * memory per 100 idle streams (RSS of all its processes, before and after opening them).
+ */
+import { readFileSync } from 'node:fs';
+
+export interface LiveResult {
+  subscribers: number;
+  events: number;
+  deliveriesPerSecond: number;
+  p50: number;
+  p99: number;
+  kbPer100Idle: number;
+  missing: number;
+}
+
+export interface LiveTarget {
+  url: string;
+  /** The server's process ids (the primary and its workers). */
+  pids: () => number[];
+  adminCookie: string;
+  productId: string;
+  variantId: string;
+}
+
+const RATE = Number(process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5);
+
+function rssKb(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return total;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One SSE stream: calls `onEvent(data)` for each tracked event; resolves once it is open. */
+async function openStream(url: string, onEvent: (data: string) => void, signal: AbortSignal): Promise<void> {
+  const response = await fetch(url, { headers: { accept: 'text/event-stream' }, signal });
+  if (!response.ok || !response.body) throw new Error(`stream refused: ${response.status}`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  const pump = async () => {
+    for (;;) {
+      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (done) return;
+      buffer += value;
+      let end = buffer.indexOf('\n\n');
+      while (end !== -1) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        // A tracked event is `data: …` and `id: …` lines (pings and `connected` have an `event:` line).
+        if (!message.includes('event:') && /(^|\n)id:/.test(message)) {
+          const data = /(?:^|\n)data: (.*)/.exec(message)?.[1];
+          if (data) onEvent(data);
+        }
+        end = buffer.indexOf('\n\n');
+      }
+    }
+  };
+  void pump();
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+export async function measureLive(
+  target: LiveTarget,
+  subscribers: number,
+  seconds: number,
+): Promise<LiveResult> {
+  const abort = new AbortController();
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  let delivered = 0;
+  const before = rssKb(target.pids());
+  const input = encodeURIComponent(JSON.stringify({ productIds: [target.productId] }));
+  const streamUrl = `${target.url}/trpc/catalog.watchStock?input=${input}`;
+  const onEvent = (data: string) => {
+    const { available } = JSON.parse(data) as { available: number };
+    const sent = sentAt.get(available);
+    delivered += 1;
+    if (sent !== undefined) latencies.push(performance.now() - sent);
+  };
+  for (let i = 0; i < subscribers; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, subscribers - i) }, () =>
+        openStream(streamUrl, onEvent, abort.signal),
+      ),
+    );
+  }
+  const adjust = async () => {
+    const sent = performance.now();
+    const response = await fetch(`${target.url}/trpc/admin.inventory.adjust`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: target.adminCookie },
+      body: JSON.stringify({ variantId: target.variantId, delta: 1, reason: 'bench' }),
+    });
+    const body = (await response.json()) as { result?: { data?: { stock: number } } };
+    const stock = body.result?.data?.stock;
+    if (stock === undefined) throw new Error(`stock change refused: ${JSON.stringify(body)}`);
+    return { stock, sent };
+  };
+  // NOTE: the send time is only known per stock level once the answer says which level it made:
+  // changes are sequential, so level k+1 is the next change's.
+  // A first change reaches every stream: all are subscribed and the server is idle again.
+  const { stock: first } = await adjust();
+  const settleBy = performance.now() + 120_000;
+  while (delivered < subscribers && performance.now() < settleBy) await sleep(20);
+  if (delivered < subscribers)
+    throw new Error(`only ${delivered} of ${subscribers} streams got the first event`);
+  await sleep(1_000);
+  const kbPer100Idle = Math.round(((rssKb(target.pids()) - before) / subscribers) * 100);
+  delivered = 0;
+
+  let events = 0;
+  const started = performance.now();
+  let next = first + 1;
+  while (performance.now() - started < seconds * 1000) {
+    const due = started + (events + 1) * (1000 / RATE);
+    await sleep(Math.max(0, due - performance.now()));
+    sentAt.set(next, performance.now());
+    const { stock } = await adjust();
+    next = stock + 1;
+    events += 1;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  await sleep(1_000); // the last deliveries
+  abort.abort();
+  const expected = events * subscribers;
+  latencies.sort((a, b) => a - b);
+  return {
+    subscribers,
+    events,
+    deliveriesPerSecond: Math.round(delivered / (elapsed + 1)),
+    p50: Math.round(percentile(latencies, 50) * 10) / 10,
+    p99: Math.round(percentile(latencies, 99) * 10) / 10,
+    kbPer100Idle,
+    missing: Math.max(0, expected - delivered),
+  };
+}
