@@ -28,7 +28,7 @@ export function unexpectedFailure(error: unknown): { status: 500 | 503; body: Re
 
 export type ErrorEnvelope = ReturnType<typeof errorBody>;
 
-/** The REST mirror's error body: what tRPC's envelope says, flat (API.md "REST and OpenAPI"). */
+/** The REST mirror's error body: what tRPC's envelope says, flat (docs/rest-and-openapi.md). */
 export interface RestError {
   code: TRPC_ERROR_CODE_KEY;
   /** Present on every error the API raises; absent only where tRPC's answer has none either. */

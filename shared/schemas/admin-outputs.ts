@@ -1,5 +1,5 @@
 /**
- * What the admin procedures answer (API.md "admin"), documented in the OpenAPI document like
+ * What the admin procedures answer (docs/api/admin.md), documented in the OpenAPI document like
  * outputs.ts, and held to the routers' answers the same way (tests/types/output-schemas.ts).
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * What the procedures answer, as zod schemas (API.md "Types"). They document the answers in the
+ * What the procedures answer, as zod schemas (docs/api/types.md). They document the answers in the
  * OpenAPI document (server/http/openapi/) and are checked against the answers the routers really
  * give, at compile time (tests/types/output-schemas.ts) and on the wire (tests/api/rest-*.test.ts).
  * NOTE: they are not run on each answer: see server/trpc.ts ProcedureMeta for why.

@@ -47,7 +47,7 @@ describe('shipping options and quotes', () => {
     );
   });
 
-  it('quotes exactly as API.md prices: discount, free shipping threshold after discount, tax on the discounted subtotal', async ({
+  it('quotes exactly as the API reference prices: discount, free shipping threshold after discount, tax on the discounted subtotal', async ({
     app,
     shop,
   }) => {

@@ -86,7 +86,7 @@ export function restClient(
   return { call, jar };
 }
 
-/** The REST error body (API.md): code, reason, message, and field errors for invalid input. */
+/** The REST error body (docs/rest-and-openapi.md): code, reason, message, and field errors for invalid input. */
 export const restErrorShape = z.object({
   code: z.string(),
   reason: z.string(),

@@ -3,7 +3,7 @@ import { isSameOriginOrTrusted } from '../../server/http/cross-origin.js';
 
 const base = { ownOrigin: 'https://api.shop.example', trustedOrigins: ['https://shop.example'] };
 
-describe('the cross-origin rule of API.md', () => {
+describe('the cross-origin rule of the API reference', () => {
   it.each([
     [{ secFetchSite: 'same-origin', origin: undefined }, true],
     [{ secFetchSite: 'none', origin: undefined }, true],

@@ -163,7 +163,7 @@ describe('taxOn', () => {
 });
 
 describe('computeTotals', () => {
-  it('prices a cart as API.md does: tax on the discounted subtotal, shipping untaxed', () => {
+  it('prices a cart as the API reference does: tax on the discounted subtotal, shipping untaxed', () => {
     expect(
       computeTotals({
         lines: [{ unitPrice: 1999, quantity: 3 }],
@@ -229,7 +229,7 @@ const shippingArb: fc.Arbitrary<ShippingRule> = fc.record({
 });
 const rateArb = fc.integer({ min: 0, max: 10_000 });
 
-/** API.md's discount rule, written out independently of the implementation. */
+/** The API reference's discount rule, written out independently of the implementation. */
 function expectedDiscount(
   r: DiscountRule,
   f: { subtotal: number; now: number; usedByCustomer: boolean },

@@ -49,7 +49,7 @@ const ACCESS_NOTES = {
 
 const ERROR_RESPONSE = {
   description:
-    'Refused or failed: the HTTP status of the tRPC error, with its code and reason (API.md lists the reasons).',
+    'Refused or failed: the HTTP status of the tRPC error, with its code and reason (docs/api/errors.md lists the reasons).',
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 };
 

@@ -32,7 +32,7 @@ export class SchemaCollector {
 
   /**
    * The JSON Schema of what the schema accepts (`input`) or gives (`output`). Outputs are
-   * documented open (no `additionalProperties: false`): an answer may gain fields (API.md).
+   * documented open (no `additionalProperties: false`): an answer may gain fields (docs/api/types.md).
    */
   convert(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
     const json: JsonSchema = z.toJSONSchema(schema, {

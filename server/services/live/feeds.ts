@@ -5,7 +5,7 @@ import { loadOrder, type Order } from '../orders/order-view.js';
 import { ORDER_MOVE_KINDS, type OrderMoveKind } from './live-events.js';
 
 /**
- * What each subscription of API.md "Live updates" receives for the events of server/live: the
+ * What each subscription of docs/live-updates.md receives for the events of server/live: the
  * customer's Order, the admin's order moves, a product page's stock levels.
  */
 
