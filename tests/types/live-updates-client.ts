@@ -5,7 +5,6 @@
 // --- snippet: client -------------------------------------------------------------------------
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import type { AppRouter } from 'backroom/shared';
-import { EventSource } from 'eventsource';
 
 const url = 'https://shop.example/trpc';
 
@@ -22,9 +21,12 @@ export const trpc = createTRPCClient<AppRouter>({
     }),
   ],
 });
+
 // --- end snippet -----------------------------------------------------------------------------
 
 // --- snippet: node --------------------------------------------------------------------------
+import { EventSource } from 'eventsource';
+
 /** The subscription link of a Node client holding the session cookie `cookie` ("session=…"). */
 export function nodeSubscriptionLink(cookie: string) {
   return httpSubscriptionLink({
