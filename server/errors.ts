@@ -1,4 +1,5 @@
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
+import type { Logger } from 'pino';
 import { isPostgresUnavailable } from '../db/postgres/errors.js';
 import { StorageMovedError } from '../db/sqlite/storage-guard.js';
 import { WriteBatchError } from '../db/sqlite/write-batch.js';
@@ -61,4 +62,24 @@ export function isRetryableStorageError(error: unknown): boolean {
     current = 'cause' in current ? current.cause : undefined;
   }
   return false;
+}
+
+/**
+ * Logs a failure of background work (a job, the live-event reader). While storage refuses or
+ * PostgreSQL is unreachable the work simply runs again on its next turn, so that is one warning
+ * line with the error's code and no stack; anything else is an error with its stack.
+ */
+export function logBackgroundFailure(
+  logger: Logger,
+  fields: Record<string, unknown>,
+  message: string,
+  error: unknown,
+): void {
+  if (!isRetryableStorageError(error)) {
+    logger.error({ ...fields, err: error }, message);
+    return;
+  }
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  logger.warn({ ...fields, code }, `${message}: storage unavailable, retried on the next turn`);
 }

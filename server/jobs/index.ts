@@ -1,5 +1,6 @@
 import { storageGuardOf } from '../../db/sqlite/storage-guard.js';
 import type { Deps } from '../deps.js';
+import { logBackgroundFailure } from '../errors.js';
 import { deliverDueMessages } from '../services/integrations/outbox.js';
 import { runExclusive } from '../services/integrations/singleton-job.js';
 import { expireUnpaid } from '../services/orders/order-lifecycle.js';
@@ -35,7 +36,7 @@ export function startJobs(deps: Deps): Jobs {
         .then(job)
         .then(
           (result) => deps.logger.debug({ job: name, result }, 'job ran'),
-          (err) => deps.logger.error({ job: name, err }, 'job failed'),
+          (err: unknown) => logBackgroundFailure(deps.logger, { job: name }, 'job failed', err),
         )
         .finally(() => {
           busy = false;

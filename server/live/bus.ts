@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Engine } from '../../db/engine.js';
+import { logBackgroundFailure } from '../errors.js';
 import { type LiveEvent, toLiveEvent } from './live-event.js';
 
 /**
@@ -128,7 +129,7 @@ export class LiveBus {
         if (!delivered || rows.length < READ_BATCH || this.listeners.size === 0) return;
       }
     } catch (error) {
-      if (!this.closed) this.logger.error({ err: error }, 'live events could not be read');
+      if (!this.closed) logBackgroundFailure(this.logger, {}, 'live events could not be read', error);
     }
   }
 

@@ -200,7 +200,7 @@ describe.skipIf(unavailable)(
       expect(sha256(file)).toBe(before);
       for (const table of await everyTable(file, database.url))
         expect(table.postgres, table.name).toEqual(table.sqlite);
-    });
+    }, 120_000); // a 10k catalogue generated and copied: ~20 s alone, over 30 s on a loaded 2-core machine
 
     it('a copy that fails after migrating the target says so: the schema is there, no row is', async () => {
       const { database, url } = await newTarget();
