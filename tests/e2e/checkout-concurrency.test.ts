@@ -6,6 +6,7 @@ import {
   type Client,
   createProduct,
   createStandardShipping,
+  placeOrdersAtOnce,
   signInAdmin,
   signUpCustomers,
   split,
@@ -56,16 +57,7 @@ describe.each([1, 2])('with WORKERS=%i', (workers) => {
         expect(cart.items.map((i) => [i.variantId, i.quantity])).toEqual([[variantId, 1]]);
       }
 
-      const results = await Promise.allSettled(
-        customers.map((customer) =>
-          customer.checkout.placeOrder.mutate({
-            idempotencyKey: randomUUID(),
-            shippingAddress: ADDRESS,
-            shippingOptionId: standard.id,
-          }),
-        ),
-      );
-      const { fulfilled, failures } = split(results);
+      const { results, fulfilled, failures } = await placeOrdersAtOnce(customers, standard.id);
 
       for (const failure of failures) expect(failure.data.httpStatus).toBeLessThan(500);
       expect(fulfilled).toHaveLength(10);
@@ -121,16 +113,7 @@ describe.each([1, 2])('with WORKERS=%i', (workers) => {
         expect(cart.discount).toEqual({ code: 'FIVEONLY', amount: 250 });
       }
 
-      const results = await Promise.allSettled(
-        customers.map((customer) =>
-          customer.checkout.placeOrder.mutate({
-            idempotencyKey: randomUUID(),
-            shippingAddress: ADDRESS,
-            shippingOptionId: standard.id,
-          }),
-        ),
-      );
-      const { fulfilled, failures } = split(results);
+      const { results, fulfilled, failures } = await placeOrdersAtOnce(customers, standard.id);
 
       for (const failure of failures) expect(failure.data.httpStatus).toBeLessThan(500);
       expect(fulfilled).toHaveLength(5);

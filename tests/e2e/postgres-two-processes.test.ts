@@ -14,6 +14,7 @@ import {
   type Client,
   createProduct,
   createStandardShipping,
+  placeOrdersAtOnce,
   signInAdmin,
   split,
   unbatched,
@@ -98,16 +99,7 @@ describe.skipIf(unavailable)(
       const customers = await signUpAcross('pgracer', 50);
       for (const customer of customers) await customer.cart.addItem.mutate({ variantId, quantity: 1 });
 
-      const results = await Promise.allSettled(
-        customers.map((customer) =>
-          customer.checkout.placeOrder.mutate({
-            idempotencyKey: randomUUID(),
-            shippingAddress: ADDRESS,
-            shippingOptionId: standard.id,
-          }),
-        ),
-      );
-      const { fulfilled, failures } = split(results);
+      const { fulfilled, failures } = await placeOrdersAtOnce(customers, standard.id);
       expect(fulfilled).toHaveLength(10);
       expect(failures).toHaveLength(40);
       for (const failure of failures) {
@@ -135,16 +127,7 @@ describe.skipIf(unavailable)(
         await customer.cart.addItem.mutate({ variantId, quantity: 1 });
         await customer.cart.applyDiscount.mutate({ code: 'PGFIVE' });
       }
-      const results = await Promise.allSettled(
-        customers.map((customer) =>
-          customer.checkout.placeOrder.mutate({
-            idempotencyKey: randomUUID(),
-            shippingAddress: ADDRESS,
-            shippingOptionId: standard.id,
-          }),
-        ),
-      );
-      const { fulfilled, failures } = split(results);
+      const { fulfilled, failures } = await placeOrdersAtOnce(customers, standard.id);
       expect(fulfilled).toHaveLength(5);
       for (const failure of failures) expect(failure.data).toMatchObject({ reason: 'DISCOUNT_EXHAUSTED' });
       const discounts = await admin.admin.discounts.list.query();

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { TRPCClientError } from '@trpc/client';
 import { expect } from 'vitest';
-import { ADMIN } from './fixtures.js';
+import { ADDRESS, ADMIN } from './fixtures.js';
 import { httpClient } from './http-client.js';
 
 /** What the end-to-end races share: unbatched clients, a product, shipping, customers, outcomes. */
@@ -70,6 +71,20 @@ export function split<T>(results: PromiseSettledResult<T>[]) {
   const fulfilled = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [trpcError(r.reason)] : []));
   return { fulfilled, failures };
+}
+
+/** Every customer places its cart's order at the same moment (a key each); the outcomes, in customer order and split. */
+export async function placeOrdersAtOnce(customers: Client[], shippingOptionId: string) {
+  const results = await Promise.allSettled(
+    customers.map((customer) =>
+      customer.checkout.placeOrder.mutate({
+        idempotencyKey: randomUUID(),
+        shippingAddress: ADDRESS,
+        shippingOptionId,
+      }),
+    ),
+  );
+  return { results, ...split(results) };
 }
 
 export async function availableOf(client: Client, slug: string, variantId: string) {
