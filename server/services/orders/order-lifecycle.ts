@@ -31,7 +31,7 @@ const invalid = (from: OrderStatus, to: OrderStatus) =>
   );
 
 /** What a move means beyond the status; returns the stock levels it changed (a cancel's restock). */
-type MoveWork = (tx: Stores, areas: OtherAreas, from: OrderStatus) => Promise<void | StockLevel[]>;
+type MoveWork = (tx: Stores, areas: OtherAreas, from: OrderStatus) => Promise<StockLevel[] | undefined>;
 
 /**
  * Moves an order along its life cycle inside the caller's transaction and records the history
