@@ -58,6 +58,6 @@ export async function openConfiguredDatabase(config: Config, options: OpenOption
     engine,
     postgres,
     problem: () => postgresProblem(postgres.pool),
-    close: () => postgres.close(),
+    close: () => engine.close(),
   };
 }

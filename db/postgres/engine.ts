@@ -1,20 +1,43 @@
 import type { Engine } from '../engine.js';
 import type { PostgresHandle } from './client.js';
+import { LiveNotifier } from './live-notifier.js';
 import { createPostgresStores } from './stores.js';
 import { runTransaction, type TransactionOptions } from './transaction.js';
 
-/** The PostgreSQL engine: reads on the pool, transactions READ COMMITTED with retries. */
+/**
+ * The PostgreSQL engine: reads on the pool, transactions READ COMMITTED with retries. Live events a
+ * transaction appends are announced to the listeners once it has committed (live-notifier.ts).
+ */
 export function createPostgresEngine(
   handle: PostgresHandle,
   options: Pick<TransactionOptions, 'onRetry'> = {},
 ): Engine {
+  const notifier = new LiveNotifier(handle.pool);
   return {
     kind: 'postgres',
-    read: createPostgresStores(handle.db),
-    transaction: (work) => runTransaction(handle.db, (tx) => work(createPostgresStores(tx)), options),
+    read: createPostgresStores(handle.db, (lastId) => notifier.notify(lastId)),
+    transaction: async (work) => {
+      const { result, lastLiveId } = await runTransaction(
+        handle.db,
+        async (tx) => {
+          // Per attempt: a rolled-back attempt's events never committed.
+          let lastLiveId = 0;
+          const stores = createPostgresStores(tx, (id) => {
+            lastLiveId = Math.max(lastLiveId, id);
+          });
+          return { result: await work(stores), lastLiveId };
+        },
+        options,
+      );
+      if (lastLiveId > 0) notifier.notify(lastLiveId);
+      return result;
+    },
     refreshStatistics: async () => {
       await handle.pool.query('ANALYZE');
     },
-    close: () => handle.close(),
+    close: async () => {
+      await notifier.settled();
+      await handle.close();
+    },
   };
 }

@@ -18,8 +18,11 @@ const columns = {
   createdAt: liveEvent.createdAt,
 };
 
-/** The live events' queries on PostgreSQL. */
-export function postgresLive(db: PgExecutor): LiveEventStore {
+/**
+ * The live events' queries on PostgreSQL. `appended` hears the highest id of each append, so the
+ * engine can notify the listeners once the transaction has committed (see live-notifier.ts).
+ */
+export function postgresLive(db: PgExecutor, appended: (lastId: number) => void): LiveEventStore {
   return {
     async append(events, now) {
       if (events.length === 0) return;
@@ -30,12 +33,12 @@ export function postgresLive(db: PgExecutor): LiveEventStore {
         ),
         sql`, `,
       );
-      // One statement: the rows, and a notification (sent at commit) carrying the last id.
-      await db.execute(sql`
+      const result = await db.execute<{ last: number }>(sql`
         WITH inserted AS (
           INSERT INTO live_event (topic, kind, order_id, user_id, product_id, variant_id, data, created_at)
           VALUES ${values} RETURNING id)
-        SELECT pg_notify(${LIVE_CHANNEL}, max(id)::text) FROM inserted`);
+        SELECT max(id) AS last FROM inserted`);
+      appended(result.rows[0]?.last ?? 0);
     },
     async between(after, upTo, limit, filter) {
       const where: (SQL | undefined)[] = [gt(liveEvent.id, after), lte(liveEvent.id, upTo)];

@@ -7,14 +7,20 @@ import { postgresIntegrations } from './integrations.js';
 import { postgresLive } from './live.js';
 import { postgresOrders } from './orders.js';
 
-/** Every area's store on the pool or on one transaction. */
-export function createPostgresStores(db: PgExecutor): Stores {
+/**
+ * Every area's store on the pool or on one transaction. `liveAppended` hears the highest id of each
+ * live-event append (the engine notifies the listeners once it has committed); by default nothing.
+ */
+export function createPostgresStores(
+  db: PgExecutor,
+  liveAppended: (lastId: number) => void = () => {},
+): Stores {
   return {
     accounts: postgresAccounts(db),
     catalog: postgresCatalog(db),
     cart: postgresCart(db),
     orders: postgresOrders(db),
     integrations: postgresIntegrations(db),
-    live: postgresLive(db),
+    live: postgresLive(db, liveAppended),
   };
 }

@@ -40,8 +40,8 @@ export interface LiveEventFilter {
 
 export interface LiveEventStore {
   /**
-   * Writes the events in one statement, in the caller's transaction. On PostgreSQL the same
-   * statement notifies channel `backroom_events` with the last id, delivered at commit.
+   * Writes the events in one statement, in the caller's transaction. On PostgreSQL the engine
+   * then notifies channel `backroom_events` with the last id, once that transaction committed.
    */
   append(events: NewLiveEvent[], now: number): Promise<void>;
   /** Events with `after < id <= upTo`, in id order, at most `limit`. */

@@ -4,7 +4,8 @@
  * 3 s warm-up), alternating the two servers. Prints a table and writes it to bench-results/latest.md
  * (latest-workers-N.md with BENCH_WORKERS=N).
  * `checkout.placeOrder` is placeOrder alone, each request from the next of ORDER_CUSTOMERS signed-in
- * customers with a one-line cart; its orders/s counts 2xx answers only, and any non-2xx is shown
+ * customers with a one-line cart, all for one best-selling variant (every order takes that one row's
+ * lock); `checkout.placeOrder, spread` is the same with each cart's variant one of SPREAD_VARIANTS; its orders/s counts 2xx answers only, and any non-2xx is shown
  * (a non-2xx there means the measure is wrong).
  * `cart.addItem` adds one unit to the cart of the next of CART_SHOPPERS signed-in shoppers (see its
  * block below): the cost of one add to a small cart, not to a cart grown to hundreds of lines.
@@ -42,6 +43,8 @@ const ORDER_CUSTOMERS = Number(process.env.BENCH_ORDER_CUSTOMERS ?? (DURATION + 
  * about six adds over the warm-up and the run: three lines of one or two units at the end.
  */
 const CART_SHOPPERS = Number(process.env.BENCH_CART_SHOPPERS ?? (DURATION + 3) * 1_000);
+/** How many variants the spread placeOrder scenario's orders share out (up to 1,996). */
+const SPREAD_VARIANTS = Number(process.env.BENCH_SPREAD_VARIANTS ?? 1_000);
 /** Runs only the scenarios whose name contains this text (for quick experiments). */
 const ONLY = process.env.BENCH_ONLY ?? '';
 /** A directory: Backroom runs with `--cpu-prof` and writes its profile there when it stops. */
@@ -119,22 +122,33 @@ const insertItem = database.sqlite.prepare(
 );
 for (const v of cartVariants.slice(1, 4)) insertItem.run(cartId, v, now);
 const cartToken = tokens[0] ?? '';
-// placeOrder customers: each has one line of the order variant in the cart, and is used once.
-log(`creating ${ORDER_CUSTOMERS} customers with a one-line cart …`);
+// placeOrder customers: each has one line in the cart, and is used once. The best-seller scenario's
+// all want the order variant; the spread scenario's each want one of the first SPREAD_VARIANTS.
 const insertCart = database.sqlite.prepare(
   'INSERT INTO cart (id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)',
 );
-const orderTokens: string[] = [];
-database.sqlite.transaction(() => {
-  for (let i = 0; i < ORDER_CUSTOMERS; i++) {
-    const id = newId();
-    insertUser.run(id, `buyer${i}@example.com`, `Buyer ${i}`, now, now);
-    const orderCart = newId();
-    insertCart.run(orderCart, id, now, now);
-    insertItem.run(orderCart, orderVariant, now);
-    orderTokens.push(createSession(id));
-  }
-})();
+const spreadVariants = cartVariants.slice(4, 4 + SPREAD_VARIANTS);
+database.sqlite
+  .prepare(`UPDATE variant SET stock = 10000000 WHERE id IN (${spreadVariants.map(() => '?').join(', ')})`)
+  .run(...spreadVariants);
+/** ORDER_CUSTOMERS signed-in buyers, buyer i with one unit of `variantOf(i)` in the cart: their tokens. */
+function createBuyers(label: string, variantOf: (i: number) => string): string[] {
+  log(`creating ${ORDER_CUSTOMERS} ${label} customers with a one-line cart …`);
+  const buyerTokens: string[] = [];
+  database.sqlite.transaction(() => {
+    for (let i = 0; i < ORDER_CUSTOMERS; i++) {
+      const id = newId();
+      insertUser.run(id, `${label}${i}@example.com`, `Buyer ${i}`, now, now);
+      const orderCart = newId();
+      insertCart.run(orderCart, id, now, now);
+      insertItem.run(orderCart, variantOf(i), now);
+      buyerTokens.push(createSession(id));
+    }
+  })();
+  return buyerTokens;
+}
+const orderTokens = createBuyers('buyer', () => orderVariant);
+const spreadTokens = createBuyers('spread', (i) => spreadVariants[i % spreadVariants.length] ?? '');
 
 // ---- cart.addItem shoppers ------------------------------------------------------------------
 // Each shopper is signed in with an empty cart and three variants of their own to add, taken in
@@ -321,7 +335,8 @@ process.on('SIGINT', () => process.exit(130));
 // ---- scenarios ------------------------------------------------------------------------------
 const q = (input: unknown) => `?input=${encodeURIComponent(JSON.stringify(input))}`;
 let addCounter = 0;
-let nextBuyer = 0;
+/** The next unused buyer of each placeOrder scenario. */
+const nextBuyer = new Map<string[], number>();
 const cookie = (token: string) => `__Host-session=${token}`;
 
 /**
@@ -352,6 +367,44 @@ interface Scenario {
   /** CONNECTIONS unless set: one connection measures the latency of a request alone. */
   connections?: number;
   options: (url: string) => autocannon.Options;
+}
+
+/** placeOrder by the next unused buyer of `buyers` (a second order would find an empty cart). */
+function placeOrderScenario(name: string, buyers: string[]): Scenario {
+  return {
+    name,
+    reference: false,
+    options: (url) => ({
+      url: `${url}/trpc/checkout.placeOrder`,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (req) => {
+            const n = nextBuyer.get(buyers) ?? 0;
+            nextBuyer.set(buyers, n + 1);
+            const token = buyers[n];
+            if (token === undefined)
+              throw new Error(`more than ${ORDER_CUSTOMERS} orders: raise BENCH_ORDER_CUSTOMERS`);
+            return {
+              ...req,
+              headers: { 'content-type': 'application/json', cookie: cookie(token) },
+              body: JSON.stringify({
+                idempotencyKey: `bench-${n}-${Date.now()}`,
+                shippingAddress: {
+                  name: 'Bench',
+                  line1: '1 St',
+                  city: 'City',
+                  postalCode: '1',
+                  country: 'US',
+                },
+                shippingOptionId: shippingId,
+              }),
+            };
+          },
+        },
+      ],
+    }),
+  };
 }
 
 const scenarios: Scenario[] = [
@@ -420,39 +473,8 @@ const scenarios: Scenario[] = [
       ],
     }),
   },
-  {
-    name: 'checkout.placeOrder',
-    reference: false,
-    options: (url) => ({
-      url: `${url}/trpc/checkout.placeOrder`,
-      method: 'POST',
-      requests: [
-        {
-          setupRequest: (req) => {
-            // The next customer, once each: a second order from the same one would find an empty cart.
-            const token = orderTokens[nextBuyer++];
-            if (token === undefined)
-              throw new Error(`more than ${ORDER_CUSTOMERS} orders: raise BENCH_ORDER_CUSTOMERS`);
-            return {
-              ...req,
-              headers: { 'content-type': 'application/json', cookie: cookie(token) },
-              body: JSON.stringify({
-                idempotencyKey: `bench-${nextBuyer}-${Date.now()}`,
-                shippingAddress: {
-                  name: 'Bench',
-                  line1: '1 St',
-                  city: 'City',
-                  postalCode: '1',
-                  country: 'US',
-                },
-                shippingOptionId: shippingId,
-              }),
-            };
-          },
-        },
-      ],
-    }),
-  },
+  placeOrderScenario('checkout.placeOrder', orderTokens),
+  placeOrderScenario(`checkout.placeOrder, spread over ${spreadVariants.length} variants`, spreadTokens),
 ];
 
 interface Measure {
@@ -547,7 +569,7 @@ const liveRows: string[] = [];
 for (const engine of ENGINES) {
   log(`■ ${engine.label}`);
   addCounter = 0;
-  nextBuyer = 0;
+  nextBuyer.clear();
   const { backroom, reference } = await startEngine(engine);
   running.add(backroom);
   running.add(reference);
@@ -569,8 +591,9 @@ for (const engine of ENGINES) {
     const ref = scenario.reference ? await measure(reference, scenario) : null;
     if (ours.non2xx > 0) log(`  ! ${ours.non2xx} non-2xx answers or errors in ${scenario.name}`);
     const ratio = ref ? `${Math.round((ours.rps / ref.rps) * 100)}%` : '–';
-    const perSecond =
-      scenario.name === 'checkout.placeOrder' ? ` (${Math.round(ours.okPerSecond)} orders/s)` : '';
+    const perSecond = scenario.name.startsWith('checkout.placeOrder')
+      ? ` (${Math.round(ours.okPerSecond)} orders/s)`
+      : '';
     rows.push(
       `| ${engine.label} | ${scenario.name} | ${Math.round(ours.rps)}${perSecond} | ${ours.p50} | ${ours.p99} | ${ours.cpuUsPerReq} | ${ours.non2xx} | ${
         ref ? `${Math.round(ref.rps)} / ${ref.p50} / ${ref.p99} / ${ref.cpuUsPerReq}` : '–'

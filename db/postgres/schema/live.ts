@@ -3,7 +3,7 @@ import { epochMs } from './columns.js';
 
 /**
  * Live events: one row per committed change a subscription reports (order moves, stock levels,
- * sign-outs), written in the transaction of the change (with a pg_notify of its id), read by every
+ * sign-outs), written in the transaction of the change (its id is notified once that commits), read by every
  * process in id order and pruned after 24 hours (server/live). `data` is small JSON fixed at write time.
  */
 export const liveEvent = pgTable(
