@@ -163,6 +163,25 @@ describe('placing an order', () => {
     expect((await client.orders.get.query({ id: placed.order.id })).items[0]?.unitPrice).toBe(1800);
   });
 
+  it('answers with exactly the order that orders.get reads back (discount, full address, two lines)', async ({
+    app,
+    shop,
+  }) => {
+    await shop.admin.admin.discounts.create.mutate({ code: 'SAME', kind: 'percent', value: 10 });
+    const { client } = await customer(app);
+    await client.cart.addItem.mutate({ variantId: shop.white, quantity: 3 });
+    await client.cart.addItem.mutate({ variantId: shop.lampVariant, quantity: 1 });
+    await client.cart.applyDiscount.mutate({ code: 'SAME' });
+    const address = { ...ADDRESS, line2: 'Flat 2', region: 'IL', phone: '+1 555 0100' };
+    const placed = await client.checkout.placeOrder.mutate(
+      order(shop, 'read-back-key', { shippingAddress: address }),
+    );
+    const readBack = await client.orders.get.query({ id: placed.order.id });
+    expect(placed.order).toEqual(readBack);
+    expect(placed.payment).toEqual(readBack.payment);
+    expect(readBack).toMatchObject({ discount: { code: 'SAME' }, shippingAddress: address });
+  });
+
   it('takes nothing when one line is short of stock', async ({ app, shop }) => {
     const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });

@@ -52,9 +52,17 @@ export async function announceOrder(
   const order = await tx.orders.orderForNotice(orderId);
   if (!order) return;
   const lines = event === 'created' ? await tx.orders.linesForNotice(orderId) : [];
+  await announce(areas, { order, lines, event, note }, now);
+}
+
+/** announceOrder with the order and its lines already in hand (placeOrder has just written them). */
+export async function announce(
+  areas: OtherAreas,
+  notice: { order: OrderNoticeRow; lines: NoticeLine[]; event: OrderEvent; note: string | null },
+  now: number,
+): Promise<void> {
+  const { order, lines, event, note } = notice;
   const mail = mailFor(order, lines, event, note);
   if (mail) await areas.enqueueMail(order.email, mail, now);
   await areas.emitWebhookEvent(`order.${event}` as WebhookEvent, webhookData(order), now);
 }
-
-// Legacy (synchronous, SQLite only): used by expireUnpaidOrders until the jobs call expireUnpaid.

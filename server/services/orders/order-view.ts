@@ -1,5 +1,11 @@
 import type { Stores } from '../../../db/stores/index.js';
-import type { OrderHistoryRow, OrderLineRow, OrderRow, PaymentView } from '../../../db/stores/orders.js';
+import type {
+  NewOrder,
+  OrderHistoryRow,
+  OrderLineRow,
+  OrderRow,
+  PaymentView,
+} from '../../../db/stores/orders.js';
 import type { OrderStatus } from '../../../shared/reasons.js';
 import { AppError } from '../../errors.js';
 import { cursorKeys, toPage } from '../paging.js';
@@ -51,6 +57,30 @@ export async function loadOrder(s: Stores, id: string, scope: { userId?: string 
   const lines = await s.orders.orderLines(id);
   const history = await s.orders.orderHistory(id);
   return orderView(row, lines, history);
+}
+
+/**
+ * The Order placeOrder has just inserted, from what it inserted (no read back): pending payment, its
+ * payment pending with no client secret yet, one history entry. The same view loadOrder builds.
+ */
+export function newOrderView(order: NewOrder, number: number): Order {
+  const row: OrderRow = {
+    ...order,
+    number,
+    status: 'pending_payment',
+    trackingNumber: null,
+    createdAt: order.now,
+    updatedAt: order.now,
+    payment: {
+      id: order.payment.id,
+      provider: order.payment.provider,
+      status: 'pending',
+      amount: order.total,
+      currency: order.currency,
+      clientSecret: null,
+    },
+  };
+  return orderView(row, order.lines, [{ status: 'pending_payment', createdAt: order.now, note: null }]);
 }
 
 /** An admin's order search: an order number (`1042`, `#1042`), or part of the customer's email. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Engine } from '../../../db/engine.js';
 import type { Stores } from '../../../db/stores/index.js';
+import type { NewOrder } from '../../../db/stores/orders.js';
 import type { placeOrderInput } from '../../../shared/schemas/index.js';
 import type { SessionUser } from '../../auth/sessions.js';
 import { lineTotal } from '../../domain/pricing.js';
@@ -12,8 +13,8 @@ import type { CartLineRow } from '../cart/cart.js';
 import { discountError } from '../cart/discounts.js';
 import { orderEvent, type StockLevel, stockEvent } from '../live/live-events.js';
 import { priceCheckout } from './checkout.js';
-import { announceOrder } from './order-notifications.js';
-import { loadOrder, type Order, type Payment } from './order-view.js';
+import { announce } from './order-notifications.js';
+import { loadOrder, newOrderView, type Order, type Payment } from './order-view.js';
 import { type OtherAreas, otherAreas } from './other-areas.js';
 
 type PlaceOrderInput = z.output<typeof placeOrderInput>;
@@ -135,7 +136,7 @@ async function writeOrder(
 
   assertInStock(priced.lines);
   const orderId = newId();
-  await tx.orders.insertOrder({
+  const newOrder: NewOrder = {
     id: orderId,
     userId: user.id,
     email: user.email,
@@ -162,18 +163,44 @@ async function writeOrder(
     })),
     payment: { id: newId(), provider: deps.payments.name },
     now,
-  });
+  };
+  const number = await tx.orders.insertOrder(newOrder);
   if (priced.discount) {
     await tx.orders.insertRedemption({ orderId, discountId: priced.discount.id, userId: user.id, now });
   }
   await areas.emptyCart(priced.cartId);
   await tx.orders.detachCartDiscount(priced.cartId, now);
-  await announceOrder(tx, areas, orderId, 'created', now);
+  // What was just written is in hand: the mail, the webhooks and the answer are built from it, not
+  // read back.
+  const { email, total, currency } = newOrder;
+  await announce(
+    areas,
+    {
+      order: {
+        id: orderId,
+        number,
+        status: 'pending_payment',
+        email,
+        total,
+        currency,
+        trackingNumber: null,
+        name: user.name,
+      },
+      lines: newOrder.lines.map((l) => ({
+        name: l.productName,
+        variant: l.variantName,
+        quantity: l.quantity,
+      })),
+      event: 'created',
+      note: null,
+    },
+    now,
+  );
   // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
   // the key in this same commit; otherwise it is stored once the payment has started.
   let placed: PlacedOrder | null = null;
   if (!callsProvider(deps.payments.name)) {
-    const order = await loadOrder(tx, orderId);
+    const order = newOrderView(newOrder, number);
     placed = { order, payment: order.payment };
   }
   await tx.orders.completeIdempotencyKey({ ...key, orderId, response: placed && JSON.stringify(placed) });
