@@ -1,6 +1,7 @@
 import { and, desc, eq, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import { type CartStore, shippingColumnsOf, withCountries } from '../stores/cart.js';
 import type { PgExecutor } from './client.js';
+import { onFirstUse } from './named-statement.js';
 import {
   cart,
   cartItem,
@@ -55,34 +56,61 @@ const cartBy = (db: PgExecutor, where: SQL) =>
  */
 export function postgresCart(db: PgExecutor): CartStore {
   const first = <T>(rows: T[]): T | undefined => rows[0];
+  // The statements every cart read and every order runs, under names (named-statement.ts).
+  const linesStatement = onFirstUse(() =>
+    db
+      .select({
+        variantId: variant.id,
+        productId: product.id,
+        productSlug: product.slug,
+        productName: product.name,
+        variantName: variant.name,
+        sku: variant.sku,
+        imageUrl: sql<string | null>`(${product.images}::jsonb) ->> 0`,
+        unitPrice: variant.price,
+        quantity: cartItem.quantity,
+        available:
+          sql<number>`CASE WHEN ${product.status} = 'active' THEN ${variant.stock} ELSE 0 END`.mapWith(
+            Number,
+          ),
+      })
+      .from(cartItem)
+      .innerJoin(variant, eq(variant.id, cartItem.variantId))
+      .innerJoin(product, eq(product.id, variant.productId))
+      .where(eq(cartItem.cartId, sql.placeholder('cartId')))
+      .orderBy(cartItem.addedAt, sql`${cartItem.variantId} COLLATE "C"`)
+      .prepare('cart_lines'),
+  );
+  const cartOfUserStatement = onFirstUse(() =>
+    cartBy(db, eq(cart.userId, sql.placeholder('userId'))).prepare('cart_of_user'),
+  );
+  const shippingOptionStatement = onFirstUse(() =>
+    db
+      .select(shippingColumns)
+      .from(shippingOption)
+      .where(eq(shippingOption.id, sql.placeholder('id')))
+      .prepare('cart_shipping_option'),
+  );
+  const taxRateStatement = onFirstUse(() =>
+    db
+      .select({ rateBps: taxRate.rateBps })
+      .from(taxRate)
+      .where(eq(taxRate.country, sql.placeholder('country')))
+      .prepare('cart_tax_rate'),
+  );
+  const clearLinesStatement = onFirstUse(() =>
+    db
+      .delete(cartItem)
+      .where(eq(cartItem.cartId, sql.placeholder('cartId')))
+      .prepare('cart_clear_lines'),
+  );
   return {
-    cartOfUser: async (userId) => first(await cartBy(db, eq(cart.userId, userId))),
+    cartOfUser: async (userId) => first(await cartOfUserStatement().execute({ userId })),
     cartOfGuest: async (tokenHash) => first(await cartBy(db, eq(cart.guestTokenHash, tokenHash))),
     lockedCartOfUser: async (userId) => first(await cartBy(db, eq(cart.userId, userId)).for('update')),
     lockedCartOfGuest: async (tokenHash) =>
       first(await cartBy(db, eq(cart.guestTokenHash, tokenHash)).for('update')),
-    lines: (cartId) =>
-      db
-        .select({
-          variantId: variant.id,
-          productId: product.id,
-          productSlug: product.slug,
-          productName: product.name,
-          variantName: variant.name,
-          sku: variant.sku,
-          imageUrl: sql<string | null>`(${product.images}::jsonb) ->> 0`,
-          unitPrice: variant.price,
-          quantity: cartItem.quantity,
-          available:
-            sql<number>`CASE WHEN ${product.status} = 'active' THEN ${variant.stock} ELSE 0 END`.mapWith(
-              Number,
-            ),
-        })
-        .from(cartItem)
-        .innerJoin(variant, eq(variant.id, cartItem.variantId))
-        .innerJoin(product, eq(product.id, variant.productId))
-        .where(eq(cartItem.cartId, cartId))
-        .orderBy(cartItem.addedAt, sql`${cartItem.variantId} COLLATE "C"`),
+    lines: (cartId) => linesStatement().execute({ cartId }),
     lineForWrite: async (cartId, variantId) =>
       first(
         await db
@@ -122,7 +150,7 @@ export function postgresCart(db: PgExecutor): CartStore {
       await db.delete(cartItem).where(and(eq(cartItem.cartId, cartId), eq(cartItem.variantId, variantId)));
     },
     clearLines: async (cartId) => {
-      await db.delete(cartItem).where(eq(cartItem.cartId, cartId));
+      await clearLinesStatement().execute({ cartId });
     },
     touch: async (cartId, now) => {
       await db.update(cart).set({ updatedAt: now }).where(eq(cart.id, cartId));
@@ -177,9 +205,7 @@ export function postgresCart(db: PgExecutor): CartStore {
           .orderBy(shippingOption.price, sql`${shippingOption.name} COLLATE "C"`)
       ).map(withCountries),
     shippingOption: async (id) => {
-      const row = first(
-        await db.select(shippingColumns).from(shippingOption).where(eq(shippingOption.id, id)),
-      );
+      const row = first(await shippingOptionStatement().execute({ id }));
       return row && withCountries(row);
     },
     insertShippingOption: async (option, now) => {
@@ -204,9 +230,7 @@ export function postgresCart(db: PgExecutor): CartStore {
         .values({ ...rate, updatedAt: now })
         .onConflictDoUpdate({ target: taxRate.country, set: { rateBps: rate.rateBps, updatedAt: now } });
     },
-    taxRateOf: async (country) =>
-      first(await db.select({ rateBps: taxRate.rateBps }).from(taxRate).where(eq(taxRate.country, country)))
-        ?.rateBps,
+    taxRateOf: async (country) => first(await taxRateStatement().execute({ country }))?.rateBps,
     taxRates: () =>
       db
         .select({ country: taxRate.country, rateBps: taxRate.rateBps })

@@ -9,6 +9,7 @@ import type {
 } from '../stores/catalog.js';
 import { cardListSql } from './catalog-cards.js';
 import { type PgExecutor, sqlState } from './client.js';
+import { namedStatement } from './named-statement.js';
 import { category, inventoryMovement, product, review, variant } from './schema/index.js';
 
 const variantColumns = {
@@ -40,6 +41,23 @@ function chunks<T>(rows: T[]): T[][] {
   for (let i = 0; i < rows.length; i += BULK_ROWS) out.push(rows.slice(i, i + BULK_ROWS));
   return out;
 }
+
+const ph = sql.placeholder;
+/** The conditional stock change and its ledger row, in one statement (every order runs it). */
+const changeStockStatement = namedStatement<{ stock_after: number }>(
+  'catalog_change_stock',
+  sql`
+    WITH updated AS (
+      UPDATE variant SET stock = stock + ${ph('delta')}::integer, updated_at = ${ph('now')}::bigint
+      WHERE id = ${ph('variantId')}::text AND stock + ${ph('delta')}::integer >= 0
+      RETURNING stock)
+    INSERT INTO inventory_movement
+      (variant_id, delta, stock_after, reason, note, actor_id, order_id, created_at)
+    SELECT ${ph('variantId')}::text, ${ph('delta')}::integer, stock, ${ph('reason')}::text,
+      ${ph('note')}::text, ${ph('actorId')}::text, ${ph('orderId')}::text, ${ph('now')}::bigint
+    FROM updated
+    RETURNING stock_after`,
+);
 
 /** The catalog area's queries on PostgreSQL (on the pool, or on one transaction). */
 export function postgresCatalog(db: PgExecutor): CatalogStore {
@@ -215,18 +233,15 @@ export function postgresCatalog(db: PgExecutor): CatalogStore {
 
     // One statement: the conditional update and its ledger row (none when the update took nothing).
     changeStock: async (change) => {
-      const result = await db.execute<{ stock_after: number }>(sql`
-        WITH updated AS (
-          UPDATE variant SET stock = stock + ${change.delta}::integer, updated_at = ${change.now}::bigint
-          WHERE id = ${change.variantId} AND stock + ${change.delta}::integer >= 0
-          RETURNING stock)
-        INSERT INTO inventory_movement
-          (variant_id, delta, stock_after, reason, note, actor_id, order_id, created_at)
-        SELECT ${change.variantId}::text, ${change.delta}::integer, stock, ${change.reason}::text,
-          ${change.note ?? null}::text, ${change.actorId ?? null}::text, ${change.orderId ?? null}::text,
-          ${change.now}::bigint
-        FROM updated
-        RETURNING stock_after`);
+      const result = await changeStockStatement(db, {
+        variantId: change.variantId,
+        delta: change.delta,
+        reason: change.reason,
+        note: change.note ?? null,
+        actorId: change.actorId ?? null,
+        orderId: change.orderId ?? null,
+        now: change.now,
+      });
       return result.rows[0]?.stock_after ?? null;
     },
 

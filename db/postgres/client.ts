@@ -109,6 +109,9 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
       connectionString: url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      // Named statements (the hot ones, see named-statement.ts) are planned once per connection
+      // instead of at every execution; unnamed ones are planned for their values, as before.
+      options: '-c plan_cache_mode=force_generic_plan',
     });
   } catch {
     throw new PostgresOpenError(`DATABASE_URL is not a valid PostgreSQL URL: ${redactUrl(url)}`);

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, lte, sql } from 'drizzle-orm';
 import type { IntegrationStore, OutboxClaim } from '../stores/integrations.js';
 import type { PgExecutor } from './client.js';
+import { onFirstUse } from './named-statement.js';
 import { outboxMessage, payment, webhook } from './schema/index.js';
 
 /** The first key of every singleton job's advisory lock ("jobs"); migrations use another one. */
@@ -15,10 +16,25 @@ const claimHeld = (claim: OutboxClaim) =>
 
 /** The integrations area's queries on PostgreSQL. */
 export function postgresIntegrations(db: PgExecutor): IntegrationStore {
+  // Every order queues its mail: a statement under a name (named-statement.ts).
+  const enqueueStatement = onFirstUse(() =>
+    db
+      .insert(outboxMessage)
+      .values({
+        id: sql.placeholder('id'),
+        kind: sql.placeholder('kind'),
+        payload: sql.placeholder('payload'),
+        webhookId: null,
+        event: sql.placeholder('event'),
+        nextAttemptAt: sql.placeholder('createdAt'),
+        createdAt: sql.placeholder('createdAt'),
+      })
+      .prepare('integrations_enqueue'),
+  );
   return {
     async enqueue(message) {
       if (message.webhookId === null) {
-        await db.insert(outboxMessage).values({ ...message, nextAttemptAt: message.createdAt });
+        await enqueueStatement().execute({ ...message });
         return true;
       }
       // Inserted only while its webhook exists, the webhook row share-locked so that a concurrent

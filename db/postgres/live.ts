@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, lt, lte, max, type SQL, sql } from 'drizzle-orm';
 import type { LiveEventStore } from '../stores/live.js';
 import type { PgExecutor } from './client.js';
+import { namedStatement } from './named-statement.js';
 import { liveEvent } from './schema/index.js';
 
 /** The channel every process LISTENs on; the payload is an event id, never data. */
@@ -19,6 +20,22 @@ const columns = {
 };
 
 /**
+ * The events, in their order (ids follow it), and the highest id: one named statement whatever
+ * their number (every order appends its own and one per variant).
+ */
+const appendStatement = namedStatement<{ last: number }>(
+  'live_append',
+  sql`
+    WITH inserted AS (
+      INSERT INTO live_event (topic, kind, order_id, user_id, product_id, variant_id, data, created_at)
+      SELECT e.topic, e.kind, e.order_id, e.user_id, e.product_id, e.variant_id, e.data, ${sql.placeholder('now')}::bigint
+      FROM jsonb_to_recordset(${sql.placeholder('events')}::jsonb) AS e(topic text, kind text,
+        order_id text, user_id text, product_id text, variant_id text, data text)
+      RETURNING id)
+    SELECT max(id) AS last FROM inserted`,
+);
+
+/**
  * The live events' queries on PostgreSQL. `appended` hears the highest id of each append, so the
  * engine can notify the listeners once the transaction has committed (see live-notifier.ts).
  */
@@ -26,18 +43,16 @@ export function postgresLive(db: PgExecutor, appended: (lastId: number) => void)
   return {
     async append(events, now) {
       if (events.length === 0) return;
-      const values = sql.join(
-        events.map(
-          (e) =>
-            sql`(${e.topic}, ${e.kind}, ${e.orderId ?? null}, ${e.userId ?? null}, ${e.productId ?? null}, ${e.variantId ?? null}, ${e.data}, ${now}::bigint)`,
-        ),
-        sql`, `,
-      );
-      const result = await db.execute<{ last: number }>(sql`
-        WITH inserted AS (
-          INSERT INTO live_event (topic, kind, order_id, user_id, product_id, variant_id, data, created_at)
-          VALUES ${values} RETURNING id)
-        SELECT max(id) AS last FROM inserted`);
+      const rows = events.map((e) => ({
+        topic: e.topic,
+        kind: e.kind,
+        order_id: e.orderId ?? null,
+        user_id: e.userId ?? null,
+        product_id: e.productId ?? null,
+        variant_id: e.variantId ?? null,
+        data: e.data,
+      }));
+      const result = await appendStatement(db, { events: JSON.stringify(rows), now });
       appended(result.rows[0]?.last ?? 0);
     },
     async between(after, upTo, limit, filter) {

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'driz
 import { escapeLike } from '../../server/domain/search-query.js';
 import type { OrderFilter, OrderStore } from '../stores/orders.js';
 import type { PgExecutor } from './client.js';
+import { namedStatement, onFirstUse } from './named-statement.js';
 import {
   cart,
   customerOrder,
@@ -85,20 +86,72 @@ function summaryConditions(filter: OrderFilter, before: { createdAt: number; id:
   return conditions.length > 0 ? and(...conditions) : undefined;
 }
 
+const ph = sql.placeholder;
+/** The order, its lines, its first history row and its payment: one statement, one round trip. */
+const insertOrderStatement = namedStatement<{ number: number }>(
+  'orders_insert_order',
+  sql`
+    WITH placed AS (
+      INSERT INTO customer_order (id, number, user_id, email, status, currency, subtotal,
+        discount_id, discount_code, discount_amount, shipping_option_id, shipping_name,
+        shipping_price, tax, total, shipping_address, created_at, updated_at)
+      VALUES (${ph('id')}::text, nextval('order_number_seq'), ${ph('userId')}::text, ${ph('email')}::text,
+        'pending_payment', ${ph('currency')}::text, ${ph('subtotal')}::bigint, ${ph('discountId')}::text,
+        ${ph('discountCode')}::text, ${ph('discountAmount')}::bigint, ${ph('shippingOptionId')}::text,
+        ${ph('shippingName')}::text, ${ph('shippingPrice')}::bigint, ${ph('tax')}::bigint, ${ph('total')}::bigint,
+        ${ph('shippingAddress')}::text, ${ph('now')}::bigint, ${ph('now')}::bigint)
+      RETURNING number),
+    placed_lines AS (
+      INSERT INTO order_line (order_id, variant_id, product_id, product_name, variant_name, sku,
+        unit_price, quantity, line_total)
+      SELECT ${ph('id')}::text, l.variant_id, l.product_id, l.product_name, l.variant_name, l.sku,
+        l.unit_price, l.quantity, l.line_total
+      FROM jsonb_to_recordset(${ph('lines')}::jsonb) AS l(variant_id text, product_id text,
+        product_name text, variant_name text, sku text, unit_price bigint, quantity integer,
+        line_total bigint)),
+    history AS (
+      INSERT INTO order_event (order_id, status, actor_id, created_at)
+      VALUES (${ph('id')}::text, 'pending_payment', ${ph('userId')}::text, ${ph('now')}::bigint)),
+    started AS (
+      INSERT INTO payment (id, order_id, provider, status, amount, currency, created_at, updated_at)
+      VALUES (${ph('paymentId')}::text, ${ph('id')}::text, ${ph('provider')}::text, 'pending',
+        ${ph('total')}::bigint, ${ph('currency')}::text, ${ph('now')}::bigint, ${ph('now')}::bigint))
+    SELECT number FROM placed`,
+);
+
 /** The orders area's queries on PostgreSQL: the same rows, order and refusals as on SQLite. */
 export function postgresOrders(db: PgExecutor): OrderStore {
+  // The statements every order runs, under names (named-statement.ts).
+  const claimKeyStatement = onFirstUse(() =>
+    db
+      .insert(idempotencyKey)
+      .values({
+        userId: ph('userId'),
+        key: ph('key'),
+        requestHash: ph('requestHash'),
+        createdAt: ph('now'),
+      })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKey.key })
+      .prepare('orders_claim_key'),
+  );
+  const completeKeyStatement = onFirstUse(() =>
+    db
+      .update(idempotencyKey)
+      .set({ orderId: sql`${ph('orderId')}`, response: sql`${ph('response')}` })
+      .where(and(eq(idempotencyKey.userId, ph('userId')), eq(idempotencyKey.key, ph('key'))))
+      .prepare('orders_complete_key'),
+  );
+  const detachDiscountStatement = onFirstUse(() =>
+    db
+      .update(cart)
+      .set({ discountId: null, updatedAt: sql`${ph('now')}` })
+      .where(eq(cart.id, ph('cartId')))
+      .prepare('orders_detach_cart_discount'),
+  );
   return {
     claimIdempotencyKey: async (claim) => {
-      const claimed = await db
-        .insert(idempotencyKey)
-        .values({
-          userId: claim.userId,
-          key: claim.key,
-          requestHash: claim.requestHash,
-          createdAt: claim.now,
-        })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKey.key });
+      const claimed = await claimKeyStatement().execute({ ...claim });
       return claimed.length === 1;
     },
     idempotencyKey: async (userId, key) => {
@@ -113,10 +166,7 @@ export function postgresOrders(db: PgExecutor): OrderStore {
       return row;
     },
     completeIdempotencyKey: async (done) => {
-      await db
-        .update(idempotencyKey)
-        .set({ orderId: done.orderId, response: done.response })
-        .where(and(eq(idempotencyKey.userId, done.userId), eq(idempotencyKey.key, done.key)));
+      await completeKeyStatement().execute({ ...done });
     },
     storeResponse: async (userId, key, response) => {
       await db
@@ -144,33 +194,13 @@ export function postgresOrders(db: PgExecutor): OrderStore {
           line_total: line.lineTotal,
         })),
       );
-      const result = await db.execute<{ number: number }>(sql`
-        WITH placed AS (
-          INSERT INTO customer_order (id, number, user_id, email, status, currency, subtotal,
-            discount_id, discount_code, discount_amount, shipping_option_id, shipping_name,
-            shipping_price, tax, total, shipping_address, created_at, updated_at)
-          VALUES (${order.id}, nextval('order_number_seq'), ${order.userId}, ${order.email},
-            'pending_payment', ${order.currency}, ${order.subtotal}, ${order.discountId},
-            ${order.discountCode}, ${order.discountAmount}, ${order.shippingOptionId},
-            ${order.shippingName}, ${order.shippingPrice}, ${order.tax}, ${order.total},
-            ${order.shippingAddress}, ${order.now}, ${order.now})
-          RETURNING number),
-        placed_lines AS (
-          INSERT INTO order_line (order_id, variant_id, product_id, product_name, variant_name, sku,
-            unit_price, quantity, line_total)
-          SELECT ${order.id}, l.variant_id, l.product_id, l.product_name, l.variant_name, l.sku,
-            l.unit_price, l.quantity, l.line_total
-          FROM jsonb_to_recordset(${lines}::jsonb) AS l(variant_id text, product_id text,
-            product_name text, variant_name text, sku text, unit_price bigint, quantity integer,
-            line_total bigint)),
-        history AS (
-          INSERT INTO order_event (order_id, status, actor_id, created_at)
-          VALUES (${order.id}, 'pending_payment', ${order.userId}, ${order.now})),
-        started AS (
-          INSERT INTO payment (id, order_id, provider, status, amount, currency, created_at, updated_at)
-          VALUES (${order.payment.id}, ${order.id}, ${order.payment.provider}, 'pending', ${order.total},
-            ${order.currency}, ${order.now}, ${order.now}))
-        SELECT number FROM placed`);
+      const { payment: started, ...facts } = order;
+      const result = await insertOrderStatement(db, {
+        ...facts,
+        lines,
+        paymentId: started.id,
+        provider: started.provider,
+      });
       const placed = result.rows[0];
       if (!placed) throw new Error('the order insert returned no row');
       return placed.number;
@@ -184,7 +214,7 @@ export function postgresOrders(db: PgExecutor): OrderStore {
       });
     },
     detachCartDiscount: async (cartId, now) => {
-      await db.update(cart).set({ discountId: null, updatedAt: now }).where(eq(cart.id, cartId));
+      await detachDiscountStatement().execute({ cartId, now });
     },
     paymentOfOrder: async (orderId) => {
       const [row] = await db.select(paymentColumns).from(payment).where(eq(payment.orderId, orderId));

@@ -16,7 +16,7 @@
  * Not part of `npm test`: timings are measured here, never asserted.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -226,6 +226,35 @@ function cpuTicks(pid: number): number {
   return ticks;
 }
 
+/** CPU time of every PostgreSQL server process on this machine, in clock ticks (0 without one). */
+function postgresCpuTicks(): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes(' (postgres) ')) continue;
+      const fields = stat.split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks;
+}
+
+/** The machine's busy and total CPU time (all cores), in clock ticks, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((sum, n) => sum + n, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
 async function start(
   name: string,
   args: string[],
@@ -268,6 +297,8 @@ buildServer();
 
 interface EngineRun {
   label: string;
+  /** Whether the engine is the PostgreSQL server (its processes' CPU is reported beside ours). */
+  postgres: boolean;
   backroomEnv: Record<string, string>;
   referenceScript: string;
   referenceEnv: Record<string, string>;
@@ -276,6 +307,7 @@ interface EngineRun {
 const ENGINES: EngineRun[] = [
   {
     label: `SQLite, WORKERS=${WORKERS}`,
+    postgres: false,
     backroomEnv: { DATABASE_PATH: databasePath, WORKERS: String(WORKERS) },
     referenceScript: 'tests/bench/reference-server.ts',
     referenceEnv: { DATABASE_PATH: databasePath },
@@ -284,6 +316,7 @@ const ENGINES: EngineRun[] = [
     ? [
         {
           label: `PostgreSQL, ${PROCESSES} processes`,
+          postgres: true,
           backroomEnv: { DATABASE_URL: postgres.url, WORKERS: String(PROCESSES) },
           referenceScript: 'tests/bench/reference-pg-server.ts',
           referenceEnv: { DATABASE_URL: postgres.url },
@@ -482,6 +515,10 @@ interface Measure {
   p50: number;
   p99: number;
   cpuUsPerReq: number;
+  /** CPU of the PostgreSQL server's processes per request (0 on SQLite: it runs in the server). */
+  databaseCpuUsPerReq: number;
+  /** How busy the whole machine was (all cores, client included), in percent. */
+  machineBusy: number;
   non2xx: number;
   /** 2xx answers per second. */
   okPerSecond: number;
@@ -491,12 +528,16 @@ async function measure(target: Running, scenario: Scenario): Promise<Measure> {
   const connections = scenario.connections ?? CONNECTIONS;
   await autocannon({ ...scenario.options(target.url), connections, duration: 3 }); // warm-up
   const before = cpuTicks(target.child.pid ?? 0);
+  const databaseBefore = postgresCpuTicks();
+  const machineBefore = machineTicks();
   const result = await autocannon({
     ...scenario.options(target.url),
     connections,
     duration: DURATION,
   });
   const ticks = cpuTicks(target.child.pid ?? 0) - before;
+  const databaseTicks = postgresCpuTicks() - databaseBefore;
+  const machineAfter = machineTicks();
   target.peakRssKb();
   const total = result.requests.total || 1;
   return {
@@ -504,6 +545,10 @@ async function measure(target: Running, scenario: Scenario): Promise<Measure> {
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuUsPerReq: Math.round((ticks * 10_000) / total),
+    databaseCpuUsPerReq: Math.round((databaseTicks * 10_000) / total),
+    machineBusy: Math.round(
+      (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total || 1),
+    ),
     non2xx: result.non2xx + result.errors + result.timeouts,
     okPerSecond: result['2xx'] / (result.duration || DURATION),
   };
@@ -595,7 +640,7 @@ for (const engine of ENGINES) {
       ? ` (${Math.round(ours.okPerSecond)} orders/s)`
       : '';
     rows.push(
-      `| ${engine.label} | ${scenario.name} | ${Math.round(ours.rps)}${perSecond} | ${ours.p50} | ${ours.p99} | ${ours.cpuUsPerReq} | ${ours.non2xx} | ${
+      `| ${engine.label} | ${scenario.name} | ${Math.round(ours.rps)}${perSecond} | ${ours.p50} | ${ours.p99} | ${ours.cpuUsPerReq} | ${engine.postgres ? ours.databaseCpuUsPerReq : '–'} | ${ours.machineBusy}% | ${ours.non2xx} | ${
         ref ? `${Math.round(ref.rps)} / ${ref.p50} / ${ref.p99} / ${ref.cpuUsPerReq}` : '–'
       } | ${ratio} |`,
     );
@@ -629,8 +674,8 @@ await postgres?.drop();
 const table = [
   `Backroom on ${PRODUCTS.toLocaleString('en')} products, ${CONNECTIONS} connections unless the scenario says one, ${DURATION} s per scenario after a 3 s warm-up, client and server on one ${process.arch} machine (${(await import('node:os')).cpus().length} cores), Node ${process.version}; SQLite synchronous=FULL, PostgreSQL synchronous_commit=${synchronousCommit}; the references are one process (better-sqlite3, pg).`,
   '',
-  '| engine | scenario | req/s | p50 ms | p99 ms | server CPU µs/req (all processes) | non-2xx | reference req/s / p50 / p99 / CPU µs | ratio |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| engine | scenario | req/s | p50 ms | p99 ms | server CPU µs/req (all processes) | PostgreSQL CPU µs/req | machine busy | non-2xx | reference req/s / p50 / p99 / CPU µs | ratio |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
   ...(attackRows.length > 0
