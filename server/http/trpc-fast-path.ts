@@ -83,8 +83,9 @@ function isJson(contentType: string | undefined): boolean {
 
 /**
  * Answers the common tRPC call (one query by GET, one mutation by POST with a JSON body, or one
- * subscription by GET as Server-Sent Events: subscription-stream.ts) straight from node:http, skipping the Fetch Request/Response, AbortSignal and Hono layers, on tRPC's public
- * procedure caller and error shape. Every other request, and every request an HTTP-level rule would
+ * subscription by GET as Server-Sent Events: subscription-stream.ts) straight from node:http,
+ * skipping the Fetch Request/Response, AbortSignal and Hono layers, on tRPC's public procedure
+ * caller and error shape. Every other request, and every request an HTTP-level rule would
  * refuse (cross-origin, size, malformed URL, batches, streaming, unknown procedures, wrong methods),
  * is left to the Hono app, the one place those refusals are made. The headers, request id, log line
  * and metrics come from the same functions the app uses (response-headers.ts, request-log.ts).

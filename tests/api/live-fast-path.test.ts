@@ -195,21 +195,27 @@ describe('subscriptions on the fast path', () => {
     await nothingLeft();
   });
 
-  it('are closed at shutdown without `return` (the client reconnects), leaving nothing behind', async () => {
-    const own = await serve(t, true);
-    const watch = path('catalog.watchStock', { productIds: [shop.mug.id] });
-    const streams = await Promise.all(Array.from({ length: 3 }, () => openStream(own.port, watch)));
-    await Promise.all(streams.map((s) => s.until('event: connected')));
-    await eventually(() => own.app.streams.size === 3 && t.deps.live.bus.size === 3);
+  it.each([
+    ['the fast path', true],
+    ['the Hono app', false],
+  ])(
+    'are closed at shutdown on %s without `return` (the client reconnects), leaving nothing behind',
+    async (_, fastPath) => {
+      const own = await serve(t, fastPath);
+      const watch = path('catalog.watchStock', { productIds: [shop.mug.id] });
+      const streams = await Promise.all(Array.from({ length: 3 }, () => openStream(own.port, watch)));
+      await Promise.all(streams.map((s) => s.until('event: connected')));
+      await eventually(() => own.app.streams.size === 3 && t.deps.live.bus.size === 3);
 
-    own.app.streams.closeAll();
-    await eventually(() => streams.every((s) => s.ended()));
-    for (const s of streams) expect(s.text()).not.toContain('event: return');
-    // A stream opened after the shutdown began is closed at once.
-    const late = await openStream(own.port, watch);
-    await eventually(() => late.ended());
-    expect(own.app.streams.size).toBe(0);
-    await nothingLeft();
-    await shut(own);
-  });
+      own.app.streams.closeAll();
+      await eventually(() => streams.every((s) => s.ended()));
+      for (const s of streams) expect(s.text()).not.toContain('event: return');
+      // A stream opened after the shutdown began is closed at once.
+      const late = await openStream(own.port, watch);
+      await eventually(() => late.ended());
+      expect(own.app.streams.size).toBe(0);
+      await nothingLeft();
+      await shut(own);
+    },
+  );
 });
