@@ -15,6 +15,8 @@ export function createPostgresEngine(
     refreshStatistics: async () => {
       await handle.pool.query('ANALYZE');
     },
+    // Every process learns of committed events by NOTIFY (db/postgres/live-listener.ts).
+    onLiveEvents: () => () => {},
     close: () => handle.close(),
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Engine } from '../../db/engine.js';
 import type { Config } from '../config.js';
 import type { OpenDatabase } from '../database.js';
 import { AppError } from '../errors.js';
@@ -26,6 +27,26 @@ function postgresWake(url: string, logger: Logger): WakeSource {
       const open = listener;
       listener = null;
       await open?.close();
+    },
+  };
+}
+
+/**
+ * SQLite: this process's own commits wake the bus at once; the poll brings the events of the other
+ * processes on the file (WORKERS, or separate processes).
+ */
+function sqliteWake(engine: Engine, pollMs: number): WakeSource {
+  const poll = pollingWake(pollMs);
+  let stopListening: (() => void) | null = null;
+  return {
+    async start(wake) {
+      stopListening ??= engine.onLiveEvents(wake);
+      await poll.start(wake);
+    },
+    async stop() {
+      stopListening?.();
+      stopListening = null;
+      await poll.stop();
     },
   };
 }
@@ -70,7 +91,7 @@ export function createLiveHub(database: OpenDatabase, config: Config, logger: Lo
   const source =
     database.kind === 'postgres' && config.DATABASE_URL
       ? postgresWake(config.DATABASE_URL, logger)
-      : pollingWake(config.LIVE_POLL_MS);
+      : sqliteWake(database.engine, config.LIVE_POLL_MS);
   const bus = new LiveBus(database.engine, source, logger);
   return { bus, limits: new SubscriptionLimits(config.SUBSCRIPTIONS_PER_SESSION), close: () => bus.close() };
 }
