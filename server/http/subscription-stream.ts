@@ -32,6 +32,7 @@ export interface SubscriptionStream {
 
 /** Resolves once the response can take more (or is gone). */
 function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
@@ -67,11 +68,14 @@ export async function writeSubscription(res: ServerResponse, stream: Subscriptio
     stop();
     res.end();
   });
-  res.once('close', () => {
+  const gone = () => {
     if (closed) return;
     release();
     stop();
-  });
+  };
+  res.once('close', gone);
+  // The client may have gone while the procedure was called (its 'close' has been and gone).
+  if (res.destroyed) gone();
   const write = (frame: string): boolean => {
     if (closed) return true;
     ping?.refresh();
