@@ -59,10 +59,13 @@ export async function writeSubscription(res: ServerResponse, stream: Subscriptio
   const { abort, pingMs } = stream;
   let closed = false;
   let ping: NodeJS.Timeout | undefined;
+  /** Ends a wait for `drain` (a client that stopped reading, closed by the maximum duration). */
+  let unblock: (() => void) | null = null;
   const stop = () => {
     closed = true;
     clearTimeout(ping);
     abort.abort();
+    unblock?.();
   };
   const release = stream.streams.register(() => {
     stop();
@@ -114,7 +117,13 @@ export async function writeSubscription(res: ServerResponse, stream: Subscriptio
         write(dataFrame(stream.toJson(step.value), ''));
         ok = write(restoreIdFrame(lastEventId));
       }
-      if (!ok) await drained(res);
+      if (!ok) {
+        await new Promise<void>((resolve) => {
+          unblock = resolve;
+          void drained(res).then(resolve);
+        });
+        unblock = null;
+      }
     }
   } catch (cause) {
     done = true;
