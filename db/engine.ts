@@ -24,5 +24,11 @@ export interface Engine {
    * tests, so it has nothing to do.
    */
   refreshStatistics(): Promise<void>;
+  /**
+   * Calls `listener` after a transaction of this process that wrote live events committed; returns
+   * the function that stops it: the live bus of the process reads them at once, instead of at its
+   * next poll (SQLite) or when the NOTIFY sent after the commit comes back (PostgreSQL).
+   */
+  onLiveEvents(listener: () => void): () => void;
   close(): Promise<void>;
 }

@@ -67,6 +67,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
           headerRule,
           createContext,
           onError: trpcErrorLogger(deps.logger),
+          streams,
         });
   const listener = createRequestListener({
     fetch: hono.fetch,

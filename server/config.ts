@@ -149,7 +149,7 @@ const envSchema = z
       .min(1)
       .max(1000)
       .default(20),
-    /** SQLite: how often a process with subscribers looks for new live events in the file. */
+    /** SQLite: how often a process with subscribers looks for live events of other processes in the file (its own commits wake it). */
     LIVE_POLL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(5).max(5000).default(20),
     /** Server processes sharing the port and the database file; jobs run in the first one only. */
     WORKERS: z.coerce.number({ error: 'expected a whole number' }).int().min(1).max(64).default(1),

@@ -13,6 +13,8 @@ export function createPostgresEngine(
   options: Pick<TransactionOptions, 'onRetry'> = {},
 ): Engine {
   const notifier = new LiveNotifier(handle.pool);
+  /** This process's own listeners: woken at commit, before the NOTIFY comes back to them. */
+  const committedEvents = new Set<() => void>();
   return {
     kind: 'postgres',
     read: createPostgresStores(handle.db, (lastId) => notifier.notify(lastId)),
@@ -29,11 +31,18 @@ export function createPostgresEngine(
         },
         options,
       );
-      if (lastLiveId > 0) notifier.notify(lastLiveId);
+      if (lastLiveId > 0) {
+        notifier.notify(lastLiveId);
+        for (const listener of committedEvents) listener();
+      }
       return result;
     },
     refreshStatistics: async () => {
       await handle.pool.query('ANALYZE');
+    },
+    onLiveEvents: (listener) => {
+      committedEvents.add(listener);
+      return () => committedEvents.delete(listener);
     },
     close: async () => {
       await notifier.settled();

@@ -5,15 +5,33 @@ import { inWriteBatch } from './write-batch.js';
 
 /**
  * The SQLite engine: reads on the read-only connection, every transaction a unit of the group
- * commit on the write connection (its stores run inside the unit's SAVEPOINT).
+ * commit on the write connection (its stores run inside the unit's SAVEPOINT). A commit that
+ * carried live events calls the `onLiveEvents` listeners once it returned.
  */
 export function createSqliteEngine(handle: DatabaseHandle): Engine {
   const read = createSqliteStores(handle.reader);
-  const write = createSqliteStores(handle.db);
+  const committed = new Set<() => void>();
+  // NOTE: set by a unit that wrote events, read when a unit's commit resolves; batches never
+  // overlap, so a unit of the next batch cannot set it before this batch's units have resolved.
+  let wroteLiveEvents = false;
+  const write = createSqliteStores(handle.db, () => {
+    wroteLiveEvents = true;
+  });
   return {
     kind: 'sqlite',
     read,
-    transaction: (work) => inWriteBatch(handle.db, () => work(write)),
+    transaction: async (work) => {
+      const result = await inWriteBatch(handle.db, () => work(write));
+      if (wroteLiveEvents) {
+        wroteLiveEvents = false;
+        for (const listener of committed) listener();
+      }
+      return result;
+    },
+    onLiveEvents: (listener) => {
+      committed.add(listener);
+      return () => committed.delete(listener);
+    },
     refreshStatistics: async () => {},
     close: async () => handle.close(),
   };

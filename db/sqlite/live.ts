@@ -48,11 +48,16 @@ function betweenQuery(after: number, upTo: number, limit: number, filter?: LiveE
   };
 }
 
-/** The live events' queries on SQLite (statements cached per shape on each connection). */
-export function sqliteLive(db: Executor): LiveEventStore {
+/**
+ * The live events' queries on SQLite (statements cached per shape on each connection).
+ * `onAppend` is told when events were written (the engine wakes this process's bus at the commit).
+ */
+export function sqliteLive(db: Executor, onAppend?: () => void): LiveEventStore {
   return {
     async append(events, now) {
-      if (events.length > 0) allRows<{ id: number }>(db, insertQuery(events, now));
+      if (events.length === 0) return;
+      allRows<{ id: number }>(db, insertQuery(events, now));
+      onAppend?.();
     },
     async between(after, upTo, limit, filter) {
       if (filter?.productIds?.length === 0) return [];

@@ -7,14 +7,17 @@ import { sqliteIntegrations } from './integrations.js';
 import { sqliteLive } from './live.js';
 import { sqliteOrders } from './orders.js';
 
-/** Every area's store on one SQLite connection (built once per connection: they hold no state). */
-export function createSqliteStores(db: Executor): Stores {
+/**
+ * Every area's store on one SQLite connection (built once per connection: they hold no state).
+ * `onLiveAppend` is told when the live store wrote events (see db/sqlite/engine.ts).
+ */
+export function createSqliteStores(db: Executor, onLiveAppend?: () => void): Stores {
   return {
     accounts: sqliteAccounts(db),
     catalog: sqliteCatalog(db),
     cart: sqliteCart(db),
     orders: sqliteOrders(db),
     integrations: sqliteIntegrations(db),
-    live: sqliteLive(db),
+    live: sqliteLive(db, onLiveAppend),
   };
 }

@@ -4,6 +4,7 @@ import {
   callTRPCProcedure,
   getTRPCErrorFromUnknown,
   getTRPCErrorShape,
+  TRPCError,
   type TRPCProcedureType,
 } from '@trpc/server';
 import { getHTTPStatusCode, type HTTPErrorHandler } from '@trpc/server/http';
@@ -12,9 +13,12 @@ import { readSessionCredential } from '../auth/credentials.js';
 import type { Context, NodeRequest } from '../context.js';
 import { crossOriginAllowed } from './cross-origin.js';
 import { unexpectedFailure } from './error-response.js';
+import type { LiveStreams } from './live-streams.js';
 import { indexProcedures } from './procedure-index.js';
 import { type AccessLog, logRequest, requestIdFrom } from './request-log.js';
 import type { HeaderRule } from './response-headers.js';
+import { SSE_HEADERS } from './sse-frames.js';
+import { type SubscriptionStream, writeSubscription } from './subscription-stream.js';
 
 /** A procedure path with nothing to decode: no batch comma, no percent-escape, no slash. */
 const PLAIN_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
@@ -31,6 +35,8 @@ export interface FastPathOptions {
   headerRule: HeaderRule;
   createContext: (req: NodeRequest, requestId: string, resHeaders: Pick<Headers, 'append'>) => Context;
   onError: HTTPErrorHandler<AnyTRPCRouter, IncomingMessage>;
+  /** The open subscription streams (maximum duration, shutdown). */
+  streams: LiveStreams;
 }
 
 /** Where a POST goes whose body the fast path read but will not answer. */
@@ -52,15 +58,34 @@ function claimed(req: IncomingMessage, path: string, type: TRPCProcedureType, in
   return { path, type, input, requestId, started: performance.now() };
 }
 
+/** What tRPC's SSE producer sees as an async generator's events. */
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/** The id a reconnecting EventSource sends (Last-Event-ID), when tRPC would use it. */
+function lastEventIdOf(req: IncomingMessage): string | undefined {
+  const id = req.headers['last-event-id'];
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** A subscription's input with the Last-Event-ID merged in, as tRPC's request parser does it. */
+function withLastEventId(input: unknown, lastEventId: string | undefined): unknown {
+  if (!lastEventId) return input;
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) return { ...input, lastEventId };
+  return input ?? { lastEventId };
+}
+
 /** `application/json`, compared the way tRPC's JSON content-type handler compares it. */
 function isJson(contentType: string | undefined): boolean {
   return contentType?.toLowerCase().split(';', 1)[0]?.trim() === 'application/json';
 }
 
 /**
- * Answers the common tRPC call (one query by GET, or one mutation by POST with a JSON body) straight
- * from node:http, skipping the Fetch Request/Response, AbortSignal and Hono layers, on tRPC's public
- * procedure caller and error shape. Every other request, and every request an HTTP-level rule would
+ * Answers the common tRPC call (one query by GET, one mutation by POST with a JSON body, or one
+ * subscription by GET as Server-Sent Events: subscription-stream.ts) straight from node:http,
+ * skipping the Fetch Request/Response, AbortSignal and Hono layers, on tRPC's public procedure
+ * caller and error shape. Every other request, and every request an HTTP-level rule would
  * refuse (cross-origin, size, malformed URL, batches, streaming, unknown procedures, wrong methods),
  * is left to the Hono app, the one place those refusals are made. The headers, request id, log line
  * and metrics come from the same functions the app uses (response-headers.ts, request-log.ts).
@@ -70,6 +95,27 @@ export function createTrpcFastPath(options: FastPathOptions) {
   const procedures = indexProcedures(router);
   const serialize = (value: unknown): unknown => router._def._config.transformer.output.serialize(value);
   const sessionCookie = sessionCookieName(config);
+  const sse = router._def._config.sse;
+  const sseEnabled = sse?.enabled ?? true;
+  const pingMs =
+    sse?.ping?.enabled && sse.ping.intervalMs !== Infinity && (sse.ping.intervalMs ?? 1000) > 0
+      ? (sse.ping.intervalMs ?? 1000)
+      : null;
+  /**
+   * An event's data as JSON, once per object: an event shared by many subscribers (the feeds hand
+   * every stream the same object for one event) is serialized once, not once per stream.
+   * NOTE: data a subscription yields is not changed afterwards.
+   */
+  const serialized = new WeakMap<object, string>();
+  const toJson = (data: unknown): string => {
+    if (typeof data !== 'object' || data === null) return JSON.stringify(serialize(data));
+    let json = serialized.get(data);
+    if (json === undefined) {
+      json = JSON.stringify(serialize(data));
+      serialized.set(data, json);
+    }
+    return json;
+  };
 
   /** The call, when this request is one the fast path answers exactly like the stock adapter. */
   function claim(req: IncomingMessage): Claimed | null {
@@ -91,7 +137,8 @@ export function createTrpcFastPath(options: FastPathOptions) {
     if (credential?.via === 'both') return null;
 
     if (method === 'GET') {
-      if (type !== 'query' || headers['content-type'] !== undefined) return null;
+      const readable = type === 'query' || (type === 'subscription' && sseEnabled);
+      if (!readable || headers['content-type'] !== undefined) return null;
       if (queryAt === -1) return claimed(req, path, type, undefined);
       const query = url.slice(queryAt + 1);
       if (!query.startsWith('input=') || query.includes('&')) return null;
@@ -168,6 +215,69 @@ export function createTrpcFastPath(options: FastPathOptions) {
     finish(req, res, call, status, headers, body);
   }
 
+  /**
+   * A subscription (GET): the procedure is called first (its middlewares may refuse it, or set
+   * headers), then the stream is written as tRPC's SSE producer writes it; a refusal is its
+   * in-stream `serialized-error`, as on the stock adapter. Logged and counted once its headers go.
+   */
+  async function stream(req: IncomingMessage, res: ServerResponse, call: Claimed) {
+    const { requestId, path, type } = call;
+    const headers = headerRule.flat({ requestId, origin: req.headers.origin, trpc: true });
+    const ctx = options.createContext(req, requestId, { append: (name, value) => headers.push(name, value) });
+    const lastEventId = lastEventIdOf(req);
+    const input = withLastEventId(call.input, lastEventId);
+    const abort = new AbortController();
+    let source: SubscriptionStream['source'];
+    try {
+      const result: unknown = await callTRPCProcedure({
+        router,
+        path,
+        getRawInput: async () => input,
+        ctx,
+        type,
+        signal: abort.signal,
+        batchIndex: 0,
+      });
+      source = isAsyncIterable(result)
+        ? { events: result }
+        : {
+            // NOTE: an observable would need tRPC's internal adapter; every subscription here is an
+            // async generator.
+            error: new TRPCError({
+              code: 'INTERNAL_SERVER_ERROR',
+              message: `Subscription ${path} did not return an observable or a AsyncGenerator`,
+            }),
+          };
+    } catch (cause) {
+      source = { error: cause };
+    }
+    headers.push(...SSE_HEADERS);
+    tryFastPath.answered += 1;
+    logRequest(access, {
+      requestId,
+      method: 'GET',
+      path: `/trpc/${path}`,
+      status: 200,
+      started: call.started,
+    });
+    await writeSubscription(res, {
+      source,
+      abort,
+      headers,
+      pingMs,
+      clientOptions: sse?.client ?? {},
+      lastEventId: lastEventId && !/[\0\n\r]/.test(lastEventId) ? lastEventId : null,
+      toJson,
+      errorJson: (cause) => {
+        const error = getTRPCErrorFromUnknown(cause);
+        options.onError({ error, path, input, ctx, type, req });
+        const shape = getTRPCErrorShape({ config: router._def._config, error, type, path, input, ctx });
+        return JSON.stringify(serialize(shape));
+      },
+      streams: options.streams,
+    });
+  }
+
   /** An unexpected failure outside the procedure: logged, and answered like the app's onError. */
   function fail(req: IncomingMessage, res: ServerResponse, call: Claimed, error: unknown) {
     access.logger.error({ requestId: call.requestId, err: error }, 'request failed');
@@ -189,6 +299,10 @@ export function createTrpcFastPath(options: FastPathOptions) {
     if (!call) return false;
     if (call.type === 'query') {
       answer(req, res, call).catch((error: unknown) => fail(req, res, call, error));
+      return true;
+    }
+    if (call.type === 'subscription') {
+      stream(req, res, call).catch((error: unknown) => fail(req, res, call, error));
       return true;
     }
     const chunks: Buffer[] = [];

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Engine } from '../../db/engine.js';
 import type { Config } from '../config.js';
 import type { OpenDatabase } from '../database.js';
 import { AppError } from '../errors.js';
@@ -7,12 +8,17 @@ import { LiveBus, pollingWake, type WakeSource } from './bus.js';
 /** PostgreSQL: a safety read this often while subscribed, should a notification go missing. */
 const POSTGRES_SAFETY_POLL_MS = 1_000;
 
-/** PostgreSQL: LISTEN on a dedicated connection, plus a slow poll (see db/postgres/live-listener.ts). */
-function postgresWake(url: string, logger: Logger): WakeSource {
+/**
+ * PostgreSQL: this process's own commits wake the bus at once; LISTEN on a dedicated connection
+ * brings every other process's (see db/postgres/live-listener.ts), and a slow poll backs it up.
+ */
+function postgresWake(engine: Engine, url: string, logger: Logger): WakeSource {
   let listener: { close(): Promise<void> } | null = null;
+  let stopListening: (() => void) | null = null;
   const poll = pollingWake(POSTGRES_SAFETY_POLL_MS);
   return {
     async start(wake) {
+      stopListening ??= engine.onLiveEvents(wake);
       const { listenForLiveEvents } = await import('../../db/postgres/live-listener.js');
       listener ??= await listenForLiveEvents({
         url,
@@ -22,10 +28,32 @@ function postgresWake(url: string, logger: Logger): WakeSource {
       await poll.start(wake);
     },
     async stop() {
+      stopListening?.();
+      stopListening = null;
       await poll.stop();
       const open = listener;
       listener = null;
       await open?.close();
+    },
+  };
+}
+
+/**
+ * SQLite: this process's own commits wake the bus at once; the poll brings the events of the other
+ * processes on the file (WORKERS, or separate processes).
+ */
+function sqliteWake(engine: Engine, pollMs: number): WakeSource {
+  const poll = pollingWake(pollMs);
+  let stopListening: (() => void) | null = null;
+  return {
+    async start(wake) {
+      stopListening ??= engine.onLiveEvents(wake);
+      await poll.start(wake);
+    },
+    async stop() {
+      stopListening?.();
+      stopListening = null;
+      await poll.stop();
     },
   };
 }
@@ -69,8 +97,8 @@ export interface LiveHub {
 export function createLiveHub(database: OpenDatabase, config: Config, logger: Logger): LiveHub {
   const source =
     database.kind === 'postgres' && config.DATABASE_URL
-      ? postgresWake(config.DATABASE_URL, logger)
-      : pollingWake(config.LIVE_POLL_MS);
+      ? postgresWake(database.engine, config.DATABASE_URL, logger)
+      : sqliteWake(database.engine, config.LIVE_POLL_MS);
   const bus = new LiveBus(database.engine, source, logger);
   return { bus, limits: new SubscriptionLimits(config.SUBSCRIPTIONS_PER_SESSION), close: () => bus.close() };
 }

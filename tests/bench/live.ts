@@ -1,12 +1,14 @@
 /**
  * The live-updates scenario of `npm run bench`: SUBSCRIBERS open catalog.watchStock streams (raw
- * SSE over fetch, as a browser's EventSource reads them), then an admin changes the watched
+ * SSE over node:http with a plain string parser), then an admin changes the watched
  * variant's stock BENCH_LIVE_EVENTS_PER_SECOND (5) times a second for `seconds`; every change is one event for every stream.
  * Reports deliveries per second, the latency from sending the change to each delivery (p50, p99:
  * an upper bound on commit → delivery, as it includes the change's own request), and the server's
  * memory per 100 idle streams (RSS of all its processes, before and after opening them).
  */
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 
 export interface LiveResult {
   subscribers: number;
@@ -16,12 +18,19 @@ export interface LiveResult {
   p99: number;
   kbPer100Idle: number;
   missing: number;
+  /** The stock change's own request (sent → answered, i.e. its commit), p50 and p99 in ms. */
+  changeP50: number;
+  changeP99: number;
+  /** Server CPU (all its processes) per delivery during the run, in µs: steadier than latency. */
+  cpuUsPerDelivery: number;
 }
 
 export interface LiveTarget {
   url: string;
   /** The server's process ids (the primary and its workers). */
   pids: () => number[];
+  /** CPU time of the server's processes so far, in clock ticks (100 per second). */
+  cpuTicks: () => number;
   adminCookie: string;
   productId: string;
   variantId: string;
@@ -40,31 +49,42 @@ function rssKb(pids: number[]): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One SSE stream: calls `onEvent(data)` for each tracked event; resolves once it is open. */
-async function openStream(url: string, onEvent: (data: string) => void, signal: AbortSignal): Promise<void> {
-  const response = await fetch(url, { headers: { accept: 'text/event-stream' }, signal });
-  if (!response.ok || !response.body) throw new Error(`stream refused: ${response.status}`);
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  const pump = async () => {
-    for (;;) {
-      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-      if (done) return;
-      buffer += value;
-      let end = buffer.indexOf('\n\n');
-      while (end !== -1) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        // A tracked event is `data: …` and `id: …` lines (pings and `connected` have an `event:` line).
-        if (!message.includes('event:') && /(^|\n)id:/.test(message)) {
-          const data = /(?:^|\n)data: (.*)/.exec(message)?.[1];
-          if (data) onEvent(data);
-        }
-        end = buffer.indexOf('\n\n');
+/**
+ * One SSE stream: calls `onEvent(data)` for each tracked event; resolves once it is open.
+ * NOTE: node:http and a plain string parser, not fetch + TextDecoderStream: the client shares the
+ * server's cores, and 1,000 web streams cost it more CPU than the server spends delivering.
+ */
+function openStream(url: string, onEvent: (data: string) => void, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { headers: { accept: 'text/event-stream' }, agent: false, signal }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new Error(`stream refused: ${res.statusCode}`));
+        return;
       }
-    }
-  };
-  void pump();
+      res.setEncoding('utf8');
+      let buffer = '';
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end = buffer.indexOf('\n\n');
+        while (end !== -1) {
+          const message = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          // A tracked event is `data: …` and `id: …` lines (pings and `connected` have an `event:` line).
+          const at = message.indexOf('data: ');
+          if (at !== -1 && !message.includes('event:') && message.includes('\nid:')) {
+            onEvent(message.slice(at + 'data: '.length, message.indexOf('\n', at)));
+          }
+          end = buffer.indexOf('\n\n');
+        }
+      });
+      res.on('error', () => {}); // the bench aborts every stream at the end
+      resolve();
+    });
+    req.on('error', (error) => {
+      if (!signal.aborted) reject(error);
+    });
+  });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -78,6 +98,7 @@ export async function measureLive(
   seconds: number,
 ): Promise<LiveResult> {
   const abort = new AbortController();
+  setMaxListeners(subscribers + 10, abort.signal); // every stream listens for the end of the run
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
   let delivered = 0;
@@ -122,28 +143,37 @@ export async function measureLive(
   delivered = 0;
 
   let events = 0;
+  const changeMs: number[] = [];
+  const ticksBefore = target.cpuTicks();
   const started = performance.now();
   let next = first + 1;
   while (performance.now() - started < seconds * 1000) {
     const due = started + (events + 1) * (1000 / RATE);
     await sleep(Math.max(0, due - performance.now()));
     sentAt.set(next, performance.now());
-    const { stock } = await adjust();
+    const { stock, sent } = await adjust();
+    changeMs.push(performance.now() - sent);
     next = stock + 1;
     events += 1;
   }
   const elapsed = (performance.now() - started) / 1000;
   await sleep(1_000); // the last deliveries
+  const cpuUs = (target.cpuTicks() - ticksBefore) * 10_000;
   abort.abort();
   const expected = events * subscribers;
   latencies.sort((a, b) => a - b);
+  changeMs.sort((a, b) => a - b);
+  const ms = (sorted: number[], p: number) => Math.round(percentile(sorted, p) * 10) / 10;
   return {
     subscribers,
     events,
     deliveriesPerSecond: Math.round(delivered / (elapsed + 1)),
-    p50: Math.round(percentile(latencies, 50) * 10) / 10,
-    p99: Math.round(percentile(latencies, 99) * 10) / 10,
+    p50: ms(latencies, 50),
+    p99: ms(latencies, 99),
     kbPer100Idle,
     missing: Math.max(0, expected - delivered),
+    changeP50: ms(changeMs, 50),
+    changeP99: ms(changeMs, 99),
+    cpuUsPerDelivery: delivered === 0 ? 0 : Math.round(cpuUs / delivered),
   };
 }

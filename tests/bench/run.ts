@@ -651,6 +651,7 @@ for (const engine of ENGINES) {
       {
         url: backroom.url,
         pids: () => processTree(backroom.child.pid ?? 0),
+        cpuTicks: () => cpuTicks(backroom.child.pid ?? 0),
         adminCookie: cookie(adminToken),
         productId: liveProduct,
         variantId: liveVariant,
@@ -658,7 +659,7 @@ for (const engine of ENGINES) {
       LIVE_SUBSCRIBERS,
       DURATION,
     );
-    const row = `| ${engine.label} | ${live.subscribers} | ${live.events} | ${live.deliveriesPerSecond} | ${live.p50} | ${live.p99} | ${live.kbPer100Idle} | ${live.missing} |`;
+    const row = `| ${engine.label} | ${live.subscribers} | ${live.events} | ${live.deliveriesPerSecond} | ${live.p50} | ${live.p99} | ${live.kbPer100Idle} | ${live.missing} | ${live.changeP50} / ${live.changeP99} | ${live.cpuUsPerDelivery} |`;
     log(`  ${row}`);
     liveRows.push(row);
   }
@@ -690,10 +691,10 @@ const table = [
     : []),
   ...(liveRows.length > 0
     ? [
-        `Live updates: catalog.watchStock streams (SSE) on one product; an admin changes its stock ${process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5} times a second; latency from sending the change to each delivery (an upper bound on commit → delivery); memory is the server's RSS growth per 100 idle streams.`,
+        `Live updates: catalog.watchStock streams (SSE) on one product; an admin changes its stock ${process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5} times a second; latency from sending the change to each delivery (an upper bound on commit → delivery: it includes the change request, whose own time to its answer has a column of its own); memory is the server's RSS growth per 100 idle streams.`,
         '',
-        '| engine | streams | events | deliveries/s | p50 ms | p99 ms | KB per 100 idle streams | missing |',
-        '|---|---|---|---|---|---|---|---|',
+        '| engine | streams | events | deliveries/s | p50 ms | p99 ms | KB per 100 idle streams | missing | change request p50 / p99 ms | server CPU µs/delivery |',
+        '|---|---|---|---|---|---|---|---|---|---|',
         ...liveRows,
         '',
       ]

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../server/config.js';
 import { createRequestListener } from '../../server/http/listener.js';
+import { LiveStreams } from '../../server/http/live-streams.js';
 import { Metrics } from '../../server/http/metrics.js';
 import { createHeaderRule } from '../../server/http/response-headers.js';
 import { createHttpServer } from '../../server/http/server.js';
@@ -29,6 +30,7 @@ describe('the fast path when something fails outside the procedure', () => {
       onError: ({ error }) => {
         procedureErrors.push(error);
       },
+      streams: new LiveStreams(300_000),
     });
     const fetch = () => new Response('not the fast path', { status: 599 });
     const server = createHttpServer(

@@ -30,6 +30,24 @@ function orderAt(engine: Engine, event: LiveEvent & { orderId: string }): Promis
   return order;
 }
 
+/**
+ * What a feed sends for one event, computed once per event and shared by every subscriber the bus
+ * hands that event (the same object: the fast path then serializes it once for all their streams).
+ */
+function perEvent<T>(
+  render: (event: LiveEvent) => Promise<T | null>,
+): (event: LiveEvent) => Promise<T | null> {
+  const rendered = new WeakMap<LiveEvent, Promise<T | null>>();
+  return (event) => {
+    let data = rendered.get(event);
+    if (!data) {
+      data = render(event);
+      rendered.set(event, data);
+    }
+    return data;
+  };
+}
+
 const hasOrder = (event: LiveEvent): event is LiveEvent & { orderId: string } =>
   event.topic === 'order' && event.orderId !== null;
 
@@ -58,26 +76,36 @@ export interface AdminOrderEvent {
 
 const isMove = (kind: string): kind is OrderMoveKind => ORDER_MOVE_KINDS.includes(kind);
 
+/** admin.orders.watch's data for an event, once per event for every admin stream. */
+const adminOrderEvents = new WeakMap<Engine, (event: LiveEvent) => Promise<AdminOrderEvent | null>>();
+
 /** admin.orders.watch: every order's moves, with its summary (its status as the move left it). */
 export function adminOrderFeed(engine: Engine): Feed<AdminOrderEvent> {
+  let render = adminOrderEvents.get(engine);
+  if (!render) {
+    render = perEvent((event) => adminOrderEvent(engine, event));
+    adminOrderEvents.set(engine, render);
+  }
   return {
     filter: { topic: 'order' },
     matches: (event) => event.topic === 'order' && isMove(event.kind),
-    render: async (event) => {
-      if (!hasOrder(event) || !isMove(event.kind)) return null;
-      const order = await orderAt(engine, event);
-      return {
-        type: event.kind,
-        order: {
-          id: order.id,
-          number: order.number,
-          status: event.payload.status ?? order.status,
-          total: order.total,
-          currency: order.currency,
-          itemCount: order.items.reduce((sum, line) => sum + line.quantity, 0),
-          createdAt: order.createdAt,
-        },
-      };
+    render,
+  };
+}
+
+async function adminOrderEvent(engine: Engine, event: LiveEvent): Promise<AdminOrderEvent | null> {
+  if (!hasOrder(event) || !isMove(event.kind)) return null;
+  const order = await orderAt(engine, event);
+  return {
+    type: event.kind,
+    order: {
+      id: order.id,
+      number: order.number,
+      status: event.payload.status ?? order.status,
+      total: order.total,
+      currency: order.currency,
+      itemCount: order.items.reduce((sum, line) => sum + line.quantity, 0),
+      createdAt: order.createdAt,
     },
   };
 }
@@ -94,9 +122,14 @@ export function stockFeed(productIds: string[]): Feed<StockUpdate> {
   return {
     filter: { topic: 'stock', productIds: [...wanted] },
     matches: (event) => event.topic === 'stock' && event.productId !== null && wanted.has(event.productId),
-    render: async ({ productId, variantId, payload }) =>
-      productId && variantId && payload.available !== undefined
-        ? { productId, variantId, available: payload.available }
-        : null,
+    render: stockUpdate,
   };
 }
+
+/** A stock event's data, once per event for every stream watching its product. */
+const stockUpdate = perEvent(
+  async ({ productId, variantId, payload }): Promise<StockUpdate | null> =>
+    productId && variantId && payload.available !== undefined
+      ? { productId, variantId, available: payload.available }
+      : null,
+);
