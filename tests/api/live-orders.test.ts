@@ -1,11 +1,9 @@
-import Stripe from 'stripe';
 import { describe, expect } from 'vitest';
 import type { RouterOutputs } from '../../shared/index.js';
-import { rawRequest } from '../helpers/client.js';
 import { tableRows } from '../helpers/database.js';
 import { collect, createLiveClient } from '../helpers/live-client.js';
 import { customer, placeOrder } from '../helpers/shop.js';
-import { startStripeStub } from '../helpers/stripe-stub.js';
+import { paymentSucceeded, stripeTest } from '../helpers/stripe-fixture.js';
 import { test as it } from '../helpers/test.js';
 
 type Order = RouterOutputs['orders']['get'];
@@ -130,53 +128,16 @@ describe('admin.orders.watch', () => {
   });
 });
 
-const SECRET = 'whsec_live_secret';
-const stripeIt = it
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
-  .extend('stub', { scope: 'file' }, async ({}, { onCleanup }) => {
-    const stub = await startStripeStub();
-    onCleanup(() => stub.close());
-    return stub;
-  })
-  .override('env', async ({ stub }) => ({
-    PAYMENT_PROVIDER: 'stripe',
-    STRIPE_SECRET_KEY: 'sk_test_backroom',
-    STRIPE_WEBHOOK_SECRET: SECRET,
-    STRIPE_API_URL: stub.url,
-  }));
+const stripeIt = stripeTest;
 
 describe('orders.watch with Stripe', () => {
-  stripeIt('sends the paid order when the Stripe webhook arrives', async ({ app, shop }) => {
+  stripeIt('sends the paid order when the Stripe webhook arrives', async ({ app, shop, deliver }) => {
     const { order, live } = await customerWithOrder(app, shop);
     const stream = collect<Order>((h) => live.orders.watch.subscribe({ id: order.id }, h));
     await stream.waitFor(1);
 
     const intent = (await tableRows(app, 'payment')).find((row) => row.orderId === order.id)?.externalId;
-    const payload = JSON.stringify({
-      id: 'evt_live_1',
-      object: 'event',
-      type: 'payment_intent.succeeded',
-      data: {
-        object: {
-          id: intent,
-          object: 'payment_intent',
-          amount: order.total,
-          amount_received: order.total,
-          currency: 'usd',
-        },
-      },
-    });
-    const timestamp = Math.floor(app.clock.now() / 1000);
-    const signature = new Stripe('sk_test_signer').webhooks.generateTestHeaderString({
-      payload,
-      secret: SECRET,
-      timestamp,
-    });
-    const answer = await rawRequest(app, '/webhooks/stripe', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-      body: payload,
-    });
+    const answer = await deliver(paymentSucceeded(intent ?? '', order.total));
     expect(await answer.json()).toMatchObject({ outcome: 'applied' });
 
     const events = await stream.waitFor(2);

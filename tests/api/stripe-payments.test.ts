@@ -1,35 +1,24 @@
-import Stripe from 'stripe';
 import { describe, expect } from 'vitest';
 import { deliverDueMessages } from '../../server/services/integrations/outbox.js';
 import { rawRequest } from '../helpers/client.js';
 import { tableRows } from '../helpers/database.js';
 import { errorOf } from '../helpers/errors.js';
 import { ADDRESS, customer, idempotencyKey } from '../helpers/shop.js';
-import { startStripeStub } from '../helpers/stripe-stub.js';
-import { test } from '../helpers/test.js';
+import {
+  paymentSucceeded,
+  STRIPE_WEBHOOK_SECRET,
+  stripeEvent,
+  stripeSigner,
+  stripeTest,
+} from '../helpers/stripe-fixture.js';
 
-const SECRET = 'whsec_test_secret';
-const signer = new Stripe('sk_test_signer');
+const SECRET = STRIPE_WEBHOOK_SECRET;
 
 /**
- * `stub`: one Stripe API stand-in for the file; `app` takes payments through it. `stripeOrder()`
- * places an order for two white mugs; `deliver(payload)` posts a signed webhook; `paymentRow(id)`
- * reads an order's payment from the database.
+ * The Stripe fixture (stripe-fixture.ts) and: `stripeOrder()` places an order for two white mugs;
+ * `paymentRow(id)` reads an order's payment from the database.
  */
-const it = test
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
-  .extend('stub', { scope: 'file' }, async ({}, { onCleanup }) => {
-    const stub = await startStripeStub();
-    onCleanup(() => stub.close());
-    return stub;
-  })
-  .override('env', async ({ stub }) => ({
-    PAYMENT_PROVIDER: 'stripe',
-    STRIPE_SECRET_KEY: 'sk_test_backroom',
-    STRIPE_WEBHOOK_SECRET: SECRET,
-    STRIPE_API_URL: stub.url,
-    OUTBOX_RETRY_BASE_MS: '10',
-  }))
+const it = stripeTest
   .extend('stripeOrder', async ({ app, shop }) => async () => {
     const { client } = await customer(app);
     await client.cart.addItem.mutate({ variantId: shop.white, quantity: 2 });
@@ -41,40 +30,14 @@ const it = test
     return { client, ...placed };
   })
   .extend(
-    'deliver',
-    async ({ app }) =>
-      (payload: string, options: { timestamp?: number; secret?: string; signature?: string } = {}) => {
-        const timestamp = options.timestamp ?? Math.floor(app.clock.now() / 1000);
-        const signature =
-          options.signature ??
-          signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? SECRET, timestamp });
-        return rawRequest(app, '/webhooks/stripe', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-          body: payload,
-        });
-      },
-  )
-  .extend(
     'paymentRow',
     async ({ app }) =>
       async (orderId: string) =>
         (await tableRows(app, 'payment')).find((row) => row.orderId === orderId),
   );
 
-let eventCounter = 0;
-function event(type: string, object: Record<string, unknown>, id = `evt_test_${++eventCounter}`) {
-  return JSON.stringify({ id, object: 'event', type, data: { object } });
-}
-
-const succeeded = (intentId: string, amount: number, currency = 'usd') =>
-  event('payment_intent.succeeded', {
-    id: intentId,
-    object: 'payment_intent',
-    amount,
-    amount_received: amount,
-    currency,
-  });
+const event = stripeEvent;
+const succeeded = paymentSucceeded;
 
 describe('Stripe payments', () => {
   it('creates a PaymentIntent for the order total with the order id and an order-derived idempotency key', async ({
@@ -149,7 +112,7 @@ describe('Stripe payments', () => {
       'INVALID_SIGNATURE',
     );
     expect((await deliver(payload, { secret: 'whsec_wrong' })).status).toBe(400);
-    const signedOther = signer.webhooks.generateTestHeaderString({
+    const signedOther = stripeSigner.webhooks.generateTestHeaderString({
       payload: succeeded(intent, 1),
       secret: SECRET,
       timestamp: Math.floor(app.clock.now() / 1000),
