@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors.js';
-import { inReadTurn, MAX_WAITING } from '../../server/services/catalog/read-turns.js';
+import { inFlightLimit, inReadTurn, MAX_WAITING } from '../../server/services/catalog/read-turns.js';
 
 /** Counts turns of the event loop: a setImmediate that schedules itself until stopped. */
 function turnCounter() {
@@ -70,5 +70,67 @@ describe('heavy reads take turns', () => {
     const other = {};
     for (let i = 0; i < MAX_WAITING; i++) void inReadTurn(busy, () => i);
     await expect(inReadTurn(other, () => 'served')).resolves.toBe('served');
+  });
+});
+
+describe('heavy reads in flight on PostgreSQL', () => {
+  /** A read that stays in flight until `finish()`, recording when it started. */
+  function slowRead(started: number[], id: number) {
+    let finish: (value: number) => void = () => {};
+    const done = new Promise<number>((resolve) => {
+      finish = resolve;
+    });
+    return {
+      read: () => {
+        started.push(id);
+        return done;
+      },
+      finish: () => finish(id),
+    };
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('runs at most the limit at once, the others in arrival order as slots free up', async () => {
+    const db = {};
+    const started: number[] = [];
+    const reads = Array.from({ length: 5 }, (_, i) => slowRead(started, i));
+    const results = reads.map((r) => inFlightLimit(db, 2, r.read));
+    await settle();
+    expect(started).toEqual([0, 1]);
+    reads[1]?.finish();
+    await settle();
+    expect(started).toEqual([0, 1, 2]);
+    reads[0]?.finish();
+    reads[2]?.finish();
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    reads[3]?.finish();
+    reads[4]?.finish();
+    expect(await Promise.all(results)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('gives the slot of a read that failed to the next one', async () => {
+    const db = {};
+    const failing = inFlightLimit(db, 1, () => Promise.reject(new Error('broken read')));
+    const next = inFlightLimit(db, 1, () => Promise.resolve('fine'));
+    await expect(failing).rejects.toThrow('broken read');
+    await expect(next).resolves.toBe('fine');
+  });
+
+  it(`refuses a read when ${MAX_WAITING} already wait (503 TEMPORARILY_UNAVAILABLE)`, async () => {
+    const db = {};
+    const started: number[] = [];
+    const blocker = slowRead(started, -1);
+    const first = inFlightLimit(db, 1, blocker.read);
+    const waiting = Array.from({ length: MAX_WAITING }, (_, i) =>
+      inFlightLimit(db, 1, () => Promise.resolve(i)),
+    );
+    await expect(inFlightLimit(db, 1, () => Promise.resolve(0))).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      reason: 'TEMPORARILY_UNAVAILABLE',
+    });
+    blocker.finish();
+    await Promise.all([first, ...waiting]);
+    await expect(inFlightLimit(db, 1, () => Promise.resolve('again'))).resolves.toBe('again');
   });
 });
