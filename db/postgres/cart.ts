@@ -1,7 +1,7 @@
 import { and, desc, eq, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import { type CartStore, shippingColumnsOf, withCountries } from '../stores/cart.js';
 import type { PgExecutor } from './client.js';
-import { onFirstUse } from './named-statement.js';
+import { namedStatement, onFirstUse } from './named-statement.js';
 import {
   cart,
   cartItem,
@@ -48,6 +48,15 @@ const addedAtAfterLast = (cartId: string, now: number) =>
 
 const cartBy = (db: PgExecutor, where: SQL) =>
   db.select({ id: cart.id, discountId: cart.discountId }).from(cart).where(where);
+
+/** The lines deleted and the discount forgotten: one statement (every order runs it). */
+const emptyCartStatement = namedStatement(
+  'cart_empty',
+  sql`
+    WITH cleared AS (DELETE FROM cart_item WHERE cart_id = ${sql.placeholder('cartId')}::text)
+    UPDATE cart SET discount_id = NULL, updated_at = ${sql.placeholder('now')}::bigint
+    WHERE id = ${sql.placeholder('cartId')}::text`,
+);
 
 /**
  * The cart area's queries on PostgreSQL. Writes to one cart take its row lock first (lockedCartOf…), so
@@ -151,6 +160,9 @@ export function postgresCart(db: PgExecutor): CartStore {
     },
     clearLines: async (cartId) => {
       await clearLinesStatement().execute({ cartId });
+    },
+    empty: async (cartId, now) => {
+      await emptyCartStatement(db, { cartId, now });
     },
     touch: async (cartId, now) => {
       await db.update(cart).set({ updatedAt: now }).where(eq(cart.id, cartId));

@@ -4,7 +4,6 @@ import type { OrderFilter, OrderStore } from '../stores/orders.js';
 import type { PgExecutor } from './client.js';
 import { namedStatement, onFirstUse } from './named-statement.js';
 import {
-  cart,
   customerOrder,
   discount,
   discountRedemption,
@@ -142,13 +141,6 @@ export function postgresOrders(db: PgExecutor): OrderStore {
       .where(and(eq(idempotencyKey.userId, ph('userId')), eq(idempotencyKey.key, ph('key'))))
       .prepare('orders_complete_key'),
   );
-  const detachDiscountStatement = onFirstUse(() =>
-    db
-      .update(cart)
-      .set({ discountId: null, updatedAt: sql`${ph('now')}` })
-      .where(eq(cart.id, ph('cartId')))
-      .prepare('orders_detach_cart_discount'),
-  );
   return {
     claimIdempotencyKey: async (claim) => {
       const claimed = await claimKeyStatement().execute({ ...claim });
@@ -212,9 +204,6 @@ export function postgresOrders(db: PgExecutor): OrderStore {
         userId: redemption.userId,
         createdAt: redemption.now,
       });
-    },
-    detachCartDiscount: async (cartId, now) => {
-      await detachDiscountStatement().execute({ cartId, now });
     },
     paymentOfOrder: async (orderId) => {
       const [row] = await db.select(paymentColumns).from(payment).where(eq(payment.orderId, orderId));

@@ -103,7 +103,6 @@ export const cartQueries = {
         .where(and(eq(cartItem.cartId, p('cartId')), eq(cartItem.variantId, p('variantId'))))
         .prepare(),
     ),
-  /** Also run by placeOrder once the order is written. */
   clearLines: (db: Executor) =>
     preparedQuery(db, 'cart-items-clear', (d) =>
       d
@@ -280,6 +279,10 @@ export function sqliteCart(db: Executor): CartStore {
     },
     clearLines: async (cartId) => {
       cartQueries.clearLines(db).run({ cartId });
+    },
+    empty: async (cartId, now) => {
+      cartQueries.clearLines(db).run({ cartId });
+      cartQueries.setDiscount(db).run({ cartId, discountId: null, now });
     },
     touch: async (cartId, now) => {
       cartQueries.touch(db).run({ cartId, now });

@@ -1,7 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
 import {
-  cart,
   customerOrder,
   discountRedemption,
   idempotencyKey,
@@ -146,13 +145,6 @@ export const insertPayment = (db: Executor) =>
       createdAt: p('now'),
       updatedAt: p('now'),
     })
-    .prepare();
-
-export const detachCartDiscount = (db: Executor) =>
-  db
-    .update(cart)
-    .set({ discountId: null, updatedAt: sql`${p('now')}` })
-    .where(eq(cart.id, p('cartId')))
     .prepare();
 
 export const paymentColumns = {

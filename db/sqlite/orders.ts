@@ -74,9 +74,6 @@ export function sqliteOrders(db: Executor): OrderStore {
     insertRedemption: async (redemption) => {
       prepared('redemption-insert', q.insertRedemption).run(redemption);
     },
-    detachCartDiscount: async (cartId, now) => {
-      prepared('cart-detach-discount', q.detachCartDiscount).run({ cartId, now });
-    },
     paymentOfOrder: async (orderId) => prepared('payment-of-order', q.paymentOfOrder).get({ orderId }),
     setPaymentReference: async (paymentId, started) => {
       db.update(payment)

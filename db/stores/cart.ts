@@ -101,6 +101,8 @@ export interface CartStore {
   putLine(line: LineWrite): Promise<void>;
   deleteLine(cartId: string, variantId: string): Promise<void>;
   clearLines(cartId: string): Promise<void>;
+  /** Deletes the cart's lines and forgets its discount: the cart has just become an order. */
+  empty(cartId: string, now: number): Promise<void>;
   touch(cartId: string, now: number): Promise<void>;
   setDiscount(cartId: string, discountId: string | null, now: number): Promise<void>;
 

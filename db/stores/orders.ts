@@ -183,8 +183,6 @@ export interface OrderStore {
     userId: string;
     now: number;
   }): Promise<void>;
-  /** Forgets the cart's discount once its lines became an order. */
-  detachCartDiscount(cartId: string, now: number): Promise<void>;
   paymentOfOrder(orderId: string): Promise<PaymentRow | undefined>;
   /** Sets the provider's reference once (a payment that has one keeps it). */
   setPaymentReference(

@@ -115,7 +115,7 @@ async function exercise(engine: Engine): Promise<Record<string, unknown>> {
   await tx((s) => s.orders.storeResponse('u1', 'key-1', '{"first":true}'));
   await tx((s) => s.orders.storeResponse('u1', 'key-1', '{"second":true}'));
   out.keyCompleted = await read.orders.idempotencyKey('u1', 'key-1');
-  await tx((s) => s.orders.detachCartDiscount('c1', DAY_1));
+  await tx((s) => s.cart.empty('c1', DAY_1));
 
   out.paymentBefore = await read.orders.paymentOfOrder('o1');
   await tx((s) => s.orders.setPaymentReference('pay-o1', { externalId: 'pi_1', clientSecret: 'secret' }));

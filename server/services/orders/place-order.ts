@@ -168,8 +168,7 @@ async function writeOrder(
   if (priced.discount) {
     await tx.orders.insertRedemption({ orderId, discountId: priced.discount.id, userId: user.id, now });
   }
-  await areas.emptyCart(priced.cartId);
-  await tx.orders.detachCartDiscount(priced.cartId, now);
+  await areas.emptyCart(priced.cartId, now);
   // What was just written is in hand: the mail, the webhooks and the answer are built from it, not
   // read back.
   const { email, total, currency } = newOrder;
