@@ -1,4 +1,4 @@
-import { CARD_SORTS } from '../card-sorts.js';
+import { CARD_SORTS, CATEGORY_NAMES } from '../card-sorts.js';
 import type { CardListQuery, CardRow, SearchWords } from '../stores/catalog.js';
 import type { Executor } from './client.js';
 import { allRows, type PlainQuery } from './prepared.js';
@@ -69,10 +69,8 @@ export function cardListQuery(db: Executor, query: CardListQuery): PlainQuery {
   params.push(query.rows);
   const text = `${candidates}
     SELECT seq, id, slug, name, status, min_price, json_extract(images, '$[0]') AS image_url,
-           stock_total, rating_avg, rating_count, created_at, score,
-           (SELECT c.slug FROM category c WHERE c.id = category_id) AS category_slug,
-           (SELECT c.name FROM category c WHERE c.id = category_id) AS category_name
-    FROM (${source}) ${filter}
+           stock_total, rating_avg, rating_count, created_at, score, category_slug, category_name
+    FROM (${source}) LEFT JOIN (${CATEGORY_NAMES}) ON category_key = category_id ${filter}
     ORDER BY ${sort.orderBy}
     LIMIT ?`;
   return { text, params };
