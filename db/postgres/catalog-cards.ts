@@ -46,12 +46,20 @@ function searchQuery(q: Numbered, words: SearchWords): string {
   return parts.join(' && ');
 }
 
+/** A row count as SQL text: a positive safe integer, else an error (never input written into SQL). */
+function rowCount(rows: number): string {
+  if (!Number.isSafeInteger(rows) || rows < 1) throw new RangeError(`Not a row count: ${rows}`);
+  return String(rows);
+}
+
 /**
  * The card query on PostgreSQL, the same shape as SQLite's (db/sqlite/catalog-cards.ts): the
  * candidates are the newest `candidates` matches of product_search (GIN), ranked by ts_rank with
  * name (A) > SKU (B) > description (C) when sorting by relevance (negated: lower is better, as bm25).
  * The text depends only on the query's shape (which filters, which sort, how many categories and
- * search words); every value is a bound parameter.
+ * search words) and the page's row count; every other value is a bound parameter. NOTE: the row
+ * count is written out (an integer checked here) because a `LIMIT $n` makes PostgreSQL cost a
+ * generic plan as if a tenth of the table were read, so it would never choose one (see isNamed).
  */
 export function cardListQuery(query: CardListQuery): NumberedQuery {
   const q = new Numbered();
@@ -84,42 +92,50 @@ export function cardListQuery(query: CardListQuery): NumberedQuery {
            stock_total, rating_avg, rating_count, created_at, score, category_slug, category_name
     FROM (${source}) AS listed LEFT JOIN (${CATEGORY_NAMES}) AS c ON category_key = category_id ${filter}
     ORDER BY ${sort.orderBy}
-    LIMIT ${q.bind(query.rows)}`;
+    LIMIT ${rowCount(query.rows)}`;
   return q;
 }
 
-/** The most list shapes whose statement names are remembered (they are recomputed after). */
-const MAX_NAMED = 200;
+/**
+ * The most list shapes this process names. Each connection keeps every statement it prepared, so
+ * this bounds what a client cycling through shapes (page sizes, sorts, filters) can make each one
+ * hold; further shapes are sent unnamed, as before.
+ */
+const MAX_NAMED = 100;
 const names = new Map<string, string>();
+
+/** Sorts that an index on (category_id, status, sort keys) serves in order. */
+const CATEGORY_INDEXED_SORTS: ReadonlySet<CardListQuery['sort']> = new Set([
+  'newest',
+  'price_asc',
+  'price_desc',
+]);
 
 /**
  * Whether a list is sent as a named prepared statement. PostgreSQL then parses it once per
- * connection and, after five runs, may keep one generic plan for every value (planning the list
- * costs about four times running it). That plan is right for any value of a status, a category,
- * a stock filter, a cursor or a page size (each is an index equality, a filter or a keyset bound
- * read in the sort's own order). It is not for values whose selectivity decides the plan, so
- * these are sent unnamed and planned with their values, as before: a price range (narrow: read
- * the price index and sort; wide: read the sort's index and filter), several categories (a
- * subtree), and a search (its text also varies with the number of words: hundreds of shapes a
- * client could make every connection hold).
+ * connection and, after five runs, keeps one generic plan for every value: planning the 20-card
+ * list cost more than running it (about 150 of 250 µs of PostgreSQL CPU). That is right only when
+ * the plan is one index read in the sort's order whatever the values: a status and a category
+ * (index equalities; a category with the sorts its indexes serve), the stock filter, a cursor (a
+ * keyset bound). Lists whose best plan depends on their values are sent unnamed and planned with
+ * them: a price range (narrow: read the price index and sort; wide: read the sort's index and
+ * filter), several categories (a subtree), one category sorted by rating (a small category is
+ * read through its own index and sorted, a large one through the rating index), and a search
+ * (its text also varies with the number of words).
  */
 function isNamed(query: CardListQuery): boolean {
-  return (
-    query.search === null &&
-    query.minPrice === undefined &&
-    query.maxPrice === undefined &&
-    (query.categoryIds === undefined || query.categoryIds.length === 1)
-  );
+  if (query.search !== null || query.minPrice !== undefined || query.maxPrice !== undefined) return false;
+  if (query.categoryIds === undefined) return true;
+  return query.categoryIds.length === 1 && CATEGORY_INDEXED_SORTS.has(query.sort);
 }
 
 /**
- * The statement name of a list query's text: the same in every process and on every connection
- * (node-postgres skips the Parse of a name its connection already prepared).
+ * The statement name of a list query's text (the same in every process; node-postgres skips the
+ * Parse of a name its connection already prepared), or undefined once MAX_NAMED shapes are named.
  */
-function statementName(text: string): string {
+function statementName(text: string): string | undefined {
   let name = names.get(text);
-  if (name === undefined) {
-    if (names.size >= MAX_NAMED) names.clear();
+  if (name === undefined && names.size < MAX_NAMED) {
     name = `catalog_cards_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
     names.set(text, name);
   }
