@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { QueryResult } from 'pg';
+import { cardRowOf } from '../card-rows.js';
 import { CARD_SORTS, CATEGORY_NAMES } from '../card-sorts.js';
 import type { CardListQuery, CardRow, SearchWords } from '../stores/catalog.js';
 import type { PgExecutor } from './client.js';
@@ -142,13 +142,16 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-/** The card rows of one page: a named prepared statement per list shape when isNamed. */
+/** The card rows of one page, read as arrays of values (see cardRowOf); named when isNamed. */
 export async function cardRows(db: PgExecutor, query: CardListQuery): Promise<CardRow[]> {
   const { text, params } = cardListQuery(query);
-  const prepared = db._.session.prepareQuery<{
-    execute: QueryResult<CardRow>;
-    all: unknown;
-    values: unknown;
-  }>({ sql: text, params }, undefined, isNamed(query) ? statementName(text) : undefined, false);
-  return (await prepared.execute()).rows;
+  const name = isNamed(query) ? statementName(text) : undefined;
+  const prepared = db._.session.prepareQuery<{ execute: CardRow[]; all: unknown; values: unknown }>(
+    { sql: text, params },
+    undefined,
+    name,
+    true,
+    (rows) => rows.map(cardRowOf),
+  );
+  return prepared.execute();
 }

@@ -1,7 +1,8 @@
+import { cardRowOf } from '../card-rows.js';
 import { CARD_SORTS, CATEGORY_NAMES } from '../card-sorts.js';
 import type { CardListQuery, CardRow, SearchWords } from '../stores/catalog.js';
 import type { Executor } from './client.js';
-import { allRows, type PlainQuery } from './prepared.js';
+import { allRows, allValues, type PlainQuery } from './prepared.js';
 
 /** A price range covering at least this many active products counts as wide (see priceColumn). */
 const WIDE_PRICE_RANGE = 5_000;
@@ -78,5 +79,5 @@ export function cardListQuery(db: Executor, query: CardListQuery): PlainQuery {
 
 /** The card rows of one page (statement cached per query shape, see allRows). */
 export function cardRows(db: Executor, query: CardListQuery): CardRow[] {
-  return allRows<CardRow>(db, cardListQuery(db, query));
+  return allValues(db, cardListQuery(db, query)).map(cardRowOf);
 }
