@@ -1,13 +1,12 @@
 import { and, asc, count, desc, eq, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type {
-  CardRow,
   CatalogStore,
   CategoryRow,
   GeneratedBatch,
   ProductStatus,
   VariantRow,
 } from '../stores/catalog.js';
-import { cardListSql } from './catalog-cards.js';
+import { cardRows } from './catalog-cards.js';
 import { type PgExecutor, sqlState } from './client.js';
 import { namedStatement } from './named-statement.js';
 import { category, inventoryMovement, product, review, variant } from './schema/index.js';
@@ -92,8 +91,7 @@ export function postgresCatalog(db: PgExecutor): CatalogStore {
       .prepare('catalog_variants_of_product');
 
   return {
-    listCards: async (query) =>
-      (await db.execute<CardRow & Record<string, unknown>>(cardListSql(query))).rows,
+    listCards: (query) => cardRows(db, query),
 
     categorySubtreeIds: async (slug) => {
       const result = await db.execute<{ id: string }>(sql`

@@ -1,7 +1,8 @@
-import { CARD_SORTS } from '../card-sorts.js';
+import { cardRowOf } from '../card-rows.js';
+import { CARD_SORTS, CATEGORY_NAMES } from '../card-sorts.js';
 import type { CardListQuery, CardRow, SearchWords } from '../stores/catalog.js';
 import type { Executor } from './client.js';
-import { allRows, type PlainQuery } from './prepared.js';
+import { allRows, allValues, type PlainQuery } from './prepared.js';
 
 /** A price range covering at least this many active products counts as wide (see priceColumn). */
 const WIDE_PRICE_RANGE = 5_000;
@@ -69,10 +70,8 @@ export function cardListQuery(db: Executor, query: CardListQuery): PlainQuery {
   params.push(query.rows);
   const text = `${candidates}
     SELECT seq, id, slug, name, status, min_price, json_extract(images, '$[0]') AS image_url,
-           stock_total, rating_avg, rating_count, created_at, score,
-           (SELECT c.slug FROM category c WHERE c.id = category_id) AS category_slug,
-           (SELECT c.name FROM category c WHERE c.id = category_id) AS category_name
-    FROM (${source}) ${filter}
+           stock_total, rating_avg, rating_count, created_at, score, category_slug, category_name
+    FROM (${source}) LEFT JOIN (${CATEGORY_NAMES}) ON category_key = category_id ${filter}
     ORDER BY ${sort.orderBy}
     LIMIT ?`;
   return { text, params };
@@ -80,5 +79,5 @@ export function cardListQuery(db: Executor, query: CardListQuery): PlainQuery {
 
 /** The card rows of one page (statement cached per query shape, see allRows). */
 export function cardRows(db: Executor, query: CardListQuery): CardRow[] {
-  return allRows<CardRow>(db, cardListQuery(db, query));
+  return allValues(db, cardListQuery(db, query)).map(cardRowOf);
 }

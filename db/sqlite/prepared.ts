@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { type Executor, rootConnection, type Sqlite } from './client.js';
 
 const statements = new WeakMap<Sqlite, Map<string, Statement>>();
+const rawStatements = new WeakMap<Sqlite, Map<string, Statement>>();
 const builtQueries = new WeakMap<object, Map<string, unknown>>();
 const MAX_CACHED = 500;
 
@@ -9,6 +10,25 @@ const MAX_CACHED = 500;
 export interface PlainQuery {
   text: string;
   params: (string | number)[];
+}
+
+/** The statement of `text` on the root handle, prepared once (per text and row mode) per database. */
+function cachedStatement(db: Executor, text: string, raw: boolean): Statement {
+  const client = rootConnection(db);
+  const caches = raw ? rawStatements : statements;
+  let cache = caches.get(client);
+  if (!cache) {
+    cache = new Map();
+    caches.set(client, cache);
+  }
+  let statement = cache.get(text);
+  if (!statement) {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    statement = client.prepare(text);
+    if (raw) statement.raw(true);
+    cache.set(text, statement);
+  }
+  return statement;
 }
 
 /**
@@ -20,19 +40,12 @@ export function allRows<T>(
   db: Executor,
   query: { text: string; params: readonly (string | number | null)[] },
 ): T[] {
-  const client = rootConnection(db);
-  let cache = statements.get(client);
-  if (!cache) {
-    cache = new Map();
-    statements.set(client, cache);
-  }
-  let statement = cache.get(query.text);
-  if (!statement) {
-    if (cache.size >= MAX_CACHED) cache.clear();
-    statement = client.prepare(query.text);
-    cache.set(query.text, statement);
-  }
-  return statement.all(...query.params) as T[];
+  return cachedStatement(db, query.text, false).all(...query.params) as T[];
+}
+
+/** As allRows, each row as the array of its values in select order (for a checked reader). */
+export function allValues(db: Executor, query: PlainQuery): unknown[] {
+  return cachedStatement(db, query.text, true).all(...query.params);
 }
 
 /**
