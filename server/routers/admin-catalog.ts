@@ -77,7 +77,9 @@ export const adminProductsRouter = router({
     .meta({ output: pageOf(adminProductCardOutput) })
     .input(adminProductListInput)
     .query(({ ctx, input }) =>
-      heavyRead(ctx.engine, () => listProductsForAdmin(ctx.engine.read, input, ctx.config.STORE_CURRENCY)),
+      heavyRead(ctx.engine, () => listProductsForAdmin(ctx.engine.read, input, ctx.config.STORE_CURRENCY), {
+        search: input.q !== undefined,
+      }),
     ),
 });
 

@@ -17,7 +17,9 @@ export const catalogRouter = router({
     .meta({ output: pageOf(productCardOutput) })
     .input(productListInput)
     .query(({ ctx, input }) =>
-      heavyRead(ctx.engine, () => listProducts(ctx.engine.read, input, ctx.config.STORE_CURRENCY)),
+      heavyRead(ctx.engine, () => listProducts(ctx.engine.read, input, ctx.config.STORE_CURRENCY), {
+        search: input.q !== undefined,
+      }),
     ),
 
   product: publicProcedure

@@ -50,8 +50,8 @@ export function inReadTurn<T>(db: object, read: () => T): Promise<T> {
   return result;
 }
 
-/** PostgreSQL: heavy reads one process runs on the server at once; the others wait in line. */
-export const POSTGRES_HEAVY_READS_IN_FLIGHT = 2;
+/** PostgreSQL: searches one process runs on the server at once; the others wait in line. */
+export const POSTGRES_SEARCHES_IN_FLIGHT = 2;
 
 interface Gate {
   inFlight: number;
@@ -98,11 +98,13 @@ export async function inFlightLimit<T>(db: object, limit: number, read: () => Pr
 }
 
 /**
- * A heavy read (a list or a search) on the engine. On SQLite it takes its turn as above; on
- * PostgreSQL the query runs on the server and never holds the event loop, but at most
- * POSTGRES_HEAVY_READS_IN_FLIGHT of them run at once per process.
+ * A heavy read (a list or a search: `search` says which) on the engine. On SQLite it takes its
+ * turn as above. On PostgreSQL the query runs on the server and never holds the event loop; a
+ * search (up to tens of milliseconds of the server's CPU) waits until fewer than
+ * POSTGRES_SEARCHES_IN_FLIGHT run in this process, a plain list (a named statement, a fraction of a
+ * millisecond) runs at once.
  */
-export function heavyRead<T>(engine: Engine, read: () => Promise<T>): Promise<T> {
-  if (engine.kind !== 'sqlite') return inFlightLimit(engine.read, POSTGRES_HEAVY_READS_IN_FLIGHT, read);
-  return inReadTurn(engine.read, read).then((pending) => pending);
+export function heavyRead<T>(engine: Engine, read: () => Promise<T>, kind: { search: boolean }): Promise<T> {
+  if (engine.kind === 'sqlite') return inReadTurn(engine.read, read).then((pending) => pending);
+  return kind.search ? inFlightLimit(engine.read, POSTGRES_SEARCHES_IN_FLIGHT, read) : read();
 }
