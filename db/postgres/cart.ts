@@ -37,17 +37,26 @@ const discountRuleColumns = {
   active: discount.active,
 };
 
+const cartBy = (db: PgExecutor, where: SQL) =>
+  db.select({ id: cart.id, discountId: cart.discountId }).from(cart).where(where);
+
 /**
+ * A line set to a quantity, inserted when the cart has none for the variant (every add to cart).
  * A new line's added_at: `now`, or one millisecond after the cart's newest line when that is not
  * earlier. SQLite orders lines by (added_at, rowid), so lines added in one millisecond keep their
  * insertion order; PostgreSQL has no rowid, so strictly increasing added_at gives the same order.
  * The cart's row is locked by the writer (lockedCartOf…), so the newest line cannot change meanwhile.
  */
-const addedAtAfterLast = (cartId: string, now: number) =>
-  sql`greatest(${now}, (select max(${cartItem.addedAt}) + 1 from ${cartItem} where ${cartItem.cartId} = ${cartId}))`;
-
-const cartBy = (db: PgExecutor, where: SQL) =>
-  db.select({ id: cart.id, discountId: cart.discountId }).from(cart).where(where);
+const putLineStatement = namedStatement(
+  'cart_put_line',
+  sql`
+    INSERT INTO cart_item (cart_id, variant_id, quantity, added_at)
+    VALUES (${sql.placeholder('cartId')}::text, ${sql.placeholder('variantId')}::text,
+      ${sql.placeholder('quantity')}::integer,
+      greatest(${sql.placeholder('now')}::bigint, (SELECT max(added_at) + 1 FROM cart_item
+        WHERE cart_id = ${sql.placeholder('cartId')}::text)))
+    ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity`,
+);
 
 /** The lines deleted and the discount forgotten: one statement (every order runs it). */
 const emptyCartStatement = namedStatement(
@@ -90,6 +99,30 @@ export function postgresCart(db: PgExecutor): CartStore {
       .orderBy(cartItem.addedAt, sql`${cartItem.variantId} COLLATE "C"`)
       .prepare('cart_lines'),
   );
+  const lockedCartOfUserStatement = onFirstUse(() =>
+    cartBy(db, eq(cart.userId, sql.placeholder('userId')))
+      .for('update')
+      .prepare('cart_locked_of_user'),
+  );
+  const lineForWriteStatement = onFirstUse(() =>
+    db
+      .select({ status: product.status, stock: variant.stock, quantity: cartItem.quantity })
+      .from(variant)
+      .innerJoin(product, eq(product.id, variant.productId))
+      .leftJoin(
+        cartItem,
+        and(eq(cartItem.cartId, sql.placeholder('cartId')), eq(cartItem.variantId, variant.id)),
+      )
+      .where(eq(variant.id, sql.placeholder('variantId')))
+      .prepare('cart_line_for_write'),
+  );
+  const touchStatement = onFirstUse(() =>
+    db
+      .update(cart)
+      .set({ updatedAt: sql`${sql.placeholder('now')}` })
+      .where(eq(cart.id, sql.placeholder('cartId')))
+      .prepare('cart_touch'),
+  );
   const cartOfUserStatement = onFirstUse(() =>
     cartBy(db, eq(cart.userId, sql.placeholder('userId'))).prepare('cart_of_user'),
   );
@@ -116,19 +149,12 @@ export function postgresCart(db: PgExecutor): CartStore {
   return {
     cartOfUser: async (userId) => first(await cartOfUserStatement().execute({ userId })),
     cartOfGuest: async (tokenHash) => first(await cartBy(db, eq(cart.guestTokenHash, tokenHash))),
-    lockedCartOfUser: async (userId) => first(await cartBy(db, eq(cart.userId, userId)).for('update')),
+    lockedCartOfUser: async (userId) => first(await lockedCartOfUserStatement().execute({ userId })),
     lockedCartOfGuest: async (tokenHash) =>
       first(await cartBy(db, eq(cart.guestTokenHash, tokenHash)).for('update')),
     lines: (cartId) => linesStatement().execute({ cartId }),
     lineForWrite: async (cartId, variantId) =>
-      first(
-        await db
-          .select({ status: product.status, stock: variant.stock, quantity: cartItem.quantity })
-          .from(variant)
-          .innerJoin(product, eq(product.id, variant.productId))
-          .leftJoin(cartItem, and(eq(cartItem.cartId, cartId), eq(cartItem.variantId, variant.id)))
-          .where(eq(variant.id, variantId)),
-      ),
+      first(await lineForWriteStatement().execute({ cartId, variantId })),
     insertUserCart: async ({ id, userId, now }) => {
       // A concurrent first write for the same user waits for the other's insert, then does nothing.
       await db.insert(cart).values({ id, userId, createdAt: now, updatedAt: now }).onConflictDoNothing();
@@ -146,14 +172,8 @@ export function postgresCart(db: PgExecutor): CartStore {
         .returning({ id: cart.id });
       return deleted.length;
     },
-    putLine: async ({ cartId, variantId, quantity, now }) => {
-      await db
-        .insert(cartItem)
-        .values({ cartId, variantId, quantity, addedAt: addedAtAfterLast(cartId, now) })
-        .onConflictDoUpdate({
-          target: [cartItem.cartId, cartItem.variantId],
-          set: { quantity: sql`excluded.quantity` },
-        });
+    putLine: async (line) => {
+      await putLineStatement(db, { ...line });
     },
     deleteLine: async (cartId, variantId) => {
       await db.delete(cartItem).where(and(eq(cartItem.cartId, cartId), eq(cartItem.variantId, variantId)));
@@ -165,7 +185,7 @@ export function postgresCart(db: PgExecutor): CartStore {
       await emptyCartStatement(db, { cartId, now });
     },
     touch: async (cartId, now) => {
-      await db.update(cart).set({ updatedAt: now }).where(eq(cart.id, cartId));
+      await touchStatement().execute({ cartId, now });
     },
     setDiscount: async (cartId, discountId, now) => {
       await db.update(cart).set({ discountId, updatedAt: now }).where(eq(cart.id, cartId));
