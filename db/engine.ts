@@ -32,3 +32,17 @@ export interface Engine {
   onLiveEvents(listener: () => void): () => void;
   close(): Promise<void>;
 }
+
+/** The `onLiveEvents` listeners of an engine: `listen` is that method, `committed` calls them all. */
+export function liveCommitListeners() {
+  const listeners = new Set<() => void>();
+  return {
+    listen(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    committed(): void {
+      for (const listener of listeners) listener();
+    },
+  };
+}

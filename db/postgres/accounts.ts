@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm
 import { escapeLike } from '../../server/domain/search-query.js';
 import type { AccountStore, SessionWithUser, UserListQuery } from '../stores/accounts.js';
 import type { PgExecutor } from './client.js';
+import { onFirstUse } from './named-statement.js';
 import { rateLimit, session, user, userToken } from './schema/index.js';
 
 /** The account columns the server passes around: never the password hash. */
@@ -38,12 +39,11 @@ function listConditions(query: UserListQuery): SQL | undefined {
 /** The accounts area's queries on PostgreSQL. */
 export function postgresAccounts(db: PgExecutor): AccountStore {
   // A named prepared statement (each pooled connection prepares it once), built on first use.
-  let sessionQuery: ReturnType<typeof prepareSessionWithUser> | undefined;
+  const sessionStatement = onFirstUse(() => prepareSessionWithUser(db));
   const first = <T>(rows: T[]): T | null => rows[0] ?? null;
   return {
     async sessionWithUser(sessionId): Promise<SessionWithUser | null> {
-      sessionQuery ??= prepareSessionWithUser(db);
-      return first(await sessionQuery.execute({ id: sessionId }));
+      return first(await sessionStatement().execute({ id: sessionId }));
     },
     async insertSession(record, createdAt) {
       await db.insert(session).values({ ...record, createdAt });

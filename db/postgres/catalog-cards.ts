@@ -113,7 +113,7 @@ const CATEGORY_INDEXED_SORTS: ReadonlySet<CardListQuery['sort']> = new Set([
 
 /**
  * Whether a list is sent as a named prepared statement. PostgreSQL then parses it once per
- * connection and, after five runs, keeps one generic plan for every value: planning the 20-card
+ * connection and keeps one generic plan for every value (the pool's plan_cache_mode, client.ts): planning the 20-card
  * list cost more than running it (about 150 of 250 µs of PostgreSQL CPU). That is right only when
  * the plan is one index read in the sort's order whatever the values: a status and a category
  * (index equalities; a category with the sorts its indexes serve), the stock filter, a cursor (a

@@ -8,7 +8,7 @@ import type {
 } from '../stores/catalog.js';
 import { cardRows } from './catalog-cards.js';
 import { type PgExecutor, sqlState } from './client.js';
-import { namedStatement } from './named-statement.js';
+import { namedStatement, onFirstUse } from './named-statement.js';
 import { category, inventoryMovement, product, review, variant } from './schema/index.js';
 
 const variantColumns = {
@@ -61,9 +61,6 @@ const changeStockStatement = namedStatement<{ stock_after: number }>(
 /** The catalog area's queries on PostgreSQL (on the pool, or on one transaction). */
 export function postgresCatalog(db: PgExecutor): CatalogStore {
   // Built on first use: the product page's two queries are named prepared statements.
-  let productBySlug: ReturnType<typeof productQuery> | undefined;
-  let productById: ReturnType<typeof productQuery> | undefined;
-  let variantsOf: ReturnType<typeof variantsQuery> | undefined;
   const productQuery = (by: 'slug' | 'id') =>
     db
       .select({
@@ -89,6 +86,9 @@ export function postgresCatalog(db: PgExecutor): CatalogStore {
       .where(eq(variant.productId, sql.placeholder('productId')))
       .orderBy(asc(variant.position), asc(variant.createdAt))
       .prepare('catalog_variants_of_product');
+  const productBySlug = onFirstUse(() => productQuery('slug'));
+  const productById = onFirstUse(() => productQuery('id'));
+  const variantsOf = onFirstUse(variantsQuery);
 
   return {
     listCards: (query) => cardRows(db, query),
@@ -111,22 +111,17 @@ export function postgresCatalog(db: PgExecutor): CatalogStore {
     },
 
     findProduct: async (by) => {
-      let rows: Awaited<ReturnType<ReturnType<typeof productQuery>['execute']>>;
-      if ('slug' in by) {
-        productBySlug ??= productQuery('slug');
-        rows = await productBySlug.execute({ key: by.slug });
-      } else {
-        productById ??= productQuery('id');
-        rows = await productById.execute({ key: by.id });
-      }
+      const rows =
+        'slug' in by
+          ? await productBySlug().execute({ key: by.slug })
+          : await productById().execute({ key: by.id });
       const row = rows[0];
       if (!row) return null;
       return { ...row, category: row.category?.id ? row.category : null };
     },
 
     variantsOf: async (productId): Promise<VariantRow[]> => {
-      variantsOf ??= variantsQuery();
-      return variantsOf.execute({ productId });
+      return variantsOf().execute({ productId });
     },
 
     variantById: async (id) => {

@@ -1,4 +1,4 @@
-import type { Engine } from '../engine.js';
+import { type Engine, liveCommitListeners } from '../engine.js';
 import type { PostgresHandle } from './client.js';
 import { LiveNotifier } from './live-notifier.js';
 import { createPostgresStores } from './stores.js';
@@ -14,7 +14,7 @@ export function createPostgresEngine(
 ): Engine {
   const notifier = new LiveNotifier(handle.pool);
   /** This process's own listeners: woken at commit, before the NOTIFY comes back to them. */
-  const committedEvents = new Set<() => void>();
+  const liveListeners = liveCommitListeners();
   return {
     kind: 'postgres',
     read: createPostgresStores(handle.db, (lastId) => notifier.notify(lastId)),
@@ -33,17 +33,14 @@ export function createPostgresEngine(
       );
       if (lastLiveId > 0) {
         notifier.notify(lastLiveId);
-        for (const listener of committedEvents) listener();
+        liveListeners.committed();
       }
       return result;
     },
     refreshStatistics: async () => {
       await handle.pool.query('ANALYZE');
     },
-    onLiveEvents: (listener) => {
-      committedEvents.add(listener);
-      return () => committedEvents.delete(listener);
-    },
+    onLiveEvents: liveListeners.listen,
     close: async () => {
       await notifier.settled();
       await handle.close();

@@ -1,4 +1,4 @@
-import type { Engine } from '../engine.js';
+import { type Engine, liveCommitListeners } from '../engine.js';
 import type { DatabaseHandle } from './client.js';
 import { createSqliteStores } from './stores.js';
 import { inWriteBatch } from './write-batch.js';
@@ -10,7 +10,7 @@ import { inWriteBatch } from './write-batch.js';
  */
 export function createSqliteEngine(handle: DatabaseHandle): Engine {
   const read = createSqliteStores(handle.reader);
-  const committed = new Set<() => void>();
+  const liveListeners = liveCommitListeners();
   // NOTE: set by a unit that wrote events, read when a unit's commit resolves; batches never
   // overlap, so a unit of the next batch cannot set it before this batch's units have resolved.
   let wroteLiveEvents = false;
@@ -24,14 +24,11 @@ export function createSqliteEngine(handle: DatabaseHandle): Engine {
       const result = await inWriteBatch(handle.db, () => work(write));
       if (wroteLiveEvents) {
         wroteLiveEvents = false;
-        for (const listener of committed) listener();
+        liveListeners.committed();
       }
       return result;
     },
-    onLiveEvents: (listener) => {
-      committed.add(listener);
-      return () => committed.delete(listener);
-    },
+    onLiveEvents: liveListeners.listen,
     refreshStatistics: async () => {},
     close: async () => handle.close(),
   };

@@ -188,27 +188,38 @@ export function createTrpcFastPath(options: FastPathOptions) {
     });
   }
 
+  /** The call's procedure, through tRPC's public caller, with `input` (the call's, or merged). */
+  const callProcedure = (call: Claimed, ctx: Context, input: unknown, signal: AbortSignal | undefined) =>
+    callTRPCProcedure({
+      router,
+      path: call.path,
+      getRawInput: async () => input,
+      ctx,
+      type: call.type,
+      signal,
+      batchIndex: 0,
+    });
+
+  /** A failure of the call, reported to onError, as tRPC's error and its (unserialized) shape. */
+  function failureOf(cause: unknown, req: IncomingMessage, call: Claimed, ctx: Context, input: unknown) {
+    const { path, type } = call;
+    const error = getTRPCErrorFromUnknown(cause);
+    options.onError({ error, path, input, ctx, type, req });
+    const shape = getTRPCErrorShape({ config: router._def._config, error, type, path, input, ctx });
+    return { error, shape };
+  }
+
   async function answer(req: IncomingMessage, res: ServerResponse, call: Claimed) {
-    const { requestId, path, type, input } = call;
+    const { requestId, input } = call;
     const headers = headerRule.flat({ requestId, origin: req.headers.origin, trpc: true });
     const ctx = options.createContext(req, requestId, { append: (name, value) => headers.push(name, value) });
     let body: string;
     let status = 200;
     try {
-      const data: unknown = await callTRPCProcedure({
-        router,
-        path,
-        getRawInput: async () => input,
-        ctx,
-        type,
-        signal: undefined,
-        batchIndex: 0,
-      });
+      const data: unknown = await callProcedure(call, ctx, input, undefined);
       body = JSON.stringify({ result: { data: serialize(data) } });
     } catch (cause) {
-      const error = getTRPCErrorFromUnknown(cause);
-      options.onError({ error, path, input, ctx, type, req });
-      const shape = getTRPCErrorShape({ config: router._def._config, error, type, path, input, ctx });
+      const { error, shape } = failureOf(cause, req, call, ctx, input);
       status = getHTTPStatusCode({ error: shape }, [error]);
       body = JSON.stringify({ error: serialize(shape) });
     }
@@ -221,7 +232,7 @@ export function createTrpcFastPath(options: FastPathOptions) {
    * in-stream `serialized-error`, as on the stock adapter. Logged and counted once its headers go.
    */
   async function stream(req: IncomingMessage, res: ServerResponse, call: Claimed) {
-    const { requestId, path, type } = call;
+    const { requestId, path } = call;
     const headers = headerRule.flat({ requestId, origin: req.headers.origin, trpc: true });
     const ctx = options.createContext(req, requestId, { append: (name, value) => headers.push(name, value) });
     const lastEventId = lastEventIdOf(req);
@@ -229,15 +240,7 @@ export function createTrpcFastPath(options: FastPathOptions) {
     const abort = new AbortController();
     let source: SubscriptionStream['source'];
     try {
-      const result: unknown = await callTRPCProcedure({
-        router,
-        path,
-        getRawInput: async () => input,
-        ctx,
-        type,
-        signal: abort.signal,
-        batchIndex: 0,
-      });
+      const result: unknown = await callProcedure(call, ctx, input, abort.signal);
       source = isAsyncIterable(result)
         ? { events: result }
         : {
@@ -268,12 +271,7 @@ export function createTrpcFastPath(options: FastPathOptions) {
       clientOptions: sse?.client ?? {},
       lastEventId: lastEventId && !/[\0\n\r]/.test(lastEventId) ? lastEventId : null,
       toJson,
-      errorJson: (cause) => {
-        const error = getTRPCErrorFromUnknown(cause);
-        options.onError({ error, path, input, ctx, type, req });
-        const shape = getTRPCErrorShape({ config: router._def._config, error, type, path, input, ctx });
-        return JSON.stringify(serialize(shape));
-      },
+      errorJson: (cause) => JSON.stringify(serialize(failureOf(cause, req, call, ctx, input).shape)),
       streams: options.streams,
     });
   }

@@ -218,12 +218,13 @@ function processTree(pid: number): number[] {
 
 /** CPU time of the server's processes, in clock ticks (100 per second). */
 function cpuTicks(pid: number): number {
-  let ticks = 0;
-  for (const id of processTree(pid)) {
-    const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
-  }
-  return ticks;
+  return processTree(pid).reduce((sum, id) => sum + statTicks(readFileSync(`/proc/${id}/stat`, 'utf8')), 0);
+}
+
+/** utime + stime from a /proc/<pid>/stat line. */
+function statTicks(stat: string): number {
+  const fields = stat.split(') ')[1]?.split(' ') ?? [];
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 /** CPU time of every PostgreSQL server process on this machine, in clock ticks (0 without one). */
@@ -233,9 +234,7 @@ function postgresCpuTicks(): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!stat.includes(' (postgres) ')) continue;
-      const fields = stat.split(') ')[1]?.split(' ') ?? [];
-      ticks += Number(fields[11]) + Number(fields[12]);
+      if (stat.includes(' (postgres) ')) ticks += statTicks(stat);
     } catch {
       // the process ended meanwhile
     }

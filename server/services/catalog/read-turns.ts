@@ -16,6 +16,10 @@ import { AppError } from '../../errors.js';
 /** The most heavy reads that may wait for their turn on one database; more are refused. */
 export const MAX_WAITING = 256;
 
+/** The refusal of a heavy read when MAX_WAITING already wait. */
+const tooManyWaiting = () =>
+  new AppError('SERVICE_UNAVAILABLE', 'TEMPORARILY_UNAVAILABLE', 'The shop is busy; try again shortly');
+
 interface Queue {
   /** Settles when the last queued read has run. */
   tail: Promise<void>;
@@ -33,13 +37,7 @@ export function inReadTurn<T>(db: object, read: () => T): Promise<T> {
     queue = { tail: Promise.resolve(), waiting: 0 };
     queues.set(db, queue);
   }
-  if (queue.waiting >= MAX_WAITING) {
-    throw new AppError(
-      'SERVICE_UNAVAILABLE',
-      'TEMPORARILY_UNAVAILABLE',
-      'The shop is busy; try again shortly',
-    );
-  }
+  if (queue.waiting >= MAX_WAITING) throw tooManyWaiting();
   const current = queue;
   current.waiting += 1;
   const result = current.tail.then(nextTurn).then(() => {
@@ -75,13 +73,7 @@ export async function inFlightLimit<T>(db: object, limit: number, read: () => Pr
     gates.set(db, gate);
   }
   if (gate.inFlight >= limit) {
-    if (gate.waiting.length >= MAX_WAITING) {
-      throw new AppError(
-        'SERVICE_UNAVAILABLE',
-        'TEMPORARILY_UNAVAILABLE',
-        'The shop is busy; try again shortly',
-      );
-    }
+    if (gate.waiting.length >= MAX_WAITING) throw tooManyWaiting();
     const open = gate;
     await new Promise<void>((resolve) => open.waiting.push(resolve));
   } else {

@@ -2,6 +2,7 @@ import type { Stores } from '../../../db/stores/index.js';
 import type { OrderNoticeRow } from '../../../db/stores/orders.js';
 import type { MailTemplate } from '../../integrations/mail/templates.js';
 import type { WebhookEvent } from '../integrations/outbox.js';
+import type { Order } from './order-view.js';
 import type { OtherAreas } from './other-areas.js';
 
 export type OrderEvent = 'created' | 'paid' | 'fulfilled' | 'delivered' | 'cancelled';
@@ -55,8 +56,20 @@ export async function announceOrder(
   await announce(areas, { order, lines, event, note }, now);
 }
 
-/** announceOrder with the order and its lines already in hand (placeOrder has just written them). */
-export async function announce(
+/** announceOrder for an order placeOrder has just written: from its Order, not read back. */
+export function announceCreated(areas: OtherAreas, order: Order, customerName: string, now: number) {
+  const { id, number, status, email, total, currency, trackingNumber } = order;
+  const lines = order.items.map((l) => ({
+    name: l.productName,
+    variant: l.variantName,
+    quantity: l.quantity,
+  }));
+  const notice = { id, number, status, email, total, currency, trackingNumber, name: customerName };
+  return announce(areas, { order: notice, lines, event: 'created', note: null }, now);
+}
+
+/** What announceOrder queues, for the order and lines given. */
+async function announce(
   areas: OtherAreas,
   notice: { order: OrderNoticeRow; lines: NoticeLine[]; event: OrderEvent; note: string | null },
   now: number,

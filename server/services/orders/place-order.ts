@@ -13,7 +13,7 @@ import type { CartLineRow } from '../cart/cart.js';
 import { discountError } from '../cart/discounts.js';
 import { orderEvent, type StockLevel, stockEvent } from '../live/live-events.js';
 import { priceCheckout } from './checkout.js';
-import { announce } from './order-notifications.js';
+import { announceCreated } from './order-notifications.js';
 import { loadOrder, newOrderView, type Order, type Payment } from './order-view.js';
 import { type OtherAreas, otherAreas } from './other-areas.js';
 
@@ -171,37 +171,11 @@ async function writeOrder(
   await areas.emptyCart(priced.cartId, now);
   // What was just written is in hand: the mail, the webhooks and the answer are built from it, not
   // read back.
-  const { email, total, currency } = newOrder;
-  await announce(
-    areas,
-    {
-      order: {
-        id: orderId,
-        number,
-        status: 'pending_payment',
-        email,
-        total,
-        currency,
-        trackingNumber: null,
-        name: user.name,
-      },
-      lines: newOrder.lines.map((l) => ({
-        name: l.productName,
-        variant: l.variantName,
-        quantity: l.quantity,
-      })),
-      event: 'created',
-      note: null,
-    },
-    now,
-  );
+  const created = newOrderView(newOrder, number);
+  await announceCreated(areas, created, user.name, now);
   // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
   // the key in this same commit; otherwise it is stored once the payment has started.
-  let placed: PlacedOrder | null = null;
-  if (!callsProvider(deps.payments.name)) {
-    const order = newOrderView(newOrder, number);
-    placed = { order, payment: order.payment };
-  }
+  const placed = callsProvider(deps.payments.name) ? null : { order: created, payment: created.payment };
   await tx.orders.completeIdempotencyKey({ ...key, orderId, response: placed && JSON.stringify(placed) });
   // NOTE: the rows every order may share (a best-seller's variant, a popular code) come last: on
   // PostgreSQL their row locks are held until COMMIT, so concurrent orders for them wait only for
