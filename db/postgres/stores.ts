@@ -2,6 +2,7 @@ import type { Stores } from '../stores/index.js';
 import { postgresAccounts } from './accounts.js';
 import { postgresCart } from './cart.js';
 import { postgresCatalog } from './catalog.js';
+import { postgresCheckout } from './checkout.js';
 import type { PgExecutor } from './client.js';
 import { postgresIntegrations } from './integrations.js';
 import { postgresLive } from './live.js';
@@ -22,5 +23,6 @@ export function createPostgresStores(
     orders: postgresOrders(db),
     integrations: postgresIntegrations(db),
     live: postgresLive(db, liveAppended),
+    checkout: postgresCheckout(db, liveAppended),
   };
 }

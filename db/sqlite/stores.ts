@@ -1,3 +1,4 @@
+import { composedCheckout } from '../stores/checkout.js';
 import type { Stores } from '../stores/index.js';
 import { sqliteAccounts } from './accounts.js';
 import { sqliteCart } from './cart.js';
@@ -12,7 +13,7 @@ import { sqliteOrders } from './orders.js';
  * `onLiveAppend` is told when the live store wrote events (see db/sqlite/engine.ts).
  */
 export function createSqliteStores(db: Executor, onLiveAppend?: () => void): Stores {
-  return {
+  const areas = {
     accounts: sqliteAccounts(db),
     catalog: sqliteCatalog(db),
     cart: sqliteCart(db),
@@ -20,4 +21,5 @@ export function createSqliteStores(db: Executor, onLiveAppend?: () => void): Sto
     integrations: sqliteIntegrations(db),
     live: sqliteLive(db, onLiveAppend),
   };
+  return { ...areas, checkout: composedCheckout(areas) };
 }

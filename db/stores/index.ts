@@ -1,11 +1,20 @@
 import type { AccountStore } from './accounts.js';
 import type { CartStore } from './cart.js';
 import type { CatalogStore } from './catalog.js';
+import type { CheckoutStore } from './checkout.js';
 import type { IntegrationStore } from './integrations.js';
 import type { LiveEventStore } from './live.js';
 import type { OrderStore } from './orders.js';
 
-export type { AccountStore, CartStore, CatalogStore, IntegrationStore, LiveEventStore, OrderStore };
+export type {
+  AccountStore,
+  CartStore,
+  CatalogStore,
+  CheckoutStore,
+  IntegrationStore,
+  LiveEventStore,
+  OrderStore,
+};
 
 /**
  * Every area's data access on one connection or transaction. Business logic takes `Stores` and
@@ -18,4 +27,5 @@ export interface Stores {
   orders: OrderStore;
   integrations: IntegrationStore;
   live: LiveEventStore;
+  checkout: CheckoutStore;
 }

@@ -31,6 +31,28 @@ export interface LiveEventRow {
   createdAt: number;
 }
 
+/** A variant's stock as a change left it. */
+export interface StockLevel {
+  productId: string;
+  variantId: string;
+  available: number;
+}
+
+/**
+ * A variant's `stock.changed` event: its stock after the change. Built here, beside the rows,
+ * because PostgreSQL's placeOrder statement writes the same rows in SQL (db/postgres/checkout.ts);
+ * server/services/live/live-events.ts builds every other event.
+ */
+export function stockChangedEvent(level: StockLevel): NewLiveEvent {
+  return {
+    topic: 'stock',
+    kind: 'stock.changed',
+    productId: level.productId,
+    variantId: level.variantId,
+    data: JSON.stringify({ available: level.available }),
+  };
+}
+
 /** Which events a backfill reads: one topic, and optionally one order or some products. */
 export interface LiveEventFilter {
   topic: LiveTopic;

@@ -24,26 +24,13 @@ export const ORDER_MOVE_KINDS: readonly string[] = [
   'order.cancelled',
 ] satisfies OrderMoveKind[];
 
-/** A variant's stock as a change left it. */
-export interface StockLevel {
-  productId: string;
-  variantId: string;
-  available: number;
-}
+// A variant's stock event is built beside the rows (db/stores/live.ts): PostgreSQL's placeOrder
+// statement writes the same in SQL.
+export { type StockLevel, stockChangedEvent as stockEvent } from '../../../db/stores/live.js';
 
 /** An order event; `status` is the order's status once the change committed (null: unchanged). */
 export function orderEvent(orderId: string, kind: OrderEventKind, status: OrderStatus | null): NewLiveEvent {
   return { topic: 'order', kind, orderId, data: JSON.stringify({ status }) };
-}
-
-export function stockEvent(level: StockLevel): NewLiveEvent {
-  return {
-    topic: 'stock',
-    kind: 'stock.changed',
-    productId: level.productId,
-    variantId: level.variantId,
-    data: JSON.stringify({ available: level.available }),
-  };
 }
 
 /** A session ended (sign-out, or replaced at sign-in): its subscriptions end on every process. */

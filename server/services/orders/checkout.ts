@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ShippingOptionRecord as ShippingOptionRow } from '../../../db/stores/cart.js';
+import type { CheckoutFacts } from '../../../db/stores/checkout.js';
 import type { Stores } from '../../../db/stores/index.js';
 import type { addressSchema } from '../../../shared/schemas/index.js';
 import { computeTotals, lineTotal, shippingPrice, type Totals } from '../../domain/pricing.js';
@@ -21,6 +22,8 @@ export interface Priced {
   totals: Totals;
   discount: { id: string; code: string } | null;
   option: ShippingOptionRow;
+  /** Every merchant webhook (read with the rest, for the order's outbox messages). */
+  webhooks: CheckoutFacts['webhooks'];
 }
 
 /**
@@ -32,30 +35,34 @@ export async function priceCheckout(
   areas: OtherAreas,
   facts: { userId: string; address: Address; shippingOptionId: string; now: number },
 ): Promise<Priced> {
-  const owned = await areas.userCart(facts.userId);
-  const lines = owned?.lines ?? [];
-  if (!owned || lines.length === 0) throw new AppError('BAD_REQUEST', 'CART_EMPTY', 'The cart is empty');
-  const option = await s.cart.shippingOption(facts.shippingOptionId);
+  // One read (one round trip on PostgreSQL): the cart and its lines, the option, the tax rate.
+  const { cart, lines, option, rateBps, webhooks } = await s.checkout.facts({
+    userId: facts.userId,
+    shippingOptionId: facts.shippingOptionId,
+    country: facts.address.country,
+  });
+  if (!cart || lines.length === 0) throw new AppError('BAD_REQUEST', 'CART_EMPTY', 'The cart is empty');
   if (!option || !shipsTo(option, facts.address.country)) {
     throw new AppError('BAD_REQUEST', 'SHIPPING_UNAVAILABLE', 'This shipping option does not ship there');
   }
   const subtotal = lines.reduce((sum, line) => sum + lineTotal(line), 0);
-  const applied = owned.cart.discountId
-    ? await areas.checkDiscount(owned.cart.discountId, { subtotal, now: facts.now, userId: facts.userId })
+  const applied = cart.discountId
+    ? await areas.checkDiscount(cart.discountId, { subtotal, now: facts.now, userId: facts.userId })
     : null;
   if (applied && !applied.ok) throw discountError(applied.reason);
   const totals = computeTotals({
     lines,
     discount: applied?.ok ? applied.amount : 0,
     shipping: option,
-    rateBps: (await s.cart.taxRateOf(facts.address.country)) ?? 0,
+    rateBps: rateBps ?? 0,
   });
   return {
-    cartId: owned.cart.id,
+    cartId: cart.id,
     lines,
     totals,
     discount: applied ? { id: applied.id, code: applied.code } : null,
     option,
+    webhooks,
   };
 }
 

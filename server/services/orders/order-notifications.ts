@@ -1,7 +1,9 @@
 import type { Stores } from '../../../db/stores/index.js';
+import type { NewOutboxMessage, WebhookRow } from '../../../db/stores/integrations.js';
 import type { OrderNoticeRow } from '../../../db/stores/orders.js';
 import type { MailTemplate } from '../../integrations/mail/templates.js';
 import type { WebhookEvent } from '../integrations/outbox.js';
+import { mailMessage, webhookMessages } from '../integrations/outbox-messages.js';
 import type { Order } from './order-view.js';
 import type { OtherAreas } from './other-areas.js';
 
@@ -56,8 +58,17 @@ export async function announceOrder(
   await announce(areas, { order, lines, event, note }, now);
 }
 
-/** announceOrder for an order placeOrder has just written: from its Order, not read back. */
-export function announceCreated(areas: OtherAreas, order: Order, customerName: string, now: number) {
+/**
+ * The outbox messages of an order placeOrder has just written (its confirmation mail, one delivery
+ * per webhook subscribed to `order.created`), built from its Order, not read back: placeOrder
+ * queues them with the rest of its writes (db/stores/checkout.ts).
+ */
+export function createdOrderMessages(
+  order: Order,
+  customerName: string,
+  webhooks: Pick<WebhookRow, 'id' | 'events'>[],
+  now: number,
+): NewOutboxMessage[] {
   const { id, number, status, email, total, currency, trackingNumber } = order;
   const lines = order.items.map((l) => ({
     name: l.productName,
@@ -65,7 +76,11 @@ export function announceCreated(areas: OtherAreas, order: Order, customerName: s
     quantity: l.quantity,
   }));
   const notice = { id, number, status, email, total, currency, trackingNumber, name: customerName };
-  return announce(areas, { order: notice, lines, event: 'created', note: null }, now);
+  const mail = mailFor(notice, lines, 'created', null);
+  return [
+    ...(mail ? [mailMessage(email, mail, now)] : []),
+    ...webhookMessages(webhooks, 'order.created', webhookData(notice), now),
+  ];
 }
 
 /** What announceOrder queues, for the order and lines given. */

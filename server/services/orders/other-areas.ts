@@ -24,8 +24,6 @@ export interface OtherAreas {
   ): Promise<CartDiscount | null>;
   /** A conditional stock change with its ledger row: the new stock, or null when too little is left. */
   changeStock(change: StockChange): Promise<number | null>;
-  /** The cart has become an order: its lines deleted, its discount forgotten. */
-  emptyCart(cartId: string, now: number): Promise<void>;
   enqueueMail(to: string, mail: MailTemplate, now: number): Promise<void>;
   emitWebhookEvent(event: WebhookEvent, data: Record<string, unknown>, now: number): Promise<void>;
   enqueueRefund(refund: RefundRequest, now: number): Promise<void>;
@@ -40,7 +38,6 @@ export function otherAreas(s: Stores): OtherAreas {
     },
     checkDiscount: (discountId, facts) => discountFor(s, discountId, facts),
     changeStock: (change) => s.catalog.changeStock(change),
-    emptyCart: (cartId, now) => s.cart.empty(cartId, now),
     enqueueMail: (to, mail, now) => queueMail(s, to, mail, now),
     emitWebhookEvent: (event, data, now) => queueWebhookEvent(s, event, data, now),
     enqueueRefund: (refund, now) => queueRefund(s, refund, now),

@@ -11,11 +11,11 @@ import { newId } from '../../ids.js';
 import type { PaymentProvider } from '../../integrations/payments/index.js';
 import type { CartLineRow } from '../cart/cart.js';
 import { discountError } from '../cart/discounts.js';
-import { orderEvent, type StockLevel, stockEvent } from '../live/live-events.js';
+import { orderEvent } from '../live/live-events.js';
 import { priceCheckout } from './checkout.js';
-import { announceCreated } from './order-notifications.js';
+import { createdOrderMessages } from './order-notifications.js';
 import { loadOrder, newOrderView, type Order, type Payment } from './order-view.js';
-import { type OtherAreas, otherAreas } from './other-areas.js';
+import { otherAreas } from './other-areas.js';
 
 type PlaceOrderInput = z.output<typeof placeOrderInput>;
 
@@ -68,33 +68,6 @@ async function replayKey(
     );
   }
   return { orderId: previous.orderId ?? '', placed: null, replay: previous.response };
-}
-
-/**
- * Takes the stock of every line, all or none: conditional updates that never go below zero, in
- * variant-id order, so two orders sharing variants lock their rows in the same order (no deadlock
- * on PostgreSQL). The caller has checked the lines against the stock it read (assertInStock).
- */
-async function takeStock(
-  areas: OtherAreas,
-  lines: CartLineRow[],
-  facts: { orderId: string; actorId: string; now: number },
-): Promise<StockLevel[]> {
-  const byVariant = [...lines].sort((a, b) =>
-    a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0,
-  );
-  const levels: StockLevel[] = [];
-  for (const line of byVariant) {
-    const left = await areas.changeStock({
-      variantId: line.variantId,
-      delta: -line.quantity,
-      reason: 'order',
-      ...facts,
-    });
-    if (left === null) throw outOfStock(line); // the rollback gives back the lines already taken
-    levels.push({ productId: line.productId, variantId: line.variantId, available: left });
-  }
-  return levels;
 }
 
 /** OUT_OF_STOCK for the first line (in cart order) that the stock as read cannot serve. */
@@ -165,30 +138,38 @@ async function writeOrder(
     now,
   };
   const number = await tx.orders.insertOrder(newOrder);
-  if (priced.discount) {
-    await tx.orders.insertRedemption({ orderId, discountId: priced.discount.id, userId: user.id, now });
-  }
-  await areas.emptyCart(priced.cartId, now);
   // What was just written is in hand: the mail, the webhooks and the answer are built from it, not
   // read back.
   const created = newOrderView(newOrder, number);
-  await announceCreated(areas, created, user.name, now);
   // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
   // the key in this same commit; otherwise it is stored once the payment has started.
   const placed = callsProvider(deps.payments.name) ? null : { order: created, payment: created.payment };
-  await tx.orders.completeIdempotencyKey({ ...key, orderId, response: placed && JSON.stringify(placed) });
-  // NOTE: the rows every order may share (a best-seller's variant, a popular code) come last: on
-  // PostgreSQL their row locks are held until COMMIT, so concurrent orders for them wait only for
-  // these statements and the COMMIT, not for the whole order. Either refusal rolls everything back.
-  const levels = await takeStock(areas, priced.lines, { orderId, actorId: user.id, now });
-  if (priced.discount && !(await tx.cart.redeemDiscount(priced.discount.id))) {
-    throw discountError('DISCOUNT_EXHAUSTED');
-  }
-  // The live events (the new order, each variant's stock after it) commit with the order.
-  await tx.live.append(
-    [orderEvent(orderId, 'order.created', 'pending_payment'), ...levels.map(stockEvent)],
+  // The rest in one call (one statement on PostgreSQL): the cart emptied, the key completed, the
+  // mail and webhooks queued, then the stock taken (in variant-id order, so that two orders sharing
+  // variants lock their rows in the same order) and the discount counted, then the live events
+  // (the new order, each variant's stock after it), all committing with the order. The shared rows
+  // (a best-seller's variant, a popular code) come last: on PostgreSQL their row locks are held
+  // until COMMIT, so concurrent orders for them wait only for this statement and the COMMIT.
+  const done = await tx.checkout.completeOrder({
+    orderId,
+    userId: user.id,
     now,
-  );
+    cartId: priced.cartId,
+    key: input.idempotencyKey,
+    response: placed && JSON.stringify(placed),
+    messages: createdOrderMessages(created, user.name, priced.webhooks, now),
+    events: [orderEvent(orderId, 'order.created', 'pending_payment')],
+    stock: [...priced.lines]
+      .sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0))
+      .map(({ variantId, productId, quantity }) => ({ variantId, productId, quantity })),
+    discountId: priced.discount?.id ?? null,
+  });
+  // Either refusal rolls everything back.
+  if (!done.ok && done.reason === 'DISCOUNT_EXHAUSTED') throw discountError('DISCOUNT_EXHAUSTED');
+  if (!done.ok) {
+    const short = priced.lines.find((line) => line.variantId === done.variantId);
+    throw short ? outOfStock(short) : new AppError('CONFLICT', 'OUT_OF_STOCK', 'An item is sold out');
+  }
   return { orderId, placed, replay: null };
 }
 
