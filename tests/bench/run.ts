@@ -5,8 +5,10 @@
  * (latest-workers-N.md with BENCH_WORKERS=N).
  * `checkout.placeOrder` is placeOrder alone, each request from the next of ORDER_CUSTOMERS signed-in
  * customers with a one-line cart, all for one best-selling variant (every order takes that one row's
- * lock); `checkout.placeOrder, spread` is the same with each cart's variant one of SPREAD_VARIANTS; its orders/s counts 2xx answers only, and any non-2xx is shown
- * (a non-2xx there means the measure is wrong).
+ * lock); `checkout.placeOrder, spread` is the same with each cart's variant one of SPREAD_VARIANTS;
+ * `…, N orders/s offered` sends the spread orders at a fixed BENCH_ORDER_RATE (500) instead of as
+ * fast as they are answered, so its latency is the server's at that load. Orders/s counts 2xx
+ * answers only, and any non-2xx is shown (a non-2xx there means the measure is wrong).
  * `cart.addItem` adds one unit to the cart of the next of CART_SHOPPERS signed-in shoppers (see its
  * block below): the cost of one add to a small cart, not to a cart grown to hundreds of lines.
  * With BENCH_DATABASE_URL (a PostgreSQL server; the bench creates and drops a database of its own
@@ -55,6 +57,8 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const POSTGRES_SERVER_URL = process.env.BENCH_DATABASE_URL ?? '';
 /** Backroom's API processes on PostgreSQL (WORKERS; they share nothing but the database). */
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
+/** The fixed rate of the third placeOrder scenario (spread), in orders per second offered. */
+const ORDER_RATE = Number(process.env.BENCH_ORDER_RATE ?? 500);
 /** Open streams in the live.subscriptions scenario. */
 const LIVE_SUBSCRIBERS = Number(process.env.BENCH_LIVE_SUBSCRIBERS ?? 1_000);
 
@@ -398,14 +402,21 @@ interface Scenario {
   reference: boolean;
   /** CONNECTIONS unless set: one connection measures the latency of a request alone. */
   connections?: number;
+  /**
+   * Requests per second the connections send at most, warm-up included (unset: as fast as answers
+   * come back). At a fixed rate the latency is the server's at that load, not the queue that 50
+   * connections in a closed loop build at saturation.
+   */
+  overallRate?: number;
   options: (url: string) => autocannon.Options;
 }
 
 /** placeOrder by the next unused buyer of `buyers` (a second order would find an empty cart). */
-function placeOrderScenario(name: string, buyers: string[]): Scenario {
+function placeOrderScenario(name: string, buyers: string[], overallRate?: number): Scenario {
   return {
     name,
     reference: false,
+    overallRate,
     options: (url) => ({
       url: `${url}/trpc/checkout.placeOrder`,
       method: 'POST',
@@ -507,6 +518,11 @@ const scenarios: Scenario[] = [
   },
   placeOrderScenario('checkout.placeOrder', orderTokens),
   placeOrderScenario(`checkout.placeOrder, spread over ${spreadVariants.length} variants`, spreadTokens),
+  placeOrderScenario(
+    `checkout.placeOrder, spread over ${spreadVariants.length} variants, ${ORDER_RATE} orders/s offered`,
+    spreadTokens,
+    ORDER_RATE,
+  ),
 ];
 
 interface Measure {
@@ -525,13 +541,15 @@ interface Measure {
 
 async function measure(target: Running, scenario: Scenario): Promise<Measure> {
   const connections = scenario.connections ?? CONNECTIONS;
-  await autocannon({ ...scenario.options(target.url), connections, duration: 3 }); // warm-up
+  const { overallRate } = scenario;
+  await autocannon({ ...scenario.options(target.url), connections, overallRate, duration: 3 }); // warm-up
   const before = cpuTicks(target.child.pid ?? 0);
   const databaseBefore = postgresCpuTicks();
   const machineBefore = machineTicks();
   const result = await autocannon({
     ...scenario.options(target.url),
     connections,
+    overallRate,
     duration: DURATION,
   });
   const ticks = cpuTicks(target.child.pid ?? 0) - before;
