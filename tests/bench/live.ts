@@ -2,9 +2,14 @@
  * The live-updates scenario of `npm run bench`: SUBSCRIBERS open catalog.watchStock streams (raw
  * SSE over node:http with a plain string parser), then an admin changes the watched
  * variant's stock BENCH_LIVE_EVENTS_PER_SECOND (5) times a second for `seconds`; every change is one event for every stream.
- * Reports deliveries per second, the latency from sending the change to each delivery (p50, p99:
- * an upper bound on commit → delivery, as it includes the change's own request), and the server's
- * memory per 100 idle streams (RSS of all its processes, before and after opening them).
+ * Reports deliveries per second, two latencies to each delivery (p50, p99) and the server's memory
+ * per 100 idle streams (RSS of all its processes, before and after opening them). The latencies:
+ * - server's change → delivery: from the event's `created_at` (the server's clock when it took the
+ *   change in hand, before the transaction that writes the event commits) to the stream receiving
+ *   it; client and server read the same machine clock. An upper bound on commit → delivery that
+ *   counts the change's own transaction, but not the request's trip or its wait to be handled.
+ * - sent → delivery: from the client sending the change request, so it also counts that trip and
+ *   wait (the change request's own time, sent → answered, has a column of its own).
  */
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -14,8 +19,12 @@ export interface LiveResult {
   subscribers: number;
   events: number;
   deliveriesPerSecond: number;
-  p50: number;
-  p99: number;
+  /** The server's handling of the change (the event's created_at) → delivery, p50 and p99 in ms. */
+  changedP50: number;
+  changedP99: number;
+  /** The client sending the change → delivery, p50 and p99 in ms. */
+  sentP50: number;
+  sentP99: number;
   kbPer100Idle: number;
   missing: number;
   /** The stock change's own request (sent → answered, i.e. its commit), p50 and p99 in ms. */
@@ -34,6 +43,8 @@ export interface LiveTarget {
   adminCookie: string;
   productId: string;
   variantId: string;
+  /** `created_at` (epoch ms) of these live events, by id, read from the server's database. */
+  eventTimes: (ids: number[]) => Promise<Map<number, number>>;
 }
 
 const RATE = Number(process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5);
@@ -49,12 +60,19 @@ function rssKb(pids: number[]): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The machine's clock in epoch ms, as the server's Date.now() reads it but finer. */
+const epochMs = () => performance.timeOrigin + performance.now();
+
 /**
- * One SSE stream: calls `onEvent(data)` for each tracked event; resolves once it is open.
+ * One SSE stream: calls `onEvent(data, id)` for each tracked event; resolves once it is open.
  * NOTE: node:http and a plain string parser, not fetch + TextDecoderStream: the client shares the
  * server's cores, and 1,000 web streams cost it more CPU than the server spends delivering.
  */
-function openStream(url: string, onEvent: (data: string) => void, signal: AbortSignal): Promise<void> {
+function openStream(
+  url: string,
+  onEvent: (data: string, id: number) => void,
+  signal: AbortSignal,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = get(url, { headers: { accept: 'text/event-stream' }, agent: false, signal }, (res) => {
       if (res.statusCode !== 200) {
@@ -72,8 +90,9 @@ function openStream(url: string, onEvent: (data: string) => void, signal: AbortS
           buffer = buffer.slice(end + 2);
           // A tracked event is `data: …` and `id: …` lines (pings and `connected` have an `event:` line).
           const at = message.indexOf('data: ');
-          if (at !== -1 && !message.includes('event:') && message.includes('\nid:')) {
-            onEvent(message.slice(at + 'data: '.length, message.indexOf('\n', at)));
+          const id = /^id: (\d+)$/m.exec(message)?.[1];
+          if (at !== -1 && !message.includes('event:') && id !== undefined) {
+            onEvent(message.slice(at + 'data: '.length, message.indexOf('\n', at)), Number(id));
           }
           end = buffer.indexOf('\n\n');
         }
@@ -100,16 +119,19 @@ export async function measureLive(
   const abort = new AbortController();
   setMaxListeners(subscribers + 10, abort.signal); // every stream listens for the end of the run
   const sentAt = new Map<number, number>();
-  const latencies: number[] = [];
+  const sinceSent: number[] = [];
+  /** Each delivery's event id and when it arrived (epoch ms), for the server's change → delivery. */
+  const deliveries: { id: number; at: number }[] = [];
   let delivered = 0;
   const before = rssKb(target.pids());
   const input = encodeURIComponent(JSON.stringify({ productIds: [target.productId] }));
   const streamUrl = `${target.url}/trpc/catalog.watchStock?input=${input}`;
-  const onEvent = (data: string) => {
+  const onEvent = (data: string, id: number) => {
     const { available } = JSON.parse(data) as { available: number };
     const sent = sentAt.get(available);
     delivered += 1;
-    if (sent !== undefined) latencies.push(performance.now() - sent);
+    deliveries.push({ id, at: epochMs() });
+    if (sent !== undefined) sinceSent.push(performance.now() - sent);
   };
   for (let i = 0; i < subscribers; i += 100) {
     await Promise.all(
@@ -141,6 +163,7 @@ export async function measureLive(
   await sleep(1_000);
   const kbPer100Idle = Math.round(((rssKb(target.pids()) - before) / subscribers) * 100);
   delivered = 0;
+  deliveries.length = 0;
 
   let events = 0;
   const changeMs: number[] = [];
@@ -161,15 +184,24 @@ export async function measureLive(
   const cpuUs = (target.cpuTicks() - ticksBefore) * 10_000;
   abort.abort();
   const expected = events * subscribers;
-  latencies.sort((a, b) => a - b);
+  const createdAt = await target.eventTimes([...new Set(deliveries.map((d) => d.id))]);
+  const sinceChange = deliveries.map(({ id, at }) => {
+    const created = createdAt.get(id);
+    if (created === undefined) throw new Error(`delivered event ${id} is not in live_event`);
+    return at - created;
+  });
+  sinceChange.sort((a, b) => a - b);
+  sinceSent.sort((a, b) => a - b);
   changeMs.sort((a, b) => a - b);
   const ms = (sorted: number[], p: number) => Math.round(percentile(sorted, p) * 10) / 10;
   return {
     subscribers,
     events,
     deliveriesPerSecond: Math.round(delivered / (elapsed + 1)),
-    p50: ms(latencies, 50),
-    p99: ms(latencies, 99),
+    changedP50: ms(sinceChange, 50),
+    changedP99: ms(sinceChange, 99),
+    sentP50: ms(sinceSent, 50),
+    sentP99: ms(sinceSent, 99),
     kbPer100Idle,
     missing: Math.max(0, expected - delivered),
     changeP50: ms(changeMs, 50),

@@ -22,6 +22,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { copySqliteToPostgres } from '../../db/postgres/copy.js';
 import { openDatabase } from '../../db/sqlite/client.js';
@@ -305,6 +306,8 @@ interface EngineRun {
   backroomEnv: Record<string, string>;
   referenceScript: string;
   referenceEnv: Record<string, string>;
+  /** `created_at` of these live events, by id, read from the engine's database (live.subscriptions). */
+  eventTimes: (ids: number[]) => Promise<Map<number, number>>;
 }
 
 const ENGINES: EngineRun[] = [
@@ -314,6 +317,18 @@ const ENGINES: EngineRun[] = [
     backroomEnv: { DATABASE_PATH: databasePath, WORKERS: String(WORKERS) },
     referenceScript: 'tests/bench/reference-server.ts',
     referenceEnv: { DATABASE_PATH: databasePath },
+    eventTimes: async (ids) => {
+      // Its own read-only handle: the bench's closed after the data was made.
+      const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true });
+      try {
+        const rows = sqlite
+          .prepare(`SELECT id, created_at FROM live_event WHERE id IN (${ids.map(() => '?').join(', ')})`)
+          .all(...ids) as { id: number; created_at: number }[];
+        return new Map(rows.map((row) => [row.id, row.created_at]));
+      } finally {
+        sqlite.close();
+      }
+    },
   },
   ...(postgres
     ? [
@@ -323,6 +338,19 @@ const ENGINES: EngineRun[] = [
           backroomEnv: { DATABASE_URL: postgres.url, WORKERS: String(PROCESSES) },
           referenceScript: 'tests/bench/reference-pg-server.ts',
           referenceEnv: { DATABASE_URL: postgres.url },
+          eventTimes: async (ids: number[]) => {
+            const client = new pg.Client({ connectionString: postgres.url });
+            await client.connect();
+            try {
+              const { rows } = await client.query<{ id: string; created_at: string }>(
+                'SELECT id, created_at FROM live_event WHERE id = ANY($1::bigint[])',
+                [ids],
+              );
+              return new Map(rows.map((row) => [Number(row.id), Number(row.created_at)]));
+            } finally {
+              await client.end();
+            }
+          },
         },
       ]
     : []),
@@ -672,11 +700,12 @@ for (const engine of ENGINES) {
         adminCookie: cookie(adminToken),
         productId: liveProduct,
         variantId: liveVariant,
+        eventTimes: engine.eventTimes,
       },
       LIVE_SUBSCRIBERS,
       DURATION,
     );
-    const row = `| ${engine.label} | ${live.subscribers} | ${live.events} | ${live.deliveriesPerSecond} | ${live.p50} | ${live.p99} | ${live.kbPer100Idle} | ${live.missing} | ${live.changeP50} / ${live.changeP99} | ${live.cpuUsPerDelivery} |`;
+    const row = `| ${engine.label} | ${live.subscribers} | ${live.events} | ${live.deliveriesPerSecond} | ${live.changedP50} / ${live.changedP99} | ${live.sentP50} / ${live.sentP99} | ${live.kbPer100Idle} | ${live.missing} | ${live.changeP50} / ${live.changeP99} | ${live.cpuUsPerDelivery} |`;
     log(`  ${row}`);
     liveRows.push(row);
   }
@@ -708,9 +737,9 @@ const table = [
     : []),
   ...(liveRows.length > 0
     ? [
-        `Live updates: catalog.watchStock streams (SSE) on one product; an admin changes its stock ${process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5} times a second; latency from sending the change to each delivery (an upper bound on commit → delivery: it includes the change request, whose own time to its answer has a column of its own); memory is the server's RSS growth per 100 idle streams.`,
+        `Live updates: catalog.watchStock streams (SSE) on one product; an admin changes its stock ${process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5} times a second. Two latencies to each delivery, both upper bounds on commit → delivery: "server's change" starts when the server took the change in hand (the event's created_at, read before its transaction commits; client and server share the machine's clock), "sent" starts when the client sent the change request, so it also counts the request's trip and wait (the change request's own time, sent → answered, has a column). Memory is the server's RSS growth per 100 idle streams.`,
         '',
-        '| engine | streams | events | deliveries/s | p50 ms | p99 ms | KB per 100 idle streams | missing | change request p50 / p99 ms | server CPU µs/delivery |',
+        "| engine | streams | events | deliveries/s | server's change → delivery p50 / p99 ms | sent → delivery p50 / p99 ms | KB per 100 idle streams | missing | change request p50 / p99 ms | server CPU µs/delivery |",
         '|---|---|---|---|---|---|---|---|---|---|',
         ...liveRows,
         '',
