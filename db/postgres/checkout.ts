@@ -66,12 +66,13 @@ const factsStatement = namedStatement<FactsRow>(
  * keys), which FOR UPDATE would wait for: two orders for one variant would deadlock. A line with too little stock is not in
  * `taken` (and nothing is counted for the discount then); the caller rolls back on any refusal.
  * The stock events' data is stockChangedEvent's text (db/stores/live.ts), built here from the stock
- * the update left.
+ * the update left. It answers one row per line taken, or one row of nulls when none was (an order
+ * without lines must still learn whether its discount was counted and its last event id).
  */
 const completeStatement = namedStatement<{
-  variant_id: string;
-  product_id: string;
-  stock: number;
+  variant_id: string | null;
+  product_id: string | null;
+  stock: number | null;
   redeemed: number;
   last_event: number;
 }>(
@@ -140,7 +141,7 @@ const completeStatement = namedStatement<{
     SELECT t.variant_id, t.product_id, t.stock,
       (SELECT count(*) FROM redeemed)::integer AS redeemed,
       (SELECT max(id) FROM events) AS last_event
-    FROM taken t
+    FROM (VALUES (1)) AS one (n) LEFT JOIN taken t ON true
     ORDER BY t.variant_id COLLATE "C"`,
 );
 
@@ -228,15 +229,16 @@ export function postgresCheckout(db: PgExecutor, appended: (lastId: number) => v
           })),
         ),
       });
-      const short = c.stock.find((line) => !rows.some((row) => row.variant_id === line.variantId));
+      // One row per line taken, or one row of nulls when none was: the counts are on every row.
+      const left: StockLevel[] = rows.flatMap((row) =>
+        row.variant_id === null || row.product_id === null || row.stock === null
+          ? []
+          : [{ variantId: row.variant_id, productId: row.product_id, available: row.stock }],
+      );
+      const short = c.stock.find((line) => !left.some((taken) => taken.variantId === line.variantId));
       if (short) return { ok: false, reason: 'OUT_OF_STOCK', variantId: short.variantId };
       if (c.discountId && rows[0]?.redeemed !== 1) return { ok: false, reason: 'DISCOUNT_EXHAUSTED' };
       appended(rows[0]?.last_event ?? 0);
-      const left: StockLevel[] = rows.map((row) => ({
-        variantId: row.variant_id,
-        productId: row.product_id,
-        available: row.stock,
-      }));
       return { ok: true, left };
     },
   };
