@@ -47,8 +47,8 @@ const factsStatement = namedStatement<FactsRow>(
       so.id AS option_id, so.name AS option_name, so.countries, so.price, so.free_over_subtotal,
       so.min_days, so.max_days, tr.rate_bps,
       hooks.ids AS webhook_ids, hooks.events AS webhook_events
-    FROM (SELECT coalesce(array_agg(w.id ORDER BY w.id), '{}') AS ids,
-            coalesce(array_agg(w.events ORDER BY w.id), '{}') AS events FROM webhook w) AS hooks
+    FROM (SELECT coalesce(array_agg(w.id ORDER BY w.id COLLATE "C"), '{}') AS ids,
+            coalesce(array_agg(w.events ORDER BY w.id COLLATE "C"), '{}') AS events FROM webhook w) AS hooks
     LEFT JOIN cart c ON c.user_id = ${ph('userId')}::text
     LEFT JOIN (cart_item ci
       JOIN variant v ON v.id = ci.variant_id

@@ -47,7 +47,10 @@ export function postgresIntegrations(db: PgExecutor): IntegrationStore {
       return result.rowCount === 1;
     },
     async webhookSubscriptions() {
-      return db.select({ id: webhook.id, events: webhook.events }).from(webhook);
+      return db
+        .select({ id: webhook.id, events: webhook.events })
+        .from(webhook)
+        .orderBy(sql`${webhook.id} COLLATE "C"`);
     },
     async claimDue({ dueBy, leaseUntil, limit }) {
       // One statement: the oldest due rows, SKIP LOCKED (dispatchers in other processes take other

@@ -20,7 +20,7 @@ export const outboxInsertQuery = (db: Executor) =>
     .prepare();
 
 export const webhookSubscriptionsQuery = (db: Executor) =>
-  db.select({ id: webhook.id, events: webhook.events }).from(webhook).prepare();
+  db.select({ id: webhook.id, events: webhook.events }).from(webhook).orderBy(asc(webhook.id)).prepare();
 
 const webhookExistsQuery = (db: Executor) =>
   db

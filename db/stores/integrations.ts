@@ -70,7 +70,7 @@ export interface IntegrationStore {
    * after this one read the subscriptions, and that must not fail the change being made.
    */
   enqueue(message: NewOutboxMessage): Promise<boolean>;
-  /** Every webhook's id and subscribed events (JSON), to fan an event out. */
+  /** Every webhook's id and subscribed events (JSON), in id order, to fan an event out. */
   webhookSubscriptions(): Promise<Pick<WebhookRow, 'id' | 'events'>[]>;
   /**
    * Claims up to `limit` pending messages due by `dueBy`, oldest due first (ties: created first, then by id), and returns them in
