@@ -8,6 +8,7 @@ import * as lite from '../sqlite/schema/index.js';
 import { openPostgres, type PostgresHandle } from './client.js';
 import { TABLES } from './copy-tables.js';
 import { migratePostgres } from './migrate.js';
+import { analyzeTablesWithRows } from './statistics.js';
 import { describeTarget } from './url.js';
 
 /** The copy was refused before anything was written (non-empty target, unusable source): exit 2. */
@@ -190,7 +191,7 @@ async function copyRows(
     });
     // The planner's statistics for the loaded tables (a search planned without them took 50x longer).
     progress('analyzing');
-    await handle.pool.query('ANALYZE');
+    await analyzeTablesWithRows(handle.pool);
     return copied;
   } finally {
     sqlite.exec('COMMIT');

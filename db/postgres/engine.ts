@@ -1,6 +1,7 @@
 import { type Engine, liveCommitListeners } from '../engine.js';
 import type { PostgresHandle } from './client.js';
 import { LiveNotifier } from './live-notifier.js';
+import { analyzeTablesWithRows } from './statistics.js';
 import { createPostgresStores } from './stores.js';
 import { runTransaction, type TransactionOptions } from './transaction.js';
 
@@ -37,9 +38,7 @@ export function createPostgresEngine(
       }
       return result;
     },
-    refreshStatistics: async () => {
-      await handle.pool.query('ANALYZE');
-    },
+    refreshStatistics: () => analyzeTablesWithRows(handle.pool),
     onLiveEvents: liveListeners.listen,
     close: async () => {
       await notifier.settled();
