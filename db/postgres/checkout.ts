@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { withCountries } from '../stores/cart.js';
-import type { CheckoutStore, OrderCompletion } from '../stores/checkout.js';
+import type { CheckoutFacts, CheckoutStore, OrderCompletion } from '../stores/checkout.js';
 import type { StockLevel } from '../stores/live.js';
 import type { PgExecutor } from './client.js';
 import { namedStatement } from './named-statement.js';
@@ -33,20 +33,16 @@ interface FactsRow {
   webhook_events: string[];
 }
 
-/**
- * What pricing reads (the user's cart and its lines, the option, the tax rate) and the webhooks:
- * the queries of db/postgres/cart.ts and integrations.ts, joined into one round trip.
- */
-const factsStatement = namedStatement<FactsRow>(
-  'checkout_facts',
-  sql`
+/** What pricing reads and the webhooks: one row per cart line (see FactsRow). */
+const factsSelect = sql`
     SELECT c.id AS cart_id, c.discount_id,
       v.id AS variant_id, p.id AS product_id, p.slug AS product_slug, p.name AS product_name,
       v.name AS variant_name, v.sku, (p.images::jsonb) ->> 0 AS image_url, v.price AS unit_price,
       ci.quantity, CASE WHEN p.status = 'active' THEN v.stock ELSE 0 END AS available,
       so.id AS option_id, so.name AS option_name, so.countries, so.price, so.free_over_subtotal,
       so.min_days, so.max_days, tr.rate_bps,
-      hooks.ids AS webhook_ids, hooks.events AS webhook_events
+      hooks.ids AS webhook_ids, hooks.events AS webhook_events`;
+const factsFrom = sql`
     FROM (SELECT coalesce(array_agg(w.id ORDER BY w.id COLLATE "C"), '{}') AS ids,
             coalesce(array_agg(w.events ORDER BY w.id COLLATE "C"), '{}') AS events FROM webhook w) AS hooks
     LEFT JOIN cart c ON c.user_id = ${ph('userId')}::text
@@ -55,7 +51,28 @@ const factsStatement = namedStatement<FactsRow>(
       JOIN product p ON p.id = v.product_id) ON ci.cart_id = c.id
     LEFT JOIN shipping_option so ON so.id = ${ph('shippingOptionId')}::text
     LEFT JOIN tax_rate tr ON tr.country = ${ph('country')}::text
-    ORDER BY ci.added_at, ci.variant_id COLLATE "C"`,
+    ORDER BY ci.added_at, ci.variant_id COLLATE "C"`;
+
+/**
+ * What pricing reads (the user's cart and its lines, the option, the tax rate) and the webhooks:
+ * the queries of db/postgres/cart.ts and integrations.ts, joined into one round trip.
+ */
+const factsStatement = namedStatement<FactsRow>('checkout_facts', sql`${factsSelect} ${factsFrom}`);
+
+/**
+ * The idempotency key claimed (orders_claim_key's INSERT … ON CONFLICT DO NOTHING) and the facts
+ * read, in one round trip; `claimed` is 0 when the key was taken (the facts are then unused).
+ */
+const claimAndReadStatement = namedStatement<FactsRow & { claimed: number }>(
+  'checkout_claim_and_read',
+  sql`
+    WITH claimed AS (
+      INSERT INTO idempotency_key (user_id, key, request_hash, created_at)
+      VALUES (${ph('userId')}::text, ${ph('key')}::text, ${ph('requestHash')}::text, ${ph('now')}::bigint)
+      ON CONFLICT DO NOTHING
+      RETURNING key)
+    ${factsSelect}, (SELECT count(*) FROM claimed)::integer AS claimed
+    ${factsFrom}`,
 );
 
 /**
@@ -145,52 +162,58 @@ const completeStatement = namedStatement<{
     ORDER BY t.variant_id COLLATE "C"`,
 );
 
+/** The facts from their rows (one per cart line). */
+function factsOf(rows: FactsRow[]): CheckoutFacts {
+  const [first] = rows;
+  const option =
+    first?.option_id == null
+      ? undefined
+      : withCountries({
+          id: first.option_id,
+          name: first.option_name,
+          countries: first.countries,
+          price: first.price,
+          freeOverSubtotal: first.free_over_subtotal,
+          minDays: first.min_days,
+          maxDays: first.max_days,
+        });
+  const webhookIds = first?.webhook_ids ?? [];
+  return {
+    cart: first?.cart_id == null ? undefined : { id: first.cart_id, discountId: first.discount_id },
+    lines: rows.flatMap((row) =>
+      row.variant_id == null
+        ? []
+        : [
+            {
+              variantId: row.variant_id,
+              productId: row.product_id,
+              productSlug: row.product_slug,
+              productName: row.product_name,
+              variantName: row.variant_name,
+              sku: row.sku,
+              imageUrl: row.image_url,
+              unitPrice: row.unit_price,
+              quantity: row.quantity,
+              available: row.available,
+            },
+          ],
+    ),
+    option,
+    rateBps: first?.rate_bps ?? undefined,
+    webhooks: webhookIds.map((id, i) => ({ id, events: first?.webhook_events[i] ?? '[]' })),
+  };
+}
+
 /**
  * placeOrder's queries on PostgreSQL: one statement each (db/stores/checkout.ts). `appended` hears
  * the highest live-event id written, as the live store's append does.
  */
 export function postgresCheckout(db: PgExecutor, appended: (lastId: number) => void): CheckoutStore {
   return {
-    async facts(query) {
-      const { rows } = await factsStatement(db, query);
-      const [first] = rows;
-      const option =
-        first?.option_id == null
-          ? undefined
-          : withCountries({
-              id: first.option_id,
-              name: first.option_name,
-              countries: first.countries,
-              price: first.price,
-              freeOverSubtotal: first.free_over_subtotal,
-              minDays: first.min_days,
-              maxDays: first.max_days,
-            });
-      const webhookIds = first?.webhook_ids ?? [];
-      return {
-        cart: first?.cart_id == null ? undefined : { id: first.cart_id, discountId: first.discount_id },
-        lines: rows.flatMap((row) =>
-          row.variant_id == null
-            ? []
-            : [
-                {
-                  variantId: row.variant_id,
-                  productId: row.product_id,
-                  productSlug: row.product_slug,
-                  productName: row.product_name,
-                  variantName: row.variant_name,
-                  sku: row.sku,
-                  imageUrl: row.image_url,
-                  unitPrice: row.unit_price,
-                  quantity: row.quantity,
-                  available: row.available,
-                },
-              ],
-        ),
-        option,
-        rateBps: first?.rate_bps ?? undefined,
-        webhooks: webhookIds.map((id, i) => ({ id, events: first?.webhook_events[i] ?? '[]' })),
-      };
+    facts: async (query) => factsOf((await factsStatement(db, { ...query })).rows),
+    async claimAndRead(claim, query) {
+      const { rows } = await claimAndReadStatement(db, { ...claim, ...query });
+      return rows[0]?.claimed === 1 ? factsOf(rows) : null;
     },
     async completeOrder(c: OrderCompletion) {
       const { rows } = await completeStatement(db, {

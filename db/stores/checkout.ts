@@ -53,8 +53,28 @@ export type CompletionResult =
   | { ok: false; reason: 'OUT_OF_STOCK'; variantId: string }
   | { ok: false; reason: 'DISCOUNT_EXHAUSTED' };
 
+/** Which cart, option and destination to price. */
+export interface FactsQuery {
+  userId: string;
+  shippingOptionId: string;
+  country: string;
+}
+
+/** An order's idempotency key to claim (see OrderStore.claimIdempotencyKey). */
+export interface KeyClaim {
+  userId: string;
+  key: string;
+  requestHash: string;
+  now: number;
+}
+
 export interface CheckoutStore {
-  facts(query: { userId: string; shippingOptionId: string; country: string }): Promise<CheckoutFacts>;
+  facts(query: FactsQuery): Promise<CheckoutFacts>;
+  /**
+   * placeOrder's first step: claims the key (OrderStore.claimIdempotencyKey) and, when it was
+   * free, reads the facts; null when the key was used already (the caller answers from it).
+   */
+  claimAndRead(claim: KeyClaim, query: FactsQuery): Promise<CheckoutFacts | null>;
   /**
    * The writes of a placed order after its row: the cart emptied, the key completed, the outbox
    * messages queued (a webhook's only while it exists), then the stock taken and the discount
@@ -67,16 +87,20 @@ export interface CheckoutStore {
 
 /** The checkout store out of the other areas' stores, one call per read or write. */
 export function composedCheckout(s: Omit<Stores, 'checkout'>): CheckoutStore {
+  const facts = async ({ userId, shippingOptionId, country }: FactsQuery): Promise<CheckoutFacts> => {
+    const cart = await s.cart.cartOfUser(userId);
+    return {
+      cart,
+      lines: cart ? await s.cart.lines(cart.id) : [],
+      option: await s.cart.shippingOption(shippingOptionId),
+      rateBps: await s.cart.taxRateOf(country),
+      webhooks: await s.integrations.webhookSubscriptions(),
+    };
+  };
   return {
-    async facts({ userId, shippingOptionId, country }) {
-      const cart = await s.cart.cartOfUser(userId);
-      return {
-        cart,
-        lines: cart ? await s.cart.lines(cart.id) : [],
-        option: await s.cart.shippingOption(shippingOptionId),
-        rateBps: await s.cart.taxRateOf(country),
-        webhooks: await s.integrations.webhookSubscriptions(),
-      };
+    facts,
+    async claimAndRead(claim, query) {
+      return (await s.orders.claimIdempotencyKey(claim)) ? facts(query) : null;
     },
     async completeOrder(c) {
       await s.cart.empty(c.cartId, c.now);

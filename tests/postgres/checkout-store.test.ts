@@ -289,6 +289,22 @@ describe.skipIf(unavailable)(
       expect(facts.unknown.lines).toHaveLength(3);
     });
 
+    it('claimAndRead: a free key is claimed and the facts read; a used key answers null', async () => {
+      const query = { userId: 'u1', shippingOptionId: 's-std', country: 'FR' };
+      const claim = { userId: 'u1', key: 'claim-and-read', requestHash: 'h', now: 7 };
+      const run = (side: Side) =>
+        side.rollBack(async (store) => ({
+          first: await store.claimAndRead(claim, query),
+          facts: await store.facts(query),
+          again: await store.claimAndRead(claim, query),
+        }));
+      const composed = await run(onSqlite);
+      expect(await run(onPostgres)).toEqual(composed);
+      expect(composed.first).toEqual(composed.facts);
+      expect(composed.first?.lines).toHaveLength(3);
+      expect(composed.again).toBeNull();
+    });
+
     it('completeOrder: the same answer and the same rows afterwards', async () => {
       const done = await onSqlite.commit((store) => store.completeOrder(COMPLETION));
       expect(await onPostgres.commit((store) => store.completeOrder(COMPLETION))).toEqual(done);

@@ -26,21 +26,29 @@ export interface Priced {
   webhooks: CheckoutFacts['webhooks'];
 }
 
+type PricingFacts = { userId: string; address: Address; shippingOptionId: string; now: number };
+
 /**
  * Prices the user's cart for a destination and option, exactly as the order will be: CART_EMPTY,
  * SHIPPING_UNAVAILABLE, or the discount's own reason when its code no longer holds.
  */
-export async function priceCheckout(
-  s: Stores,
-  areas: OtherAreas,
-  facts: { userId: string; address: Address; shippingOptionId: string; now: number },
-): Promise<Priced> {
+export async function priceCheckout(s: Stores, areas: OtherAreas, facts: PricingFacts): Promise<Priced> {
   // One read (one round trip on PostgreSQL): the cart and its lines, the option, the tax rate.
-  const { cart, lines, option, rateBps, webhooks } = await s.checkout.facts({
+  const read = await s.checkout.facts({
     userId: facts.userId,
     shippingOptionId: facts.shippingOptionId,
     country: facts.address.country,
   });
+  return priceFrom(read, areas, facts);
+}
+
+/** priceCheckout on facts already read (placeOrder reads them with its key claim). */
+export async function priceFrom(
+  read: CheckoutFacts,
+  areas: OtherAreas,
+  facts: PricingFacts,
+): Promise<Priced> {
+  const { cart, lines, option, rateBps, webhooks } = read;
   if (!cart || lines.length === 0) throw new AppError('BAD_REQUEST', 'CART_EMPTY', 'The cart is empty');
   if (!option || !shipsTo(option, facts.address.country)) {
     throw new AppError('BAD_REQUEST', 'SHIPPING_UNAVAILABLE', 'This shipping option does not ship there');

@@ -12,7 +12,7 @@ import type { PaymentProvider } from '../../integrations/payments/index.js';
 import type { CartLineRow } from '../cart/cart.js';
 import { discountError } from '../cart/discounts.js';
 import { orderEvent } from '../live/live-events.js';
-import { priceCheckout } from './checkout.js';
+import { priceFrom } from './checkout.js';
 import { createdOrderMessages } from './order-notifications.js';
 import { loadOrder, newOrderView, type Order, type Payment } from './order-view.js';
 import { otherAreas } from './other-areas.js';
@@ -92,11 +92,14 @@ async function writeOrder(
   const { now } = deps;
   const areas = otherAreas(tx);
   const key = { userId: user.id, key: input.idempotencyKey };
-  if (!(await tx.orders.claimIdempotencyKey({ ...key, requestHash: hash, now }))) {
-    return replayKey(tx, user, input, hash);
-  }
+  // The key claimed and the cart, option and rate read in one call (one round trip on PostgreSQL).
+  const read = await tx.checkout.claimAndRead(
+    { ...key, requestHash: hash, now },
+    { userId: user.id, shippingOptionId: input.shippingOptionId, country: input.shippingAddress.country },
+  );
+  if (!read) return replayKey(tx, user, input, hash);
 
-  const priced = await priceCheckout(tx, areas, {
+  const priced = await priceFrom(read, areas, {
     userId: user.id,
     address: input.shippingAddress,
     shippingOptionId: input.shippingOptionId,
