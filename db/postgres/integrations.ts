@@ -70,12 +70,20 @@ export function postgresIntegrations(db: PgExecutor): IntegrationStore {
         .where(eq(outboxMessage.id, due.id))
         .returning({ ...getTableColumns(outboxMessage), dueAt: due.dueAt });
       // RETURNING keeps no order: give them back oldest due first, as selected.
-      return claimed
-        .sort(
-          (a, b) =>
-            a.dueAt - b.dueAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-        )
-        .map(({ dueAt: _, ...message }) => message);
+      return claimed.sort(
+        (a, b) => a.dueAt - b.dueAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
+    },
+    async releaseClaims(claims) {
+      if (claims.length === 0) return 0;
+      // One statement for the lot; each row only while its claim is held (claimHeld's condition).
+      const released = claims.map(({ id, attempts, dueAt }) => ({ id, attempts, due_at: dueAt }));
+      const result = await db.execute(sql`
+        UPDATE ${outboxMessage} AS m
+        SET attempts = m.attempts - 1, next_attempt_at = r.due_at
+        FROM jsonb_to_recordset(${JSON.stringify(released)}::jsonb) AS r(id text, attempts integer, due_at bigint)
+        WHERE m.id = r.id AND m.status = 'pending' AND m.attempts = r.attempts`);
+      return result.rowCount ?? 0;
     },
     async recordDelivered(claim, facts) {
       const rows = await db

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
-import type { IntegrationStore, OutboxMessage } from '../stores/integrations.js';
+import type { ClaimedOutboxMessage, IntegrationStore } from '../stores/integrations.js';
 import type { Executor } from './client.js';
 import { preparedQuery } from './prepared.js';
 import { outboxMessage, payment, webhook } from './schema/index.js';
@@ -31,7 +31,7 @@ const webhookExistsQuery = (db: Executor) =>
 
 const dueIdsQuery = (db: Executor) =>
   db
-    .select({ id: outboxMessage.id })
+    .select({ id: outboxMessage.id, dueAt: outboxMessage.nextAttemptAt })
     .from(outboxMessage)
     .where(
       and(eq(outboxMessage.status, 'pending'), lte(outboxMessage.nextAttemptAt, sql.placeholder('dueBy'))),
@@ -56,6 +56,23 @@ const claimQuery = (db: Executor) =>
       ),
     )
     .returning()
+    .prepare();
+
+/** Back to as it was before the claim, while the claim is held (claimHeld's condition). */
+const releaseQuery = (db: Executor) =>
+  db
+    .update(outboxMessage)
+    .set({
+      nextAttemptAt: sql`${sql.placeholder('dueAt')}`,
+      attempts: sql`${outboxMessage.attempts} - 1`,
+    })
+    .where(
+      and(
+        eq(outboxMessage.id, sql.placeholder('id')),
+        eq(outboxMessage.status, 'pending'),
+        eq(outboxMessage.attempts, sql.placeholder('attempts')),
+      ),
+    )
     .prepare();
 
 const claimHeld = (claim: { id: string; attempts: number }) =>
@@ -85,12 +102,19 @@ export function sqliteIntegrations(db: Executor): IntegrationStore {
     async claimDue({ dueBy, leaseUntil, limit }) {
       // Inside the write transaction (BEGIN IMMEDIATE) no other process reads between select and update.
       const due = preparedQuery(db, 'outbox-due-ids', dueIdsQuery).all({ dueBy, limit });
-      const claimed: OutboxMessage[] = [];
-      for (const { id } of due) {
+      const claimed: ClaimedOutboxMessage[] = [];
+      for (const { id, dueAt } of due) {
         const row = preparedQuery(db, 'outbox-claim', claimQuery).get({ id, dueBy, leaseUntil });
-        if (row) claimed.push(row);
+        if (row) claimed.push({ ...row, dueAt });
       }
       return claimed;
+    },
+    async releaseClaims(claims) {
+      let released = 0;
+      for (const { id, attempts, dueAt } of claims) {
+        released += preparedQuery(db, 'outbox-release', releaseQuery).run({ id, attempts, dueAt }).changes;
+      }
+      return released;
     },
     async recordDelivered(claim, facts) {
       const result = db

@@ -63,6 +63,16 @@ export interface OutboxClaim {
   attempts: number;
 }
 
+/** A message as claimDue hands it out: `dueAt` is when it was due before the claim (its `nextAttemptAt` then). */
+export interface ClaimedOutboxMessage extends OutboxMessage {
+  dueAt: number;
+}
+
+/** A claim to give back unattempted, with the due time to restore (the message's `dueAt`). */
+export interface OutboxRelease extends OutboxClaim {
+  dueAt: number;
+}
+
 export interface IntegrationStore {
   /**
    * Queues one message, in the caller's transaction. False (nothing queued) for a webhook delivery
@@ -76,9 +86,18 @@ export interface IntegrationStore {
    * Claims up to `limit` pending messages due by `dueBy`, oldest due first (ties: created first, then by id), and returns them in
    * that order: each gets one more attempt and `nextAttemptAt = leaseUntil`, so no other dispatcher
    * takes it before the lease lapses (then it is retried: a process killed mid-delivery leaves
-   * nothing stuck). Call it inside a transaction: PostgreSQL skips rows another one has locked.
+   * nothing stuck), and comes back with the `dueAt` it had before. Call it inside a transaction:
+   * PostgreSQL skips rows another one has locked.
    */
-  claimDue(request: { dueBy: number; leaseUntil: number; limit: number }): Promise<OutboxMessage[]>;
+  claimDue(request: { dueBy: number; leaseUntil: number; limit: number }): Promise<ClaimedOutboxMessage[]>;
+  /**
+   * Gives back claimed messages that were not attempted: each still held (pending, with the claim's
+   * attempt count, as recordDelivered requires) is pending again as it was before the claim: its
+   * attempt count one lower and `nextAttemptAt = dueAt`, so it keeps its place at the head of the
+   * queue. A claim no longer held (it lapsed and another dispatcher took the message over) is left
+   * alone. Answers how many were released.
+   */
+  releaseClaims(claims: OutboxRelease[]): Promise<number>;
   /** Marks a claimed message done; false when the claim was no longer held. */
   recordDelivered(claim: OutboxClaim, facts: { doneAt: number; statusCode: number | null }): Promise<boolean>;
   /** Records a failed attempt: pending again from `nextAttemptAt`, or failed for good. */

@@ -7,7 +7,12 @@ import * as pgSchema from '../../db/postgres/schema/index.js';
 import { openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import * as liteSchema from '../../db/sqlite/schema/index.js';
-import type { NewOutboxMessage, OutboxMessage, WebhookRow } from '../../db/stores/integrations.js';
+import type {
+  ClaimedOutboxMessage,
+  NewOutboxMessage,
+  OutboxMessage,
+  WebhookRow,
+} from '../../db/stores/integrations.js';
 import {
   createTestDatabase,
   logIdleError,
@@ -72,6 +77,8 @@ const message = (
 });
 
 const idsOf = (rows: OutboxMessage[]) => rows.map((row) => `${row.id}#${row.attempts}@${row.nextAttemptAt}`);
+const claimsOf = (rows: ClaimedOutboxMessage[]) =>
+  rows.map((row) => `${row.id}#${row.attempts}@${row.nextAttemptAt} (was due ${row.dueAt})`);
 
 /**
  * Every method of the integrations store, in an order that exercises its rules (claims and their
@@ -140,6 +147,21 @@ async function transcript(engine: Engine, paymentStatuses: () => Promise<Record<
   await write('a lapsed claim no longer settles', async (tx) =>
     tx.integrations.recordDelivered({ id: 'm-b2', attempts: 1 }, { doneAt: 800, statusCode: 200 }),
   );
+  await write('release: held claims only', async (tx) =>
+    tx.integrations.releaseClaims([
+      { id: 'm-mail', attempts: 2, dueAt: 2000 },
+      { id: 'm-b2', attempts: 2, dueAt: 10_000 },
+      { id: 'm-hook', attempts: 1, dueAt: 200 },
+      { id: 'm-refund', attempts: 0, dueAt: 150 },
+    ]),
+  );
+  await write('released: due and counted as before their claim', async (tx) =>
+    claimsOf(await tx.integrations.claimDue({ dueBy: 20_000, leaseUntil: 40_000, limit: 5 })),
+  );
+  await write('a stale claim is not released', async (tx) =>
+    tx.integrations.releaseClaims([{ id: 'm-b2', attempts: 1, dueAt: 5 }]),
+  );
+  await write('nothing to release', (tx) => tx.integrations.releaseClaims([]));
   await read('deliveries of wh-a', (s) => s.integrations.webhookDeliveries('wh-a', 100));
   await read('deliveries of wh-b, newest first, ties by id', (s) =>
     s.integrations.webhookDeliveries('wh-b', 100),
@@ -187,6 +209,13 @@ function expectTheRules(steps: [string, unknown][]) {
   expect(step('settle under the claim')).toEqual([true, false, true, false, true, true]);
   expect(step('leases lapse: claimed again')).toEqual(['m-mail#2@30000', 'm-b2#2@30000']);
   expect(step('a lapsed claim no longer settles')).toBe(false);
+  expect(step('release: held claims only')).toBe(2);
+  expect(step('released: due and counted as before their claim')).toEqual([
+    'm-mail#2@40000 (was due 2000)',
+    'm-b2#2@40000 (was due 10000)',
+  ]);
+  expect(step('a stale claim is not released')).toBe(0);
+  expect(step('nothing to release')).toBe(0);
   expect(step('deliveries of wh-a')).toEqual([
     {
       id: 'm-hook',

@@ -33,8 +33,9 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DA
       pool: true,
       maxConnections: 2,
       name: 'backroom.local',
-      // Bounded well inside the outbox's claim on a message (CLAIM_LEASE_MS in the outbox dispatcher, 30 s), so no other
-      // dispatcher takes it over while this one still sends (nodemailer's defaults reach 10 min).
+      // Bounded (LONGEST_DELIVERY_MS in the outbox dispatcher, 10 s) so that the claim on a batch of messages
+      // (CLAIM_LEASE_MS, 30 s) covers each send it starts, and no other dispatcher takes a message over
+      // while this one still sends it (nodemailer's defaults reach 10 min).
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 10_000,

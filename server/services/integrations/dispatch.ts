@@ -13,12 +13,19 @@ import type { MailPayload, RefundRequest } from './outbox-messages.js';
 const MAX_ATTEMPTS: Record<OutboxKind, number> = { mail: 10, webhook: 8, refund: 10 };
 const MAX_DELAY_MS = 60 * 60 * 1000;
 /**
- * How long a claim on one message holds: longer than its delivery may take (a webhook gives up
- * after 10 s, SMTP's timeouts are 10 s, see mailer.ts), short enough that a message claimed by a
- * process that died goes out soon after. NOTE: Stripe's SDK may take 3 × 20 s; a refund outliving
- * its claim may be asked for twice, which its idempotency key makes harmless (stripe.ts).
+ * How long a claim on a batch of messages holds: long enough for a few deliveries (a batch starts
+ * one only while LONGEST_DELIVERY_MS of the claim is left), short enough that messages claimed by a
+ * process that died go out soon after. NOTE: Stripe's SDK may take 3 × 20 s; a refund outliving its
+ * claim may be asked for twice, which its idempotency key makes harmless (stripe.ts).
  */
 export const CLAIM_LEASE_MS = 30_000;
+/**
+ * The longest one delivery may take (the webhook timeout and SMTP's timeouts are 10 s): a batch
+ * starts a delivery only while this much of its lease is left, so its lease covers every delivery.
+ */
+export const LONGEST_DELIVERY_MS = 10_000;
+/** Messages claimed at once (one claim statement) and recorded at once (one transaction). */
+const BATCH_SIZE = 10;
 
 /** `Backroom-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed by the secret>`. */
 export function signWebhook(secret: string, timestamp: number, body: string): string {
@@ -129,13 +136,34 @@ async function record(
   return tx.integrations.recordDelivered(claim, { doneAt: now, statusCode: settlement.statusCode });
 }
 
+/** A delivery made in a batch, to record at the batch's end. */
+interface Attempt {
+  message: OutboxMessage;
+  settlement: Settlement;
+  /** When its delivery ended. */
+  at: number;
+}
+
 /**
  * Delivers what was due when it started, oldest first, up to `limit` messages: done on success;
  * otherwise retried with exponential backoff (base × 2^(attempt − 1), at most an hour) until the
- * kind's attempt limit, then failed. Each message is claimed just before it is sent (a conditional
- * update in a transaction; on PostgreSQL rows another holds are skipped), so dispatchers in several
- * processes never send one message at the same time; a claim held by a process that died lapses
- * after CLAIM_LEASE_MS. One transaction per message: it records the last outcome and claims the next.
+ * kind's attempt limit, then failed.
+ *
+ * Messages go in batches of up to BATCH_SIZE, claimed by one claimDue (a conditional update in a
+ * transaction; on PostgreSQL rows another holds are skipped), so dispatchers in several processes
+ * never send one message at the same time; a claim held by a process that died lapses after
+ * CLAIM_LEASE_MS. A batch's messages are delivered one after another in the order claimed (messages
+ * queued in one millisecond go out in queue order), and their outcomes are recorded together in one
+ * transaction at the batch's end, which also claims the next batch. A delivery starts only while
+ * LONGEST_DELIVERY_MS of the batch's lease is left; the messages a batch did not reach are released
+ * in that transaction (pending and due as before their claim) and the run ends, so the next run
+ * sends them.
+ *
+ * Delivery is at least once: a process killed mid-batch has recorded nothing of the batch, so the
+ * messages it delivered (like a crash between a delivery and its record) are delivered again once
+ * the lease lapses, with those it had not reached. A delivery that throws (not a failed delivery:
+ * an error reading its webhook) ends the run once the batch's other outcomes are recorded; its own
+ * message stays claimed until the lease lapses.
  */
 export async function deliverDueMessages(
   deps: OutboxDeliveryDeps,
@@ -143,31 +171,65 @@ export async function deliverDueMessages(
 ): Promise<{ delivered: number; failed: number }> {
   // A message that fails now is due again later than this, so one run never retries it twice.
   const dueBy = deps.clock.now();
-  const claimNext = async (tx: Stores) => {
+  const claimBatch = async (tx: Stores, size: number) => {
     const leaseUntil = deps.clock.now() + CLAIM_LEASE_MS;
-    const [next] = await tx.integrations.claimDue({ dueBy, leaseUntil, limit: 1 });
-    return next;
+    const messages = size > 0 ? await tx.integrations.claimDue({ dueBy, leaseUntil, limit: size }) : [];
+    return { messages, leaseUntil, full: messages.length === size };
   };
   let delivered = 0;
   let failed = 0;
-  let message = limit > 0 ? await deps.engine.transaction(claimNext) : undefined;
-  for (let taken = 1; message; taken++) {
-    const current = message;
-    const settlement = settlementOf(deps, current, await deliver(deps, current));
-    const now = deps.clock.now();
-    const { held, next } = await deps.engine.transaction(async (tx) => ({
-      held: await record(tx, current, settlement, now),
-      next: taken < limit ? await claimNext(tx) : undefined,
-    }));
-    // The claim lapsed mid-delivery and another dispatcher took the message over: its record stands.
-    if (!held)
-      deps.logger.warn(
-        { outbox: current.id, kind: current.kind },
-        'outbox claim lapsed before delivery ended',
+  let taken = 0;
+  let batch = await deps.engine.transaction((tx) => claimBatch(tx, Math.min(BATCH_SIZE, limit)));
+  while (batch.messages.length > 0) {
+    const attempted: Attempt[] = [];
+    let thrown: { error: unknown } | undefined;
+    for (const message of batch.messages) {
+      if (batch.leaseUntil - deps.clock.now() < LONGEST_DELIVERY_MS) break;
+      try {
+        const settlement = settlementOf(deps, message, await deliver(deps, message));
+        attempted.push({ message, settlement, at: deps.clock.now() });
+      } catch (error) {
+        thrown = { error };
+        break;
+      }
+    }
+    taken += attempted.length;
+    // Not reached: given back. (The message whose delivery threw is neither: its claim lapses.)
+    const unreached = batch.messages.slice(attempted.length + (thrown ? 1 : 0));
+    // The next batch, unless the run ends here: a batch stopped short, or one smaller than asked
+    // for (nothing more was due then), or `limit` reached.
+    const nextSize = unreached.length > 0 || thrown || !batch.full ? 0 : Math.min(BATCH_SIZE, limit - taken);
+    const outcome = await deps.engine.transaction(async (tx) => {
+      const held: boolean[] = [];
+      for (const { message, settlement, at } of attempted)
+        held.push(await record(tx, message, settlement, at));
+      const released = await tx.integrations.releaseClaims(
+        unreached.map(({ id, attempts, dueAt }) => ({ id, attempts, dueAt })),
       );
-    if (settlement.ok) delivered += 1;
-    else if (settlement.giveUp && held) failed += 1;
-    message = next;
+      return { held, released, next: await claimBatch(tx, nextSize) };
+    });
+    attempted.forEach(({ message, settlement }, i) => {
+      const held = outcome.held[i] === true;
+      // The claim lapsed mid-batch and another dispatcher took the message over: its record stands.
+      if (!held)
+        deps.logger.warn(
+          { outbox: message.id, kind: message.kind },
+          'outbox claim lapsed before delivery ended',
+        );
+      if (settlement.ok) delivered += 1;
+      else if (settlement.giveUp && held) failed += 1;
+    });
+    if (unreached.length > 0)
+      deps.logger.warn(
+        {
+          released: outcome.released,
+          unreached: unreached.length,
+          reason: thrown ? 'a delivery threw' : 'too little of the lease left',
+        },
+        'outbox batch stopped early: the messages not reached were released',
+      );
+    if (thrown) throw thrown.error;
+    batch = outcome.next;
   }
   return { delivered, failed };
 }
