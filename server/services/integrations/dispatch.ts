@@ -14,7 +14,7 @@ const MAX_ATTEMPTS: Record<OutboxKind, number> = { mail: 10, webhook: 8, refund:
 const MAX_DELAY_MS = 60 * 60 * 1000;
 /**
  * How long a claim on a batch of messages holds: long enough for a few deliveries (a batch starts
- * one only while LONGEST_DELIVERY_MS of the claim is left), short enough that messages claimed by a
+ * one only while LONGEST_DELIVERY_MS and a margin of the claim are left), short enough that messages claimed by a
  * process that died go out soon after. NOTE: Stripe's SDK may take 3 × 20 s; a refund outliving its
  * claim may be asked for twice, which its idempotency key makes harmless (stripe.ts).
  */
@@ -24,6 +24,8 @@ export const CLAIM_LEASE_MS = 30_000;
  * starts a delivery only while this much of its lease is left, so its lease covers every delivery.
  */
 export const LONGEST_DELIVERY_MS = 10_000;
+/** Left of the lease after the longest delivery, to record its outcome while the claim still holds. */
+const RECORD_MARGIN_MS = 5_000;
 /** Messages claimed at once (one claim statement) and recorded at once (one transaction). */
 const BATCH_SIZE = 10;
 
@@ -155,7 +157,7 @@ interface Attempt {
  * CLAIM_LEASE_MS. A batch's messages are delivered one after another in the order claimed (messages
  * queued in one millisecond go out in queue order), and their outcomes are recorded together in one
  * transaction at the batch's end, which also claims the next batch. A delivery starts only while
- * LONGEST_DELIVERY_MS of the batch's lease is left; the messages a batch did not reach are released
+ * LONGEST_DELIVERY_MS and RECORD_MARGIN_MS of the batch's lease are left; the messages a batch did not reach are released
  * in that transaction (pending and due as before their claim) and the run ends, so the next run
  * sends them.
  *
@@ -184,7 +186,7 @@ export async function deliverDueMessages(
     const attempted: Attempt[] = [];
     let thrown: { error: unknown } | undefined;
     for (const message of batch.messages) {
-      if (batch.leaseUntil - deps.clock.now() < LONGEST_DELIVERY_MS) break;
+      if (batch.leaseUntil - deps.clock.now() < LONGEST_DELIVERY_MS + RECORD_MARGIN_MS) break;
       try {
         const settlement = settlementOf(deps, message, await deliver(deps, message));
         attempted.push({ message, settlement, at: deps.clock.now() });
