@@ -3,7 +3,8 @@
  * SSE over node:http with a plain string parser), then an admin changes the watched
  * variant's stock BENCH_LIVE_EVENTS_PER_SECOND (5) times a second for `seconds`; every change is one event for every stream.
  * Reports deliveries per second, two latencies to each delivery (p50, p99) and the server's memory
- * per 100 idle streams (RSS of all its processes, before and after opening them). The latencies:
+ * per 100 idle streams (the RSS growth of all its processes while the second half of the streams
+ * opened; the first half has grown the heaps' working room by then). The latencies:
  * - server's change → delivery: from the event's `created_at` (the server's clock when it took the
  *   change in hand, before the transaction that writes the event commits) to the stream receiving
  *   it; client and server read the same machine clock. An upper bound on commit → delivery that
@@ -123,7 +124,6 @@ export async function measureLive(
   /** Each delivery's event id and when it arrived (epoch ms), for the server's change → delivery. */
   const deliveries: { id: number; at: number }[] = [];
   let delivered = 0;
-  const before = rssKb(target.pids());
   const input = encodeURIComponent(JSON.stringify({ productIds: [target.productId] }));
   const streamUrl = `${target.url}/trpc/catalog.watchStock?input=${input}`;
   const onEvent = (data: string, id: number) => {
@@ -133,13 +133,24 @@ export async function measureLive(
     deliveries.push({ id, at: epochMs() });
     if (sent !== undefined) sinceSent.push(performance.now() - sent);
   };
-  for (let i = 0; i < subscribers; i += 100) {
-    await Promise.all(
-      Array.from({ length: Math.min(100, subscribers - i) }, () =>
-        openStream(streamUrl, onEvent, abort.signal),
-      ),
-    );
-  }
+  const openStreams = async (count: number) => {
+    for (let i = 0; i < count; i += 100) {
+      await Promise.all(
+        Array.from({ length: Math.min(100, count - i) }, () => openStream(streamUrl, onEvent, abort.signal)),
+      );
+    }
+    await sleep(1_000);
+    return rssKb(target.pids());
+  };
+  // NOTE: memory per idle stream is the RSS growth of the second half of the streams. The first
+  // half also grows each process's young generation to what serving streams takes (up to 16 MB a
+  // process, once): measured over all of them, two processes' growth moved by 1.0-2.1 MB per 100
+  // streams from run to run.
+  const half = Math.floor(subscribers / 2);
+  const midway = await openStreams(half);
+  const kbPer100Idle = Math.round(
+    (((await openStreams(subscribers - half)) - midway) / (subscribers - half)) * 100,
+  );
   const adjust = async () => {
     const sent = performance.now();
     const response = await fetch(`${target.url}/trpc/admin.inventory.adjust`, {
@@ -160,8 +171,6 @@ export async function measureLive(
   while (delivered < subscribers && performance.now() < settleBy) await sleep(20);
   if (delivered < subscribers)
     throw new Error(`only ${delivered} of ${subscribers} streams got the first event`);
-  await sleep(1_000);
-  const kbPer100Idle = Math.round(((rssKb(target.pids()) - before) / subscribers) * 100);
   delivered = 0;
   deliveries.length = 0;
 

@@ -737,7 +737,7 @@ const table = [
     : []),
   ...(liveRows.length > 0
     ? [
-        `Live updates: catalog.watchStock streams (SSE) on one product; an admin changes its stock ${process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5} times a second. Two latencies to each delivery, both upper bounds on commit → delivery: "server's change" starts when the server took the change in hand (the event's created_at, read before its transaction commits; client and server share the machine's clock), "sent" starts when the client sent the change request, so it also counts the request's trip and wait (the change request's own time, sent → answered, has a column). Memory is the server's RSS growth per 100 idle streams.`,
+        `Live updates: catalog.watchStock streams (SSE) on one product; an admin changes its stock ${process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5} times a second. Two latencies to each delivery, both upper bounds on commit → delivery: "server's change" starts when the server took the change in hand (the event's created_at, read before its transaction commits; client and server share the machine's clock), "sent" starts when the client sent the change request, so it also counts the request's trip and wait (the change request's own time, sent → answered, has a column). Memory is the server's RSS growth (all its processes) per 100 idle streams while the second half of the streams opened.`,
         '',
         "| engine | streams | events | deliveries/s | server's change → delivery p50 / p99 ms | sent → delivery p50 / p99 ms | KB per 100 idle streams | missing | change request p50 / p99 ms | server CPU µs/delivery |",
         '|---|---|---|---|---|---|---|---|---|---|',
