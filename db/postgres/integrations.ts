@@ -85,13 +85,23 @@ export function postgresIntegrations(db: PgExecutor): IntegrationStore {
         WHERE m.id = r.id AND m.status = 'pending' AND m.attempts = r.attempts`);
       return result.rowCount ?? 0;
     },
-    async recordDelivered(claim, facts) {
-      const rows = await db
-        .update(outboxMessage)
-        .set({ status: 'done', doneAt: facts.doneAt, lastStatusCode: facts.statusCode, lastError: null })
-        .where(claimHeld(claim))
-        .returning({ id: outboxMessage.id });
-      return rows.length > 0;
+    async recordDelivered(deliveries) {
+      if (deliveries.length === 0) return [];
+      // One statement for the lot; each row only while its claim is held (claimHeld's condition).
+      const done = deliveries.map((d) => ({
+        id: d.id,
+        attempts: d.attempts,
+        done_at: d.doneAt,
+        status_code: d.statusCode,
+      }));
+      const result = await db.execute<{ id: string }>(sql`
+        UPDATE ${outboxMessage} AS m
+        SET status = 'done', done_at = d.done_at, last_status_code = d.status_code, last_error = NULL
+        FROM jsonb_to_recordset(${JSON.stringify(done)}::jsonb)
+          AS d(id text, attempts integer, done_at bigint, status_code integer)
+        WHERE m.id = d.id AND m.status = 'pending' AND m.attempts = d.attempts
+        RETURNING m.id`);
+      return result.rows.map((row) => row.id);
     },
     async recordFailedAttempt(claim, facts) {
       const rows = await db

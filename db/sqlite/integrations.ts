@@ -116,13 +116,16 @@ export function sqliteIntegrations(db: Executor): IntegrationStore {
       }
       return released;
     },
-    async recordDelivered(claim, facts) {
-      const result = db
-        .update(outboxMessage)
-        .set({ status: 'done', doneAt: facts.doneAt, lastStatusCode: facts.statusCode, lastError: null })
-        .where(claimHeld(claim))
-        .run();
-      return result.changes > 0;
+    async recordDelivered(deliveries) {
+      return deliveries.flatMap(({ doneAt, statusCode, ...claim }) =>
+        db
+          .update(outboxMessage)
+          .set({ status: 'done', doneAt, lastStatusCode: statusCode, lastError: null })
+          .where(claimHeld(claim))
+          .run().changes > 0
+          ? [claim.id]
+          : [],
+      );
     },
     async recordFailedAttempt(claim, facts) {
       const result = db

@@ -69,6 +69,12 @@ export interface ClaimedOutboxMessage extends OutboxMessage {
 }
 
 /** A claim to give back unattempted, with the due time to restore (the message's `dueAt`). */
+/** A delivered message to record under its claim. */
+export interface OutboxDelivered extends OutboxClaim {
+  doneAt: number;
+  statusCode: number | null;
+}
+
 export interface OutboxRelease extends OutboxClaim {
   dueAt: number;
 }
@@ -98,8 +104,11 @@ export interface IntegrationStore {
    * alone. Answers how many were released.
    */
   releaseClaims(claims: OutboxRelease[]): Promise<number>;
-  /** Marks a claimed message done; false when the claim was no longer held. */
-  recordDelivered(claim: OutboxClaim, facts: { doneAt: number; statusCode: number | null }): Promise<boolean>;
+  /**
+   * Marks claimed messages done (PostgreSQL: one statement for the lot), each only while its claim
+   * is held; answers the ids recorded (a claim that lapsed is left to the dispatcher that took it).
+   */
+  recordDelivered(deliveries: OutboxDelivered[]): Promise<string[]>;
   /** Records a failed attempt: pending again from `nextAttemptAt`, or failed for good. */
   recordFailedAttempt(
     claim: OutboxClaim,

@@ -133,19 +133,25 @@ async function transcript(engine: Engine, paymentStatuses: () => Promise<Record<
       { id: 'm-mail', attempts: 0 },
       { giveUp: true, nextAttemptAt: 0, statusCode: null, error: 'stale claim' },
     ),
-    await tx.integrations.recordDelivered({ id: 'm-refund', attempts: 1 }, { doneAt: 500, statusCode: null }),
-    await tx.integrations.recordDelivered({ id: 'm-refund', attempts: 1 }, { doneAt: 600, statusCode: null }),
+    await tx.integrations.recordDelivered([{ id: 'm-refund', attempts: 1, doneAt: 500, statusCode: null }]),
+    await tx.integrations.recordDelivered([{ id: 'm-refund', attempts: 1, doneAt: 600, statusCode: null }]),
     await tx.integrations.recordFailedAttempt(
       { id: 'm-hook', attempts: 1 },
       { giveUp: true, nextAttemptAt: 4000, statusCode: 410, error: 'HTTP 410' },
     ),
-    await tx.integrations.recordDelivered({ id: 'm-b1', attempts: 1 }, { doneAt: 700, statusCode: 200 }),
+    await tx.integrations.recordDelivered([{ id: 'm-b1', attempts: 1, doneAt: 700, statusCode: 200 }]),
+    // Several at once: a claim settled already (m-b1) and a stale one (m-b2's is at 1) record nothing.
+    await tx.integrations.recordDelivered([
+      { id: 'm-b1', attempts: 1, doneAt: 710, statusCode: 200 },
+      { id: 'm-b2', attempts: 0, doneAt: 710, statusCode: 200 },
+    ]),
+    await tx.integrations.recordDelivered([]),
   ]);
   await write('leases lapse: claimed again', async (tx) =>
     idsOf(await tx.integrations.claimDue({ dueBy: 20_000, leaseUntil: 30_000, limit: 5 })),
   );
   await write('a lapsed claim no longer settles', async (tx) =>
-    tx.integrations.recordDelivered({ id: 'm-b2', attempts: 1 }, { doneAt: 800, statusCode: 200 }),
+    tx.integrations.recordDelivered([{ id: 'm-b2', attempts: 1, doneAt: 800, statusCode: 200 }]),
   );
   await write('release: held claims only', async (tx) =>
     tx.integrations.releaseClaims([
@@ -206,9 +212,9 @@ function expectTheRules(steps: [string, unknown][]) {
     'm-b1#1@10000',
     'm-b2#1@10000',
   ]);
-  expect(step('settle under the claim')).toEqual([true, false, true, false, true, true]);
+  expect(step('settle under the claim')).toEqual([true, false, ['m-refund'], [], true, ['m-b1'], [], []]);
   expect(step('leases lapse: claimed again')).toEqual(['m-mail#2@30000', 'm-b2#2@30000']);
-  expect(step('a lapsed claim no longer settles')).toBe(false);
+  expect(step('a lapsed claim no longer settles')).toEqual([]);
   expect(step('release: held claims only')).toBe(2);
   expect(step('released: due and counted as before their claim')).toEqual([
     'm-mail#2@40000 (was due 2000)',

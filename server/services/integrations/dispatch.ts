@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Engine } from '../../../db/engine.js';
 import type { Stores } from '../../../db/stores/index.js';
-import type { OutboxKind, OutboxMessage } from '../../../db/stores/integrations.js';
+import type { OutboxDelivered, OutboxKind, OutboxMessage } from '../../../db/stores/integrations.js';
 import type { Clock } from '../../clock.js';
 import type { Mailer } from '../../integrations/mail/mailer.js';
 import { renderMail } from '../../integrations/mail/templates.js';
@@ -124,18 +124,26 @@ function settlementOf(deps: OutboxDeliveryDeps, message: OutboxMessage, outcome:
   };
 }
 
-/** Records a settlement under the message's claim; false when the claim had lapsed meanwhile. */
-async function record(
-  tx: Stores,
-  message: OutboxMessage,
-  settlement: Settlement,
-  now: number,
-): Promise<boolean> {
-  const claim = { id: message.id, attempts: message.attempts };
-  if (!settlement.ok) return tx.integrations.recordFailedAttempt(claim, settlement);
-  if (settlement.refundedPaymentId)
-    await tx.integrations.markPaymentRefunded(settlement.refundedPaymentId, now);
-  return tx.integrations.recordDelivered(claim, { doneAt: now, statusCode: settlement.statusCode });
+/**
+ * Records a batch's settlements under their claims, in the caller's transaction: the failed ones
+ * one by one, the delivered ones in one call (refunds first mark their payment refunded). Answers,
+ * per attempt, whether its claim was still held.
+ */
+async function recordBatch(tx: Stores, attempted: Attempt[]): Promise<boolean[]> {
+  const held = new Map<string, boolean>();
+  const delivered: OutboxDelivered[] = [];
+  for (const { message, settlement, at } of attempted) {
+    const claim = { id: message.id, attempts: message.attempts };
+    if (!settlement.ok) {
+      held.set(message.id, await tx.integrations.recordFailedAttempt(claim, settlement));
+      continue;
+    }
+    if (settlement.refundedPaymentId)
+      await tx.integrations.markPaymentRefunded(settlement.refundedPaymentId, at);
+    delivered.push({ ...claim, doneAt: at, statusCode: settlement.statusCode });
+  }
+  for (const id of await tx.integrations.recordDelivered(delivered)) held.set(id, true);
+  return attempted.map(({ message }) => held.get(message.id) === true);
 }
 
 /** A delivery made in a batch, to record at the batch's end. */
@@ -202,9 +210,7 @@ export async function deliverDueMessages(
     // for (nothing more was due then), or `limit` reached.
     const nextSize = unreached.length > 0 || thrown || !batch.full ? 0 : Math.min(BATCH_SIZE, limit - taken);
     const outcome = await deps.engine.transaction(async (tx) => {
-      const held: boolean[] = [];
-      for (const { message, settlement, at } of attempted)
-        held.push(await record(tx, message, settlement, at));
+      const held = await recordBatch(tx, attempted);
       const released = await tx.integrations.releaseClaims(
         unreached.map(({ id, attempts, dueAt }) => ({ id, attempts, dueAt })),
       );
