@@ -3,8 +3,8 @@
  * SSE over node:http with a plain string parser), then an admin changes the watched
  * variant's stock BENCH_LIVE_EVENTS_PER_SECOND (5) times a second for `seconds`; every change is one event for every stream.
  * Reports deliveries per second, two latencies to each delivery (p50, p99) and the server's memory
- * per 100 idle streams (the RSS growth of all its processes while the second half of the streams
- * opened; the first half has grown the heaps' working room by then). The latencies:
+ * per 100 idle streams (the RSS growth of all its processes over all the streams, and over the
+ * second half of them). The latencies:
  * - server's change → delivery: from the event's `created_at` (the server's clock when it took the
  *   change in hand, before the transaction that writes the event commits) to the stream receiving
  *   it; client and server read the same machine clock. An upper bound on commit → delivery that
@@ -26,7 +26,8 @@ export interface LiveResult {
   /** The client sending the change → delivery, p50 and p99 in ms. */
   sentP50: number;
   sentP99: number;
-  kbPer100Idle: number;
+  /** KB of RSS per 100 idle streams: over all of them, and over the second half only. */
+  kbPer100Idle: { all: number; secondHalf: number };
   missing: number;
   /** The stock change's own request (sent → answered, i.e. its commit), p50 and p99 in ms. */
   changeP50: number;
@@ -142,15 +143,18 @@ export async function measureLive(
     await sleep(1_000);
     return rssKb(target.pids());
   };
-  // NOTE: memory per idle stream is the RSS growth of the second half of the streams. The first
-  // half also grows each process's young generation to what serving streams takes (up to 16 MB a
-  // process, once): measured over all of them, two processes' growth moved by 1.0-2.1 MB per 100
-  // streams from run to run.
+  // NOTE: memory per idle stream, two ways, both the RSS growth of all the server's processes: over
+  // all the streams, and over the second half only. The first half also grows each process's young
+  // generation (up to 16 MB a process, once) and V8 grows its heap in steps, so either figure moves
+  // by about 1 MB per 100 streams from run to run; the two together bound it.
+  const before = rssKb(target.pids());
   const half = Math.floor(subscribers / 2);
   const midway = await openStreams(half);
-  const kbPer100Idle = Math.round(
-    (((await openStreams(subscribers - half)) - midway) / (subscribers - half)) * 100,
-  );
+  const end = await openStreams(subscribers - half);
+  const kbPer100Idle = {
+    all: Math.round(((end - before) / subscribers) * 100),
+    secondHalf: Math.round(((end - midway) / (subscribers - half)) * 100),
+  };
   const adjust = async () => {
     const sent = performance.now();
     const response = await fetch(`${target.url}/trpc/admin.inventory.adjust`, {

@@ -705,7 +705,7 @@ for (const engine of ENGINES) {
       LIVE_SUBSCRIBERS,
       DURATION,
     );
-    const row = `| ${engine.label} | ${live.subscribers} | ${live.events} | ${live.deliveriesPerSecond} | ${live.changedP50} / ${live.changedP99} | ${live.sentP50} / ${live.sentP99} | ${live.kbPer100Idle} | ${live.missing} | ${live.changeP50} / ${live.changeP99} | ${live.cpuUsPerDelivery} |`;
+    const row = `| ${engine.label} | ${live.subscribers} | ${live.events} | ${live.deliveriesPerSecond} | ${live.changedP50} / ${live.changedP99} | ${live.sentP50} / ${live.sentP99} | ${live.kbPer100Idle.all} / ${live.kbPer100Idle.secondHalf} | ${live.missing} | ${live.changeP50} / ${live.changeP99} | ${live.cpuUsPerDelivery} |`;
     log(`  ${row}`);
     liveRows.push(row);
   }
@@ -737,9 +737,9 @@ const table = [
     : []),
   ...(liveRows.length > 0
     ? [
-        `Live updates: catalog.watchStock streams (SSE) on one product; an admin changes its stock ${process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5} times a second. Two latencies to each delivery, both upper bounds on commit → delivery: "server's change" starts when the server took the change in hand (the event's created_at, read before its transaction commits; client and server share the machine's clock), "sent" starts when the client sent the change request, so it also counts the request's trip and wait (the change request's own time, sent → answered, has a column). Memory is the server's RSS growth (all its processes) per 100 idle streams while the second half of the streams opened.`,
+        `Live updates: catalog.watchStock streams (SSE) on one product; an admin changes its stock ${process.env.BENCH_LIVE_EVENTS_PER_SECOND ?? 5} times a second. Two latencies to each delivery, both upper bounds on commit → delivery: "server's change" starts when the server took the change in hand (the event's created_at, read before its transaction commits; client and server share the machine's clock), "sent" starts when the client sent the change request, so it also counts the request's trip and wait (the change request's own time, sent → answered, has a column). Memory is the server's RSS growth (all its processes) per 100 idle streams, over all the streams / over the second half of them (the first half also grows each process's young generation once).`,
         '',
-        "| engine | streams | events | deliveries/s | server's change → delivery p50 / p99 ms | sent → delivery p50 / p99 ms | KB per 100 idle streams | missing | change request p50 / p99 ms | server CPU µs/delivery |",
+        "| engine | streams | events | deliveries/s | server's change → delivery p50 / p99 ms | sent → delivery p50 / p99 ms | KB per 100 idle streams, all / second half | missing | change request p50 / p99 ms | server CPU µs/delivery |",
         '|---|---|---|---|---|---|---|---|---|---|',
         ...liveRows,
         '',
