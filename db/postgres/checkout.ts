@@ -3,6 +3,7 @@ import { withCountries } from '../stores/cart.js';
 import type { CheckoutFacts, CheckoutStore, OrderCompletion } from '../stores/checkout.js';
 import type { StockLevel } from '../stores/live.js';
 import type { PgExecutor } from './client.js';
+import { liveEventsJson } from './live.js';
 import { namedStatement } from './named-statement.js';
 
 const ph = sql.placeholder;
@@ -240,17 +241,7 @@ export function postgresCheckout(db: PgExecutor, appended: (lastId: number) => v
             created_at: m.createdAt,
           })),
         ),
-        events: JSON.stringify(
-          c.events.map((e) => ({
-            topic: e.topic,
-            kind: e.kind,
-            order_id: e.orderId ?? null,
-            user_id: e.userId ?? null,
-            product_id: e.productId ?? null,
-            variant_id: e.variantId ?? null,
-            data: e.data,
-          })),
-        ),
+        events: liveEventsJson(c.events),
       });
       // One row per line taken, or one row of nulls when none was: the counts are on every row.
       const left: StockLevel[] = rows.flatMap((row) =>

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, lt, lte, max, type SQL, sql } from 'drizzle-orm';
-import type { LiveEventStore } from '../stores/live.js';
+import type { LiveEventStore, NewLiveEvent } from '../stores/live.js';
 import type { PgExecutor } from './client.js';
 import { namedStatement } from './named-statement.js';
 import { liveEvent } from './schema/index.js';
@@ -35,6 +35,21 @@ const appendStatement = namedStatement<{ last: number }>(
     SELECT max(id) AS last FROM inserted`,
 );
 
+/** Events as the JSON the statements read with jsonb_to_recordset (here and in checkout.ts). */
+export function liveEventsJson(events: NewLiveEvent[]): string {
+  return JSON.stringify(
+    events.map((e) => ({
+      topic: e.topic,
+      kind: e.kind,
+      order_id: e.orderId ?? null,
+      user_id: e.userId ?? null,
+      product_id: e.productId ?? null,
+      variant_id: e.variantId ?? null,
+      data: e.data,
+    })),
+  );
+}
+
 /**
  * The live events' queries on PostgreSQL. `appended` hears the highest id of each append, so the
  * engine can notify the listeners once the transaction has committed (see live-notifier.ts).
@@ -43,16 +58,7 @@ export function postgresLive(db: PgExecutor, appended: (lastId: number) => void)
   return {
     async append(events, now) {
       if (events.length === 0) return;
-      const rows = events.map((e) => ({
-        topic: e.topic,
-        kind: e.kind,
-        order_id: e.orderId ?? null,
-        user_id: e.userId ?? null,
-        product_id: e.productId ?? null,
-        variant_id: e.variantId ?? null,
-        data: e.data,
-      }));
-      const result = await appendStatement(db, { events: JSON.stringify(rows), now });
+      const result = await appendStatement(db, { events: liveEventsJson(events), now });
       appended(result.rows[0]?.last ?? 0);
     },
     async between(after, upTo, limit, filter) {
