@@ -21,6 +21,8 @@ const unavailable = await postgresUnavailable();
 /** What only one engine has, and why. Everything else must match exactly. */
 const SEARCH_TABLE = 'product_search'; // FTS5 virtual table on SQLite, tsvector table on PostgreSQL
 const PG_ONLY_INDEXES = ['variant_sku_trgm_idx', 'product_search_document_idx'];
+// PostgreSQL: an index on stock makes every stock update non-HOT (db/postgres/schema/catalog.ts).
+const SQLITE_ONLY_INDEXES = ['variant_stock_idx'];
 const SQLITE_ONLY_TRIGGERS = ['product_search_after_delete']; // PostgreSQL: ON DELETE CASCADE
 const TYPES: Record<string, string[]> = {
   integer: ['integer', 'bigint', 'boolean'],
@@ -86,7 +88,7 @@ function sqliteShapes(sqlite: Sqlite): Shapes {
       columns,
       checks: checks.sort(),
       foreignKeys: foreignKeys.sort(),
-      indexes: indexes.sort(),
+      indexes: indexes.filter((index) => !SQLITE_ONLY_INDEXES.includes(index)).sort(),
     });
   }
   return shapes;

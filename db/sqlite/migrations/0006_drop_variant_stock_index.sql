@@ -1,1 +1,0 @@
-DROP INDEX `variant_stock_idx`;
