@@ -18,7 +18,7 @@
  * Not part of `npm test`: timings are measured here, never asserted.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -756,6 +756,8 @@ const resultFile = postgres
     ? 'latest.md'
     : `latest-workers-${WORKERS}.md`;
 writeFileSync(join(ROOT, 'bench-results', resultFile), `${table}\n`);
+// The generated shop (about 1 GB at 100k products, with its mail) is not kept.
+rmSync(dir, { recursive: true, force: true });
 process.exit(0);
 
 /** A PostgreSQL setting of the bench's server ('–' without PostgreSQL). */
