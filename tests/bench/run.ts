@@ -335,7 +335,12 @@ const ENGINES: EngineRun[] = [
         {
           label: `PostgreSQL, ${PROCESSES} processes`,
           postgres: true,
-          backroomEnv: { DATABASE_URL: postgres.url, WORKERS: String(PROCESSES) },
+          // DATABASE_PATH only places the mail folder (mail/ beside it) in the bench's directory.
+          backroomEnv: {
+            DATABASE_URL: postgres.url,
+            DATABASE_PATH: join(dir, 'postgres', 'unused.db'),
+            WORKERS: String(PROCESSES),
+          },
           referenceScript: 'tests/bench/reference-pg-server.ts',
           referenceEnv: { DATABASE_URL: postgres.url },
           eventTimes: async (ids: number[]) => {
