@@ -232,14 +232,24 @@ function statTicks(stat: string): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** CPU time of every PostgreSQL server process on this machine, in clock ticks (0 without one). */
+/** cutime + cstime from a /proc/<pid>/stat line: the CPU of its children that ended. */
+function endedChildrenTicks(stat: string): number {
+  const fields = stat.split(') ')[1]?.split(' ') ?? [];
+  return Number(fields[13]) + Number(fields[14]);
+}
+
+/**
+ * CPU time of every PostgreSQL server process on this machine, in clock ticks (0 without one),
+ * those that ended included: a backend's CPU passes to the postmaster that reaps it (without it, a
+ * scenario whose connections closed read below zero).
+ */
 function postgresCpuTicks(): number {
   let ticks = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.includes(' (postgres) ')) ticks += statTicks(stat);
+      if (stat.includes(' (postgres) ')) ticks += statTicks(stat) + endedChildrenTicks(stat);
     } catch {
       // the process ended meanwhile
     }
