@@ -58,15 +58,6 @@ const putLineStatement = namedStatement(
     ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity`,
 );
 
-/** The lines deleted and the discount forgotten: one statement (every order runs it). */
-const emptyCartStatement = namedStatement(
-  'cart_empty',
-  sql`
-    WITH cleared AS (DELETE FROM cart_item WHERE cart_id = ${sql.placeholder('cartId')}::text)
-    UPDATE cart SET discount_id = NULL, updated_at = ${sql.placeholder('now')}::bigint
-    WHERE id = ${sql.placeholder('cartId')}::text`,
-);
-
 /**
  * The cart area's queries on PostgreSQL. Writes to one cart take its row lock first (lockedCartOf…), so
  * two requests adding to one cart run one after another and neither loses the other's quantity;
@@ -74,7 +65,7 @@ const emptyCartStatement = namedStatement(
  */
 export function postgresCart(db: PgExecutor): CartStore {
   const first = <T>(rows: T[]): T | undefined => rows[0];
-  // The statements every cart read and every order runs, under names (named-statement.ts).
+  // The statements every cart read and write runs, under names (named-statement.ts).
   const linesStatement = onFirstUse(() =>
     db
       .select({
@@ -181,8 +172,10 @@ export function postgresCart(db: PgExecutor): CartStore {
     clearLines: async (cartId) => {
       await clearLinesStatement().execute({ cartId });
     },
+    // NOTE: placeOrder empties its cart inside db/postgres/checkout.ts's statement.
     empty: async (cartId, now) => {
-      await emptyCartStatement(db, { cartId, now });
+      await db.delete(cartItem).where(eq(cartItem.cartId, cartId));
+      await db.update(cart).set({ discountId: null, updatedAt: now }).where(eq(cart.id, cartId));
     },
     touch: async (cartId, now) => {
       await touchStatement().execute({ cartId, now });

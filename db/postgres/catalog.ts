@@ -42,7 +42,7 @@ function chunks<T>(rows: T[]): T[][] {
 }
 
 const ph = sql.placeholder;
-/** The conditional stock change and its ledger row, in one statement (every order runs it). */
+/** The conditional stock change and its ledger row, in one statement (corrections, restocks). */
 const changeStockStatement = namedStatement<{ stock_after: number }>(
   'catalog_change_stock',
   sql`

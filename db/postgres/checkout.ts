@@ -61,8 +61,8 @@ const factsFrom = sql`
 const factsStatement = namedStatement<FactsRow>('checkout_facts', sql`${factsSelect} ${factsFrom}`);
 
 /**
- * The idempotency key claimed (orders_claim_key's INSERT … ON CONFLICT DO NOTHING) and the facts
- * read, in one round trip; `claimed` is 0 when the key was taken (the facts are then unused).
+ * The idempotency key claimed (OrderStore.claimIdempotencyKey's INSERT … ON CONFLICT DO NOTHING)
+ * and the facts read, in one round trip; `claimed` is 0 when the key was taken (facts unused then).
  */
 const claimAndReadStatement = namedStatement<FactsRow & { claimed: number }>(
   'checkout_claim_and_read',

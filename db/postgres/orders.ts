@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'driz
 import { escapeLike } from '../../server/domain/search-query.js';
 import type { OrderFilter, OrderStore } from '../stores/orders.js';
 import type { PgExecutor } from './client.js';
-import { namedStatement, onFirstUse } from './named-statement.js';
+import { namedStatement } from './named-statement.js';
 import {
   customerOrder,
   discount,
@@ -120,30 +120,20 @@ const insertOrderStatement = namedStatement<{ number: number }>(
 
 /** The orders area's queries on PostgreSQL: the same rows, order and refusals as on SQLite. */
 export function postgresOrders(db: PgExecutor): OrderStore {
-  // The statements every order runs, under names (named-statement.ts).
-  const claimKeyStatement = onFirstUse(() =>
-    db
-      .insert(idempotencyKey)
-      .values({
-        userId: ph('userId'),
-        key: ph('key'),
-        requestHash: ph('requestHash'),
-        createdAt: ph('now'),
-      })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKey.key })
-      .prepare('orders_claim_key'),
-  );
-  const completeKeyStatement = onFirstUse(() =>
-    db
-      .update(idempotencyKey)
-      .set({ orderId: sql`${ph('orderId')}`, response: sql`${ph('response')}` })
-      .where(and(eq(idempotencyKey.userId, ph('userId')), eq(idempotencyKey.key, ph('key'))))
-      .prepare('orders_complete_key'),
-  );
   return {
+    // NOTE: placeOrder claims and completes its key inside db/postgres/checkout.ts's statements;
+    // these two serve the store's other callers (the composed checkout, the tests).
     claimIdempotencyKey: async (claim) => {
-      const claimed = await claimKeyStatement().execute({ ...claim });
+      const claimed = await db
+        .insert(idempotencyKey)
+        .values({
+          userId: claim.userId,
+          key: claim.key,
+          requestHash: claim.requestHash,
+          createdAt: claim.now,
+        })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKey.key });
       return claimed.length === 1;
     },
     idempotencyKey: async (userId, key) => {
@@ -158,7 +148,10 @@ export function postgresOrders(db: PgExecutor): OrderStore {
       return row;
     },
     completeIdempotencyKey: async (done) => {
-      await completeKeyStatement().execute({ ...done });
+      await db
+        .update(idempotencyKey)
+        .set({ orderId: done.orderId, response: done.response })
+        .where(and(eq(idempotencyKey.userId, done.userId), eq(idempotencyKey.key, done.key)));
     },
     storeResponse: async (userId, key, response) => {
       await db
