@@ -79,12 +79,13 @@ const claimAndReadStatement = namedStatement<FactsRow & { claimed: number }>(
 /**
  * A placed order's writes after its row (db/stores/checkout.ts says which and in what order), one
  * round trip. The variant rows are locked in id order before they are taken, as the line-by-line
- * path does, so two orders sharing variants never deadlock; FOR NO KEY UPDATE, the lock an UPDATE
- * of the stock takes, because the order's lines already hold FOR KEY SHARE on them (their foreign
- * keys), which FOR UPDATE would wait for: two orders for one variant would deadlock. A line with too little stock is not in
- * `taken` (and nothing is counted for the discount then); the caller rolls back on any refusal.
- * The stock events' data is stockChangedEvent's text (db/stores/live.ts), built here from the stock
- * the update left. It answers one row per line taken, or one row of nulls when none was (an order
+ * path does, so two orders sharing variants never deadlock. The lock is FOR NO KEY UPDATE, the one
+ * an UPDATE of the stock takes: FOR UPDATE would also wait for every FOR KEY SHARE a foreign-key
+ * check holds on the row (a cart line being added, an order line checked; before those were checked
+ * at COMMIT, two orders for one variant deadlocked on it). A line with too little stock is not in
+ * `taken` (and nothing is counted for the discount then); the caller rolls back on any refusal. The
+ * stock events' data is stockChangedEvent's text (db/stores/live.ts), built here from the stock the
+ * update left. It answers one row per line taken, or one row of nulls when none was (an order
  * without lines must still learn whether its discount was counted and its last event id).
  */
 const completeStatement = namedStatement<{

@@ -63,7 +63,10 @@ export interface OutboxClaim {
   attempts: number;
 }
 
-/** A message as claimDue hands it out: `dueAt` is when it was due before the claim (its `nextAttemptAt` then). */
+/**
+ * A message as claimDue hands it out: `dueAt` is when it was due before the claim (its
+ * `nextAttemptAt` then).
+ */
 export interface ClaimedOutboxMessage extends OutboxMessage {
   dueAt: number;
 }
@@ -89,11 +92,11 @@ export interface IntegrationStore {
   /** Every webhook's id and subscribed events (JSON), in id order, to fan an event out. */
   webhookSubscriptions(): Promise<Pick<WebhookRow, 'id' | 'events'>[]>;
   /**
-   * Claims up to `limit` pending messages due by `dueBy`, oldest due first (ties: created first, then by id), and returns them in
-   * that order: each gets one more attempt and `nextAttemptAt = leaseUntil`, so no other dispatcher
-   * takes it before the lease lapses (then it is retried: a process killed mid-delivery leaves
-   * nothing stuck), and comes back with the `dueAt` it had before. Call it inside a transaction:
-   * PostgreSQL skips rows another one has locked.
+   * Claims up to `limit` pending messages due by `dueBy`, oldest due first (ties: created first,
+   * then by id), and returns them in that order: each gets one more attempt and `nextAttemptAt =
+   * leaseUntil`, so no other dispatcher takes it before the lease lapses (then it is retried: a
+   * process killed mid-delivery leaves nothing stuck), and comes back with the `dueAt` it had
+   * before. Call it inside a transaction: PostgreSQL skips rows another one has locked.
    */
   claimDue(request: { dueBy: number; leaseUntil: number; limit: number }): Promise<ClaimedOutboxMessage[]>;
   /**

@@ -14,9 +14,10 @@ const MAX_ATTEMPTS: Record<OutboxKind, number> = { mail: 10, webhook: 8, refund:
 const MAX_DELAY_MS = 60 * 60 * 1000;
 /**
  * How long a claim on a batch of messages holds: long enough for a few deliveries (a batch starts
- * one only while LONGEST_DELIVERY_MS and a margin of the claim are left), short enough that messages claimed by a
- * process that died go out soon after. NOTE: Stripe's SDK may take 3 × 20 s; a refund outliving its
- * claim may be asked for twice, which its idempotency key makes harmless (stripe.ts).
+ * one only while LONGEST_DELIVERY_MS and a margin of the claim are left), short enough that
+ * messages claimed by a process that died go out soon after. NOTE: Stripe's SDK may take 3 × 20 s;
+ * a refund outliving its claim may be asked for twice, which its idempotency key makes harmless
+ * (stripe.ts).
  */
 export const CLAIM_LEASE_MS = 30_000;
 /**
@@ -165,9 +166,9 @@ interface Attempt {
  * CLAIM_LEASE_MS. A batch's messages are delivered one after another in the order claimed (messages
  * queued in one millisecond go out in queue order), and their outcomes are recorded together in one
  * transaction at the batch's end, which also claims the next batch. A delivery starts only while
- * LONGEST_DELIVERY_MS and RECORD_MARGIN_MS of the batch's lease are left; the messages a batch did not reach are released
- * in that transaction (pending and due as before their claim) and the run ends, so the next run
- * sends them.
+ * LONGEST_DELIVERY_MS and RECORD_MARGIN_MS of the batch's lease are left; the messages a batch did
+ * not reach are released in that transaction (pending and due as before their claim) and the run
+ * ends, so the next run sends them.
  *
  * Delivery is at least once: a process killed mid-batch has recorded nothing of the batch, so the
  * messages it delivered (like a crash between a delivery and its record) are delivered again once
