@@ -18,6 +18,18 @@ export interface Engine {
   readonly read: Stores;
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>;
   /**
+   * `work` reads, decides, then makes one write that holds on its own (a store method that checks
+   * everything it relies on and writes all or nothing, such as checkout.place).
+   * - SQLite: all of `work` is one transaction, as with `transaction`.
+   * - PostgreSQL: `work` gets the pool's stores, outside any transaction, and its write is one
+   *   statement committing on its own. The row locks it takes (a best-seller's stock) are held for
+   *   that statement only, not across the three round trips BEGIN, the write and COMMIT would add.
+   *   Run again on a serialization failure or deadlock, as `transaction` is.
+   * NOTE: the same rules as `transaction`'s work; and on PostgreSQL any other write `work` made
+   * would commit alone, so it makes exactly one.
+   */
+  readThenWrite<T>(work: (s: Stores) => Promise<T>): Promise<T>;
+  /**
    * After a bulk load (a generated catalogue, db:copy): brings the query planner's statistics up to
    * date. PostgreSQL plans by them (before ANALYZE, a two-word search on a freshly loaded 100k
    * catalogue took 1,050 ms instead of 20 ms); SQLite's plans rest on its indexes and are pinned by

@@ -1,10 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { withCountries } from '../stores/cart.js';
-import type { CheckoutFacts, CheckoutStore, OrderCompletion } from '../stores/checkout.js';
+import type { CheckoutFacts, CheckoutStore, OrderPlacement, PlacementResult } from '../stores/checkout.js';
 import type { StockLevel } from '../stores/live.js';
-import type { PgExecutor } from './client.js';
+import { driverError, type PgExecutor } from './client.js';
 import { liveEventsJson } from './live.js';
 import { namedStatement } from './named-statement.js';
+import { orderValues, orderWrites } from './orders.js';
 
 const ph = sql.placeholder;
 
@@ -43,9 +44,11 @@ const factsSelect = sql`
       so.id AS option_id, so.name AS option_name, so.countries, so.price, so.free_over_subtotal,
       so.min_days, so.max_days, tr.rate_bps,
       hooks.ids AS webhook_ids, hooks.events AS webhook_events`;
-const factsFrom = sql`
+/** The facts' FROM, with `joins` joined to the webhooks' one row (one value each, for every line). */
+const factsFrom = (joins: SQL) => sql`
     FROM (SELECT coalesce(array_agg(w.id ORDER BY w.id COLLATE "C"), '{}') AS ids,
             coalesce(array_agg(w.events ORDER BY w.id COLLATE "C"), '{}') AS events FROM webhook w) AS hooks
+    ${joins}
     LEFT JOIN cart c ON c.user_id = ${ph('userId')}::text
     LEFT JOIN (cart_item ci
       JOIN variant v ON v.id = ci.variant_id
@@ -58,50 +61,71 @@ const factsFrom = sql`
  * What pricing reads (the user's cart and its lines, the option, the tax rate) and the webhooks:
  * the queries of db/postgres/cart.ts and integrations.ts, joined into one round trip.
  */
-const factsStatement = namedStatement<FactsRow>('checkout_facts', sql`${factsSelect} ${factsFrom}`);
+const factsStatement = namedStatement<FactsRow>('checkout_facts', sql`${factsSelect} ${factsFrom(sql``)}`);
 
 /**
- * The idempotency key claimed (OrderStore.claimIdempotencyKey's INSERT … ON CONFLICT DO NOTHING)
- * and the facts read, in one round trip; `claimed` is 0 when the key was taken (facts unused then).
+ * placeOrder's read: the facts, the key's earlier use (OrderStore.idempotencyKey) and the new
+ * order's number (OrderStore.nextOrderNumber), in one round trip. The number is taken once, in a
+ * materialized CTE: a volatile call in the select list would run once per cart line.
  */
-const claimAndReadStatement = namedStatement<FactsRow & { claimed: number }>(
-  'checkout_claim_and_read',
+const orderFactsStatement = namedStatement<
+  FactsRow & {
+    previous_hash: string | null;
+    previous_order: string | null;
+    previous_response: string | null;
+    number: number;
+  }
+>(
+  'checkout_order_facts',
   sql`
-    WITH claimed AS (
-      INSERT INTO idempotency_key (user_id, key, request_hash, created_at)
-      VALUES (${ph('userId')}::text, ${ph('key')}::text, ${ph('requestHash')}::text, ${ph('now')}::bigint)
-      ON CONFLICT DO NOTHING
-      RETURNING key)
-    ${factsSelect}, (SELECT count(*) FROM claimed)::integer AS claimed
-    ${factsFrom}`,
+    WITH num AS MATERIALIZED (SELECT nextval('order_number_seq')::integer AS n)
+    ${factsSelect}, prev.request_hash AS previous_hash, prev.order_id AS previous_order,
+      prev.response AS previous_response, num.n AS number
+    ${factsFrom(sql`
+    CROSS JOIN num
+    LEFT JOIN idempotency_key prev ON prev.user_id = ${ph('userId')}::text AND prev.key = ${ph('key')}::text`)}`,
 );
 
 /**
- * A placed order's writes after its row (db/stores/checkout.ts says which and in what order), one
- * round trip. The variant rows are locked in id order before they are taken, as the line-by-line
- * path does, so two orders sharing variants never deadlock. The lock is FOR NO KEY UPDATE, the one
- * an UPDATE of the stock takes: FOR UPDATE would also wait for every FOR KEY SHARE a foreign-key
- * check holds on the row (a cart line being added, an order line checked; before those were checked
- * at COMMIT, two orders for one variant deadlocked on it). A line with too little stock is not in
- * `taken` (and nothing is counted for the discount then); the caller rolls back on any refusal. The
- * stock events' data is stockChangedEvent's text (db/stores/live.ts), built here from the stock the
- * update left. It answers one row per line taken, or one row of nulls when none was (an order
- * without lines must still learn whether its discount was counted and its last event id).
+ * Everything a placed order writes (db/stores/checkout.ts says which and in what order), in one
+ * statement that placeOrder runs outside any transaction: it commits on its own, so the rows it
+ * locks (a best-seller's variant, a popular discount) are held only while it runs and commits.
+ * - The key is claimed first, with the order's id and answer; every other write happens only when
+ *   it was (a concurrent claim of the same key waits for the first request and then does nothing).
+ * - The variant rows are locked in id order before they are taken, as the line-by-line path does,
+ *   so two orders sharing variants never deadlock. The lock is FOR NO KEY UPDATE, the one an UPDATE
+ *   of the stock takes: FOR UPDATE would also wait for every FOR KEY SHARE a foreign-key check
+ *   holds on the row (a cart line being added, an order line checked).
+ * - A line with too little stock is not in `taken`; the verdict then raises checkout_refuse
+ *   (migration 0007), which aborts the statement and so everything it wrote: the first short line
+ *   in id order, then a used-up discount, as the composed store refuses them.
+ * - The stock events' data is stockChangedEvent's text (db/stores/live.ts), built here from the
+ *   stock the update left.
+ * It answers one row per line taken, or one row of nulls when none was (the key not claimed, or an
+ * order without lines), each with the verdict and the last live-event id.
  */
-const completeStatement = namedStatement<{
+const placeStatement = namedStatement<{
+  outcome: 'PLACED' | 'KEY_TAKEN';
   variant_id: string | null;
   product_id: string | null;
   stock: number | null;
-  redeemed: number;
-  last_event: number;
+  last_event: number | null;
 }>(
-  'checkout_complete_order',
+  'checkout_place_order',
   sql`
-    WITH wanted AS MATERIALIZED (
+    WITH claimed AS (
+      INSERT INTO idempotency_key (user_id, key, request_hash, order_id, response, created_at)
+      VALUES (${ph('userId')}::text, ${ph('key')}::text, ${ph('requestHash')}::text, ${ph('id')}::text,
+        ${ph('response')}::text, ${ph('now')}::bigint)
+      ON CONFLICT DO NOTHING
+      RETURNING key),
+    ${orderWrites(sql`EXISTS (SELECT 1 FROM claimed)`)},
+    wanted AS MATERIALIZED (
       SELECT w.variant_id, w.product_id, w.quantity
       FROM jsonb_to_recordset(${ph('stock')}::jsonb) AS w(variant_id text, product_id text, quantity integer)),
     locked AS MATERIALIZED (
-      SELECT v.id FROM variant v WHERE v.id = ANY(${ph('variantIds')}::text[])
+      SELECT v.id FROM variant v
+      WHERE v.id = ANY(${ph('variantIds')}::text[]) AND EXISTS (SELECT 1 FROM claimed)
       ORDER BY v.id COLLATE "C" FOR NO KEY UPDATE),
     taken AS (
       UPDATE variant v SET stock = v.stock - w.quantity, updated_at = ${ph('now')}::bigint
@@ -111,30 +135,30 @@ const completeStatement = namedStatement<{
     ledger AS (
       INSERT INTO inventory_movement
         (variant_id, delta, stock_after, reason, note, actor_id, order_id, created_at)
-      SELECT variant_id, -quantity, stock, 'order', NULL, ${ph('userId')}::text, ${ph('orderId')}::text,
+      SELECT variant_id, -quantity, stock, 'order', NULL, ${ph('userId')}::text, ${ph('id')}::text,
         ${ph('now')}::bigint
       FROM taken),
     redemption AS (
       INSERT INTO discount_redemption (order_id, discount_id, user_id, created_at)
-      SELECT ${ph('orderId')}::text, ${ph('discountId')}::text, ${ph('userId')}::text, ${ph('now')}::bigint
-      WHERE ${ph('discountId')}::text IS NOT NULL),
+      SELECT ${ph('id')}::text, ${ph('discountId')}::text, ${ph('userId')}::text, ${ph('now')}::bigint
+      WHERE ${ph('discountId')}::text IS NOT NULL AND EXISTS (SELECT 1 FROM claimed)),
     redeemed AS (
       UPDATE discount SET redemptions = redemptions + 1
       WHERE id = ${ph('discountId')}::text
         AND (max_redemptions IS NULL OR redemptions < max_redemptions)
+        AND EXISTS (SELECT 1 FROM claimed)
         AND (SELECT count(*) FROM taken) = (SELECT count(*) FROM wanted)
       RETURNING id),
-    cleared AS (DELETE FROM cart_item WHERE cart_id = ${ph('cartId')}::text),
+    cleared AS (
+      DELETE FROM cart_item WHERE cart_id = ${ph('cartId')}::text AND EXISTS (SELECT 1 FROM claimed)),
     emptied AS (
       UPDATE cart SET discount_id = NULL, updated_at = ${ph('now')}::bigint
-      WHERE id = ${ph('cartId')}::text),
-    keyed AS (
-      UPDATE idempotency_key SET order_id = ${ph('orderId')}::text, response = ${ph('response')}::text
-      WHERE user_id = ${ph('userId')}::text AND key = ${ph('key')}::text),
+      WHERE id = ${ph('cartId')}::text AND EXISTS (SELECT 1 FROM claimed)),
     messages AS MATERIALIZED (
       SELECT m.id, m.kind, m.payload, m.webhook_id, m.event, m.created_at
       FROM jsonb_to_recordset(${ph('messages')}::jsonb) AS m(id text, kind text, payload text,
-        webhook_id text, event text, created_at bigint)),
+        webhook_id text, event text, created_at bigint)
+      WHERE EXISTS (SELECT 1 FROM claimed)),
     hooks AS (
       SELECT w.id FROM webhook w WHERE w.id IN (SELECT webhook_id FROM messages) FOR KEY SHARE),
     queued AS (
@@ -151,18 +175,37 @@ const completeStatement = namedStatement<{
         FROM ROWS FROM (jsonb_to_recordset(${ph('events')}::jsonb) AS (topic text, kind text,
           order_id text, user_id text, product_id text, variant_id text, data text))
           WITH ORDINALITY AS o(topic, kind, order_id, user_id, product_id, variant_id, data, ord)
+        WHERE EXISTS (SELECT 1 FROM claimed)
         UNION ALL
         SELECT 1, t.variant_id, 'stock', 'stock.changed', NULL, NULL, t.product_id, t.variant_id,
           '{"available":' || t.stock || '}'
         FROM taken t) AS e
       ORDER BY e.part, e.position COLLATE "C"
-      RETURNING id)
-    SELECT t.variant_id, t.product_id, t.stock,
-      (SELECT count(*) FROM redeemed)::integer AS redeemed,
-      (SELECT max(id) FROM events) AS last_event
-    FROM (VALUES (1)) AS one (n) LEFT JOIN taken t ON true
+      RETURNING id),
+    verdict AS MATERIALIZED (
+      SELECT CASE
+        WHEN NOT EXISTS (SELECT 1 FROM claimed) THEN 'KEY_TAKEN'
+        WHEN (SELECT count(*) FROM taken) < (SELECT count(*) FROM wanted) THEN checkout_refuse(
+          'OUT_OF_STOCK',
+          (SELECT w.variant_id FROM wanted w WHERE w.variant_id NOT IN (SELECT variant_id FROM taken)
+           ORDER BY w.variant_id COLLATE "C" LIMIT 1))
+        WHEN ${ph('discountId')}::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM redeemed)
+          THEN checkout_refuse('DISCOUNT_EXHAUSTED', NULL)
+        ELSE 'PLACED' END AS outcome)
+    SELECT verdict.outcome, t.variant_id, t.product_id, t.stock, (SELECT max(id) FROM events) AS last_event
+    FROM verdict LEFT JOIN taken t ON true
     ORDER BY t.variant_id COLLATE "C"`,
 );
+
+/** checkout_refuse's error (SQLSTATE BR001, migration 0007) as the refusal it carries, or null. */
+function refusalOf(error: unknown): PlacementResult | null {
+  const failed = driverError(error);
+  if (failed?.code !== 'BR001') return null;
+  const { message, detail } = failed;
+  if (message === 'DISCOUNT_EXHAUSTED') return { ok: false, reason: 'DISCOUNT_EXHAUSTED' };
+  if (message === 'OUT_OF_STOCK' && detail) return { ok: false, reason: 'OUT_OF_STOCK', variantId: detail };
+  return null;
+}
 
 /** The facts from their rows (one per cart line). */
 function factsOf(rows: FactsRow[]): CheckoutFacts {
@@ -213,46 +256,59 @@ function factsOf(rows: FactsRow[]): CheckoutFacts {
 export function postgresCheckout(db: PgExecutor, appended: (lastId: number) => void): CheckoutStore {
   return {
     facts: async (query) => factsOf((await factsStatement(db, { ...query })).rows),
-    async claimAndRead(claim, query) {
-      const { rows } = await claimAndReadStatement(db, { ...claim, ...query });
-      return rows[0]?.claimed === 1 ? factsOf(rows) : null;
+    async orderFacts(query) {
+      const { rows } = await orderFactsStatement(db, { ...query });
+      const [first] = rows;
+      if (!first) throw new Error('the order facts statement returned no row');
+      const previous =
+        first.previous_hash === null
+          ? undefined
+          : {
+              requestHash: first.previous_hash,
+              orderId: first.previous_order,
+              response: first.previous_response,
+            };
+      return { ...factsOf(rows), previous, number: first.number };
     },
-    async completeOrder(c: OrderCompletion) {
-      const { rows } = await completeStatement(db, {
-        orderId: c.orderId,
-        userId: c.userId,
-        now: c.now,
-        cartId: c.cartId,
-        key: c.key,
-        response: c.response,
-        discountId: c.discountId,
-        stock: JSON.stringify(
-          c.stock.map((s) => ({ variant_id: s.variantId, product_id: s.productId, quantity: s.quantity })),
-        ),
-        // The ids again as an array: `id = ANY(…)` is an index lookup in the generic plan, where a
-        // join on the JSON's rows (estimated at 100) scanned the whole variant table.
-        variantIds: c.stock.map((s) => s.variantId),
-        messages: JSON.stringify(
-          c.messages.map((m) => ({
-            id: m.id,
-            kind: m.kind,
-            payload: m.payload,
-            webhook_id: m.webhookId,
-            event: m.event,
-            created_at: m.createdAt,
-          })),
-        ),
-        events: liveEventsJson(c.events),
-      });
-      // One row per line taken, or one row of nulls when none was: the counts are on every row.
+    async place(p: OrderPlacement) {
+      let rows: Awaited<ReturnType<typeof placeStatement>>['rows'];
+      try {
+        ({ rows } = await placeStatement(db, {
+          ...orderValues(p.order),
+          key: p.key.key,
+          requestHash: p.key.requestHash,
+          response: p.key.response,
+          cartId: p.cartId,
+          stock: JSON.stringify(
+            p.stock.map((s) => ({ variant_id: s.variantId, product_id: s.productId, quantity: s.quantity })),
+          ),
+          // The ids again as an array: `id = ANY(…)` is an index lookup in the generic plan, where a
+          // join on the JSON's rows (estimated at 100) scanned the whole variant table.
+          variantIds: p.stock.map((s) => s.variantId),
+          messages: JSON.stringify(
+            p.messages.map((m) => ({
+              id: m.id,
+              kind: m.kind,
+              payload: m.payload,
+              webhook_id: m.webhookId,
+              event: m.event,
+              created_at: m.createdAt,
+            })),
+          ),
+          events: liveEventsJson(p.events),
+        }));
+      } catch (error) {
+        const refusal = refusalOf(error);
+        if (refusal) return refusal;
+        throw error;
+      }
+      if (rows[0]?.outcome === 'KEY_TAKEN') return { ok: false, reason: 'KEY_TAKEN' };
+      // One row per line taken, or one row of nulls when none was.
       const left: StockLevel[] = rows.flatMap((row) =>
         row.variant_id === null || row.product_id === null || row.stock === null
           ? []
           : [{ variantId: row.variant_id, productId: row.product_id, available: row.stock }],
       );
-      const short = c.stock.find((line) => !left.some((taken) => taken.variantId === line.variantId));
-      if (short) return { ok: false, reason: 'OUT_OF_STOCK', variantId: short.variantId };
-      if (c.discountId && rows[0]?.redeemed !== 1) return { ok: false, reason: 'DISCOUNT_EXHAUSTED' };
       appended(rows[0]?.last_event ?? 0);
       return { ok: true, left };
     },

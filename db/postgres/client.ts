@@ -66,6 +66,22 @@ export function sqlState(error: unknown): string | undefined {
   return error instanceof Error ? errorCode(error.cause) : undefined;
 }
 
+/**
+ * The driver's error of a failed query (Drizzle wraps it as the cause) with its SQLSTATE, message
+ * and detail, for errors the shop's own SQL raises on purpose (checkout_refuse).
+ */
+export function driverError(error: unknown): { code: string; message: string; detail?: string } | undefined {
+  for (const candidate of [error, error instanceof Error ? error.cause : undefined]) {
+    const code = errorCode(candidate);
+    if (code && candidate instanceof Error) {
+      const detail =
+        'detail' in candidate && typeof candidate.detail === 'string' ? candidate.detail : undefined;
+      return { code, message: candidate.message, detail };
+    }
+  }
+  return undefined;
+}
+
 const UNREACHABLE: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host not found',

@@ -3,7 +3,7 @@ import type { PostgresHandle } from './client.js';
 import { LiveNotifier } from './live-notifier.js';
 import { analyzeTablesWithRows } from './statistics.js';
 import { createPostgresStores } from './stores.js';
-import { runTransaction, type TransactionOptions } from './transaction.js';
+import { runTransaction, type TransactionOptions, withRetries } from './transaction.js';
 
 /**
  * The PostgreSQL engine: reads on the pool, transactions READ COMMITTED with retries. Live events a
@@ -16,6 +16,12 @@ export function createPostgresEngine(
   const notifier = new LiveNotifier(handle.pool);
   /** This process's own listeners: woken at commit, before the NOTIFY comes back to them. */
   const liveListeners = liveCommitListeners();
+  const announce = (lastLiveId: number) => {
+    if (lastLiveId > 0) {
+      notifier.notify(lastLiveId);
+      liveListeners.committed();
+    }
+  };
   return {
     kind: 'postgres',
     read: createPostgresStores(handle.db, (lastId) => notifier.notify(lastId)),
@@ -32,10 +38,19 @@ export function createPostgresEngine(
         },
         options,
       );
-      if (lastLiveId > 0) {
-        notifier.notify(lastLiveId);
-        liveListeners.committed();
-      }
+      announce(lastLiveId);
+      return result;
+    },
+    readThenWrite: async (work) => {
+      const { result, lastLiveId } = await withRetries(async () => {
+        let lastLiveId = 0;
+        // On the pool: the one write commits as it returns, and its events with it.
+        const stores = createPostgresStores(handle.db, (id) => {
+          lastLiveId = Math.max(lastLiveId, id);
+        });
+        return { result: await work(stores), lastLiveId };
+      }, options);
+      announce(lastLiveId);
       return result;
     },
     refreshStatistics: () => analyzeTablesWithRows(handle.pool),

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { escapeLike } from '../../server/domain/search-query.js';
-import type { OrderFilter, OrderStore } from '../stores/orders.js';
+import type { NewOrder, OrderFilter, OrderStore } from '../stores/orders.js';
 import type { PgExecutor } from './client.js';
 import { namedStatement } from './named-statement.js';
 import {
@@ -86,20 +86,23 @@ function summaryConditions(filter: OrderFilter, before: { createdAt: number; id:
 }
 
 const ph = sql.placeholder;
-/** The order, its lines, its first history row and its payment: one statement, one round trip. */
-const insertOrderStatement = namedStatement<{ number: number }>(
-  'orders_insert_order',
-  sql`
-    WITH placed AS (
+
+/**
+ * The CTEs that write a new order: the order, its lines, its first history row and its payment,
+ * each only when `when` holds (placeOrder's statement writes them only once it claimed the key,
+ * db/postgres/checkout.ts). Their values are orderValues' placeholders.
+ */
+export const orderWrites = (when: SQL) => sql`
+    placed AS (
       INSERT INTO customer_order (id, number, user_id, email, status, currency, subtotal,
         discount_id, discount_code, discount_amount, shipping_option_id, shipping_name,
         shipping_price, tax, total, shipping_address, created_at, updated_at)
-      VALUES (${ph('id')}::text, nextval('order_number_seq'), ${ph('userId')}::text, ${ph('email')}::text,
+      SELECT ${ph('id')}::text, ${ph('number')}::integer, ${ph('userId')}::text, ${ph('email')}::text,
         'pending_payment', ${ph('currency')}::text, ${ph('subtotal')}::bigint, ${ph('discountId')}::text,
         ${ph('discountCode')}::text, ${ph('discountAmount')}::bigint, ${ph('shippingOptionId')}::text,
         ${ph('shippingName')}::text, ${ph('shippingPrice')}::bigint, ${ph('tax')}::bigint, ${ph('total')}::bigint,
-        ${ph('shippingAddress')}::text, ${ph('now')}::bigint, ${ph('now')}::bigint)
-      RETURNING number),
+        ${ph('shippingAddress')}::text, ${ph('now')}::bigint, ${ph('now')}::bigint
+      WHERE ${when}),
     placed_lines AS (
       INSERT INTO order_line (order_id, variant_id, product_id, product_name, variant_name, sku,
         unit_price, quantity, line_total)
@@ -107,15 +110,44 @@ const insertOrderStatement = namedStatement<{ number: number }>(
         l.unit_price, l.quantity, l.line_total
       FROM jsonb_to_recordset(${ph('lines')}::jsonb) AS l(variant_id text, product_id text,
         product_name text, variant_name text, sku text, unit_price bigint, quantity integer,
-        line_total bigint)),
+        line_total bigint)
+      WHERE ${when}),
     history AS (
       INSERT INTO order_event (order_id, status, actor_id, created_at)
-      VALUES (${ph('id')}::text, 'pending_payment', ${ph('userId')}::text, ${ph('now')}::bigint)),
+      SELECT ${ph('id')}::text, 'pending_payment', ${ph('userId')}::text, ${ph('now')}::bigint
+      WHERE ${when}),
     started AS (
       INSERT INTO payment (id, order_id, provider, status, amount, currency, created_at, updated_at)
-      VALUES (${ph('paymentId')}::text, ${ph('id')}::text, ${ph('provider')}::text, 'pending',
-        ${ph('total')}::bigint, ${ph('currency')}::text, ${ph('now')}::bigint, ${ph('now')}::bigint))
-    SELECT number FROM placed`,
+      SELECT ${ph('paymentId')}::text, ${ph('id')}::text, ${ph('provider')}::text, 'pending',
+        ${ph('total')}::bigint, ${ph('currency')}::text, ${ph('now')}::bigint, ${ph('now')}::bigint
+      WHERE ${when})`;
+
+/** orderWrites' values for one order. */
+export function orderValues(order: NewOrder): Record<string, unknown> {
+  const { payment: started, lines, ...facts } = order;
+  return {
+    ...facts,
+    lines: JSON.stringify(
+      lines.map((line) => ({
+        variant_id: line.variantId,
+        product_id: line.productId,
+        product_name: line.productName,
+        variant_name: line.variantName,
+        sku: line.sku,
+        unit_price: line.unitPrice,
+        quantity: line.quantity,
+        line_total: line.lineTotal,
+      })),
+    ),
+    paymentId: started.id,
+    provider: started.provider,
+  };
+}
+
+/** The order, its lines, its first history row and its payment: one statement, one round trip. */
+const insertOrderStatement = namedStatement(
+  'orders_insert_order',
+  sql`WITH ${orderWrites(sql`true`)} SELECT 1`,
 );
 
 /** The orders area's queries on PostgreSQL: the same rows, order and refusals as on SQLite. */
@@ -165,30 +197,14 @@ export function postgresOrders(db: PgExecutor): OrderStore {
           ),
         );
     },
-    // One statement, one round trip: the order, its lines, its first history row and its payment.
+    nextOrderNumber: async () => {
+      const { rows } = await db.execute<{ n: number }>(sql`SELECT nextval('order_number_seq')::integer AS n`);
+      const [next] = rows;
+      if (!next) throw new Error('nextval returned no row');
+      return next.n;
+    },
     insertOrder: async (order) => {
-      const lines = JSON.stringify(
-        order.lines.map((line) => ({
-          variant_id: line.variantId,
-          product_id: line.productId,
-          product_name: line.productName,
-          variant_name: line.variantName,
-          sku: line.sku,
-          unit_price: line.unitPrice,
-          quantity: line.quantity,
-          line_total: line.lineTotal,
-        })),
-      );
-      const { payment: started, ...facts } = order;
-      const result = await insertOrderStatement(db, {
-        ...facts,
-        lines,
-        paymentId: started.id,
-        provider: started.provider,
-      });
-      const placed = result.rows[0];
-      if (!placed) throw new Error('the order insert returned no row');
-      return placed.number;
+      await insertOrderStatement(db, orderValues(order));
     },
     insertRedemption: async (redemption) => {
       await db.insert(discountRedemption).values({

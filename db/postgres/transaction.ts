@@ -20,15 +20,27 @@ export interface TransactionOptions {
  * from the error or its cause), after a short random pause; any other error is thrown at once.
  * NOTE: `work` may run more than once, so it must not have effects outside the transaction.
  */
-export async function runTransaction<T>(
+export function runTransaction<T>(
   db: PgDb,
   work: (tx: PgTx) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
+  const isolationLevel = options.isolationLevel ?? 'read committed';
+  return withRetries(() => db.transaction(work, { isolationLevel }), options);
+}
+
+/**
+ * Runs `work` and runs it again, as runTransaction does, when PostgreSQL aborted it for a
+ * serialization failure or a deadlock: for work whose one write is a statement of its own.
+ */
+export async function withRetries<T>(
+  work: () => Promise<T>,
+  options: Pick<TransactionOptions, 'attempts' | 'onRetry'> = {},
+): Promise<T> {
   const attempts = options.attempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(work, { isolationLevel: options.isolationLevel ?? 'read committed' });
+      return await work();
     } catch (error) {
       const code = sqlState(error);
       if (code === undefined || !RETRYABLE.has(code) || attempt >= attempts) throw error;

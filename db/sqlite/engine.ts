@@ -17,17 +17,19 @@ export function createSqliteEngine(handle: DatabaseHandle): Engine {
   const write = createSqliteStores(handle.db, () => {
     wroteLiveEvents = true;
   });
+  const transaction: Engine['transaction'] = async (work) => {
+    const result = await inWriteBatch(handle.db, () => work(write));
+    if (wroteLiveEvents) {
+      wroteLiveEvents = false;
+      liveListeners.committed();
+    }
+    return result;
+  };
   return {
     kind: 'sqlite',
     read,
-    transaction: async (work) => {
-      const result = await inWriteBatch(handle.db, () => work(write));
-      if (wroteLiveEvents) {
-        wroteLiveEvents = false;
-        liveListeners.committed();
-      }
-      return result;
-    },
+    transaction,
+    readThenWrite: transaction,
     onLiveEvents: liveListeners.listen,
     refreshStatistics: async () => {},
     close: async () => handle.close(),

@@ -49,9 +49,9 @@ export function sqliteOrders(db: Executor): OrderStore {
     storeResponse: async (userId, key, response) => {
       prepared('key-response', q.storeResponse).run({ userId, key, response });
     },
+    nextOrderNumber: async () => prepared('order-number', q.nextOrderNumber).get()?.n ?? 1001,
     insertOrder: async (order) => {
-      const number = prepared('order-number', q.nextOrderNumber).get()?.n ?? 1001;
-      prepared('order-insert', q.insertOrder).run({ ...order, number });
+      prepared('order-insert', q.insertOrder).run({ ...order });
       for (const line of order.lines)
         prepared('order-line-insert', q.insertOrderLine).run({ ...line, orderId: order.id });
       prepared('order-event-insert', q.insertOrderEvent).run({
@@ -69,7 +69,6 @@ export function sqliteOrders(db: Executor): OrderStore {
         currency: order.currency,
         now: order.now,
       });
-      return number;
     },
     insertRedemption: async (redemption) => {
       prepared('redemption-insert', q.insertRedemption).run(redemption);

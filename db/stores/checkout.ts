@@ -1,13 +1,14 @@
 /**
- * placeOrder's own data access: what pricing an order reads, and what placing it writes once the
- * order row exists. Each is one call so that PostgreSQL can answer it in one statement (one round
- * trip: db/postgres/checkout.ts); `composedCheckout` here is the same out of the other areas'
- * stores, one call each, and is what SQLite runs (its statements cost no round trip).
+ * placeOrder's own data access: what pricing an order reads, and everything placing it writes.
+ * Each is one call so that PostgreSQL can answer it in one statement (one round trip:
+ * db/postgres/checkout.ts); `composedCheckout` here is the same out of the other areas' stores,
+ * one call each, and is what SQLite runs (its statements cost no round trip).
  */
 import type { CartLineRow, CartRow, ShippingOptionRecord } from './cart.js';
 import type { Stores } from './index.js';
 import type { NewOutboxMessage, WebhookRow } from './integrations.js';
 import { type NewLiveEvent, type StockLevel, stockChangedEvent } from './live.js';
+import type { IdempotencyRecord, NewOrder } from './orders.js';
 
 /** Everything pricing the user's cart for one destination and option reads. */
 export interface CheckoutFacts {
@@ -27,29 +28,29 @@ export interface StockTake {
   quantity: number;
 }
 
-/** What placing an order writes after the order row itself, in the order's transaction. */
-export interface OrderCompletion {
-  orderId: string;
-  userId: string;
-  now: number;
+/** Everything placing an order writes, all or nothing (CheckoutStore.place). */
+export interface OrderPlacement {
+  /** Claimed for this order, with the answer stored with it (null: not final yet). */
+  key: KeyClaim & { response: string | null };
+  /** The order (its number from OrderFacts), its lines, first history entry and payment. */
+  order: NewOrder;
   /** Emptied: its lines deleted, its discount forgotten. */
   cartId: string;
-  /** The idempotency key claimed for this order, and the answer stored with it (null: not yet). */
-  key: string;
-  response: string | null;
   /** The order's outbox messages (its mail, its webhook deliveries). */
   messages: NewOutboxMessage[];
-  /** The order's own live events, before the stock events this completion adds. */
+  /** The order's own live events, before the stock events the placement adds. */
   events: NewLiveEvent[];
   /** Taken in variant-id order, all or none. */
   stock: StockTake[];
-  /** Redeemed (a redemption row, and one use counted within its limit), or null. */
-  discountId: string | null;
 }
 
-/** The stock left of each line taken, or why the order cannot complete (then roll back). */
-export type CompletionResult =
+/**
+ * The stock left of each line taken, or why nothing was placed: the key was claimed meanwhile by
+ * another request (its answer is the one to give), a line is short, the discount is used up.
+ */
+export type PlacementResult =
   | { ok: true; left: StockLevel[] }
+  | { ok: false; reason: 'KEY_TAKEN' }
   | { ok: false; reason: 'OUT_OF_STOCK'; variantId: string }
   | { ok: false; reason: 'DISCOUNT_EXHAUSTED' };
 
@@ -58,6 +59,17 @@ export interface FactsQuery {
   userId: string;
   shippingOptionId: string;
   country: string;
+}
+
+/** placeOrder's facts: the request's idempotency key besides. */
+export interface OrderFactsQuery extends FactsQuery {
+  key: string;
+}
+
+/** What placeOrder decides on: the facts, the key's earlier use if any, the new order's number. */
+export interface OrderFacts extends CheckoutFacts {
+  previous: IdempotencyRecord | undefined;
+  number: number;
 }
 
 /** An order's idempotency key to claim (see OrderStore.claimIdempotencyKey). */
@@ -70,19 +82,19 @@ export interface KeyClaim {
 
 export interface CheckoutStore {
   facts(query: FactsQuery): Promise<CheckoutFacts>;
+  /** placeOrder's read: the facts, the key's earlier use, and the number the new order will take. */
+  orderFacts(query: OrderFactsQuery): Promise<OrderFacts>;
   /**
-   * placeOrder's first step: claims the key (OrderStore.claimIdempotencyKey) and, when it was
-   * free, reads the facts; null when the key was used already (the caller answers from it).
+   * placeOrder's write, all or nothing: the key claimed (KEY_TAKEN when it was claimed first by
+   * another request, which has committed by then), the order written, the cart emptied, the
+   * outbox messages queued (a webhook's only while it exists), then the stock taken and the
+   * discount counted (the rows orders share: their locks are taken last), then the live events
+   * (the order's, then each variant's stock). Every condition it relies on is checked here, not
+   * only in what was read before: on PostgreSQL it is one statement, run on its own outside any
+   * transaction (Engine.readThenWrite). On a refusal other than KEY_TAKEN, SQLite may have written
+   * part of it (the caller's transaction rolls back); PostgreSQL has written nothing.
    */
-  claimAndRead(claim: KeyClaim, query: FactsQuery): Promise<CheckoutFacts | null>;
-  /**
-   * The writes of a placed order after its row: the cart emptied, the key completed, the outbox
-   * messages queued (a webhook's only while it exists), then the stock taken and the discount
-   * counted last (the rows orders share: their locks are held until COMMIT), then the live events
-   * (the order's, then each variant's stock). A refusal may leave writes behind: the caller rolls
-   * the transaction back.
-   */
-  completeOrder(completion: OrderCompletion): Promise<CompletionResult>;
+  place(placement: OrderPlacement): Promise<PlacementResult>;
 }
 
 /** The checkout store out of the other areas' stores, one call per read or write. */
@@ -99,43 +111,50 @@ export function composedCheckout(s: Omit<Stores, 'checkout'>): CheckoutStore {
   };
   return {
     facts,
-    async claimAndRead(claim, query) {
-      return (await s.orders.claimIdempotencyKey(claim)) ? facts(query) : null;
+    async orderFacts({ key, ...query }) {
+      return {
+        ...(await facts(query)),
+        previous: await s.orders.idempotencyKey(query.userId, key),
+        number: await s.orders.nextOrderNumber(),
+      };
     },
-    async completeOrder(c) {
-      await s.cart.empty(c.cartId, c.now);
+    async place(p) {
+      const { order } = p;
+      if (!(await s.orders.claimIdempotencyKey(p.key))) return { ok: false, reason: 'KEY_TAKEN' };
+      await s.orders.insertOrder(order);
       await s.orders.completeIdempotencyKey({
-        userId: c.userId,
-        key: c.key,
-        orderId: c.orderId,
-        response: c.response,
+        userId: order.userId,
+        key: p.key.key,
+        orderId: order.id,
+        response: p.key.response,
       });
-      for (const message of c.messages) await s.integrations.enqueue(message);
-      if (c.discountId) {
+      await s.cart.empty(p.cartId, order.now);
+      for (const message of p.messages) await s.integrations.enqueue(message);
+      if (order.discountId) {
         await s.orders.insertRedemption({
-          orderId: c.orderId,
-          discountId: c.discountId,
-          userId: c.userId,
-          now: c.now,
+          orderId: order.id,
+          discountId: order.discountId,
+          userId: order.userId,
+          now: order.now,
         });
       }
       const left: StockLevel[] = [];
-      for (const line of c.stock) {
+      for (const line of p.stock) {
         const stock = await s.catalog.changeStock({
           variantId: line.variantId,
           delta: -line.quantity,
           reason: 'order',
-          orderId: c.orderId,
-          actorId: c.userId,
-          now: c.now,
+          orderId: order.id,
+          actorId: order.userId,
+          now: order.now,
         });
         if (stock === null) return { ok: false, reason: 'OUT_OF_STOCK', variantId: line.variantId };
         left.push({ variantId: line.variantId, productId: line.productId, available: stock });
       }
-      if (c.discountId && !(await s.cart.redeemDiscount(c.discountId))) {
+      if (order.discountId && !(await s.cart.redeemDiscount(order.discountId))) {
         return { ok: false, reason: 'DISCOUNT_EXHAUSTED' };
       }
-      await s.live.append([...c.events, ...left.map(stockChangedEvent)], c.now);
+      await s.live.append([...p.events, ...left.map(stockChangedEvent)], order.now);
       return { ok: true, left };
     },
   };

@@ -99,9 +99,10 @@ export interface IdempotencyRecord {
   response: string | null;
 }
 
-/** Everything placeOrder writes for a new order (its number is assigned by the store). */
+/** Everything placeOrder writes for a new order (its number from OrderStore.nextOrderNumber). */
 export interface NewOrder {
   id: string;
+  number: number;
   userId: string;
   email: string;
   currency: string;
@@ -175,8 +176,14 @@ export interface OrderStore {
   }): Promise<void>;
   /** Stores the first answer for a key that has none yet. */
   storeResponse(userId: string, key: string, response: string): Promise<void>;
-  /** Writes the order (the next number), its lines, first history entry and payment; returns the number. */
-  insertOrder(order: NewOrder): Promise<number>;
+  /**
+   * The number for the next order. PostgreSQL takes it from a sequence (it is the caller's, used
+   * or not, so numbers may have gaps); SQLite reads the highest so far plus one, which holds only
+   * inside the write transaction that inserts the order.
+   */
+  nextOrderNumber(): Promise<number>;
+  /** Writes the order, its lines, first history entry and payment. */
+  insertOrder(order: NewOrder): Promise<void>;
   insertRedemption(redemption: {
     orderId: string;
     discountId: string;

@@ -9,7 +9,7 @@ import { runTransaction } from '../../db/postgres/transaction.js';
 import { type DatabaseHandle, openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteStores } from '../../db/sqlite/stores.js';
 import { inWriteBatch } from '../../db/sqlite/write-batch.js';
-import type { CheckoutStore, OrderCompletion } from '../../db/stores/checkout.js';
+import type { CheckoutStore, OrderPlacement } from '../../db/stores/checkout.js';
 import {
   createTestDatabase,
   logIdleError,
@@ -20,10 +20,11 @@ import {
 
 /**
  * The checkout store's two implementations agree: `composedCheckout` (the other stores, one call
- * each; what SQLite runs) and `postgresCheckout` (one named statement for `facts`, one for
- * `completeOrder`). The same calls run on a migrated SQLite file and on a fresh PostgreSQL database,
- * each in a transaction of its engine; the answers must be equal, and so must every row the
- * completed order wrote (read back in plain SQL). Refusals are rolled back, as placeOrder does.
+ * each; what SQLite runs) and `postgresCheckout` (one named statement per method). The same calls
+ * run on a migrated SQLite file and on a fresh PostgreSQL database, each in a transaction of its
+ * engine; the answers must be equal, and so must every row the placed order wrote (read back in
+ * plain SQL). Refusals are rolled back, as placeOrder's SQLite transaction is; on PostgreSQL
+ * placeOrder runs `place` outside any transaction, and a test below shows a refusal leaves nothing.
  * Generated ids (live_event, inventory_movement) are left out: a PostgreSQL sequence does not roll back.
  */
 const unavailable = await postgresUnavailable();
@@ -53,14 +54,9 @@ const FIXTURES = [
   `INSERT INTO webhook (id, url, events, secret, created_at) VALUES
      ('wh-1', 'https://hooks.example/1', '["order.created"]', 's1', 0),
      ('wh-2', 'https://hooks.example/2', '["order.paid","order.created"]', 's2', 0)`,
-  // The orders' own rows (written by insertOrder before completeOrder): the foreign keys need them.
-  `INSERT INTO customer_order (id, number, user_id, email, status, currency, subtotal, shipping_option_id,
-     shipping_name, shipping_price, tax, total, shipping_address, created_at, updated_at) VALUES
-     ('o1', 1, 'u1', 'one@example.com', 'pending_payment', 'USD', 3900, 's-std', 'Standard', 0, 0, 3900, '{}', 0, 0),
-     ('o2', 2, 'u1', 'one@example.com', 'pending_payment', 'USD', 1800, 's-std', 'Standard', 0, 0, 1800, '{}', 0, 0),
-     ('o3', 3, 'u1', 'one@example.com', 'pending_payment', 'USD', 900, 's-std', 'Standard', 0, 0, 900, '{}', 0, 0)`,
-  `INSERT INTO idempotency_key (user_id, key, request_hash, created_at) VALUES
-     ('u1', 'key-1', 'hash-1', 0), ('u1', 'key-2', 'hash-2', 0), ('u1', 'key-3', 'hash-3', 0)`,
+  // A key used before (by an order still starting its payment: no order id kept here, no answer).
+  `INSERT INTO idempotency_key (user_id, key, request_hash, response, created_at) VALUES
+     ('u1', 'key-used', 'hash-used', '{"earlier":true}', 0)`,
 ];
 
 /** One engine: its checkout store inside one of its transactions, and its rows read back. */
@@ -125,48 +121,87 @@ async function factsOf(side: Side) {
 
 const NOW = 1_000;
 
+/** The order `id` under key `key`, of the given stock lines (priced at 1000 each), no discount. */
+function placement(id: string, key: string, stock: OrderPlacement['stock']): OrderPlacement {
+  const lines = stock.map((line) => ({
+    variantId: line.variantId,
+    productId: line.productId,
+    productName: 'Mug',
+    variantName: line.variantId,
+    sku: line.variantId.toUpperCase(),
+    unitPrice: 1000,
+    quantity: line.quantity,
+    lineTotal: 1000 * line.quantity,
+  }));
+  const total = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  return {
+    key: { userId: 'u1', key, requestHash: `hash-${key}`, now: NOW, response: `{"order":"${id}"}` },
+    order: {
+      id,
+      // Distinct per order id: a number is unique.
+      number: 2000 + Number(id.replace(/\D/g, '') || 9),
+      userId: 'u1',
+      email: 'one@example.com',
+      currency: 'USD',
+      subtotal: total,
+      discountId: null,
+      discountCode: null,
+      discountAmount: 0,
+      shippingOptionId: 's-std',
+      shippingName: 'Standard',
+      shippingPrice: 0,
+      tax: 0,
+      total,
+      shippingAddress: '{"country":"FR"}',
+      lines,
+      payment: { id: `pay-${id}`, provider: 'manual' },
+      now: NOW,
+    },
+    cartId: 'c1',
+    messages: [],
+    events: [{ topic: 'order', kind: 'order.created', orderId: id, data: '{"status":"pending_payment"}' }],
+    stock,
+  };
+}
+
 /** An order of two lines, in variant-id order, with a discount that has room left. */
-const COMPLETION: OrderCompletion = {
-  orderId: 'o1',
-  userId: 'u1',
-  now: NOW,
-  cartId: 'c1',
-  key: 'key-1',
-  response: '{"order":"o1"}',
-  messages: [
-    {
-      id: 'm-mail',
-      kind: 'mail',
-      payload: '{"to":"one@example.com"}',
-      webhookId: null,
-      event: null,
-      createdAt: NOW,
-    },
-    {
-      id: 'm-wh-1',
-      kind: 'webhook',
-      payload: '{"id":"o1"}',
-      webhookId: 'wh-1',
-      event: 'order.created',
-      createdAt: NOW,
-    },
-    // Its webhook is gone (deleted after the facts were read): not queued.
-    {
-      id: 'm-gone',
-      kind: 'webhook',
-      payload: '{"id":"o1"}',
-      webhookId: 'wh-gone',
-      event: 'order.created',
-      createdAt: NOW,
-    },
-  ],
-  events: [{ topic: 'order', kind: 'order.created', orderId: 'o1', data: '{"status":"pending_payment"}' }],
-  stock: [
+const PLACEMENT: OrderPlacement = (() => {
+  const base = placement('o1', 'key-1', [
     { variantId: 'v-a', productId: 'p-mug', quantity: 2 },
     { variantId: 'v-b', productId: 'p-mug', quantity: 1 },
-  ],
-  discountId: 'd-room',
-};
+  ]);
+  return {
+    ...base,
+    order: { ...base.order, discountId: 'd-room', discountCode: 'ROOM', discountAmount: 500, total: 2500 },
+    messages: [
+      {
+        id: 'm-mail',
+        kind: 'mail',
+        payload: '{"to":"one@example.com"}',
+        webhookId: null,
+        event: null,
+        createdAt: NOW,
+      },
+      {
+        id: 'm-wh-1',
+        kind: 'webhook',
+        payload: '{"id":"o1"}',
+        webhookId: 'wh-1',
+        event: 'order.created',
+        createdAt: NOW,
+      },
+      // Its webhook is gone (deleted after the facts were read): not queued.
+      {
+        id: 'm-gone',
+        kind: 'webhook',
+        payload: '{"id":"o1"}',
+        webhookId: 'wh-gone',
+        event: 'order.created',
+        createdAt: NOW,
+      },
+    ],
+  };
+})();
 
 /** Every row a completed order touches, in a stable order, generated ids left out. */
 async function rowsAfter(side: Side) {
@@ -195,7 +230,17 @@ async function rowsAfter(side: Side) {
     ),
     cartItems: await side.rows(`SELECT variant_id FROM cart_item WHERE cart_id = 'c1'`),
     cart: await side.rows(`SELECT id, discount_id, updated_at FROM cart WHERE id = 'c1'`),
-    keys: byKey('key')(await side.rows('SELECT key, order_id, response FROM idempotency_key')),
+    keys: byKey('key')(await side.rows('SELECT key, request_hash, order_id, response FROM idempotency_key')),
+    orders: byKey('id')(
+      await side.rows(
+        'SELECT id, number, user_id, status, discount_id, total, created_at FROM customer_order',
+      ),
+    ),
+    orderLines: await side.rows(
+      'SELECT order_id, variant_id, quantity, line_total FROM order_line ORDER BY order_id, variant_id',
+    ),
+    history: await side.rows('SELECT order_id, status, actor_id, created_at FROM order_event ORDER BY id'),
+    payments: await side.rows('SELECT id, order_id, provider, status, amount FROM payment ORDER BY id'),
     discounts: byKey('id')(await side.rows('SELECT id, redemptions FROM discount')),
     redemptions: await side.rows(
       'SELECT order_id, discount_id, user_id, created_at FROM discount_redemption',
@@ -203,35 +248,27 @@ async function rowsAfter(side: Side) {
   };
 }
 
+/** Orders refused for their stock: the second line short, both short. */
+const SECOND_SHORT = placement('o2', 'key-2', [
+  { variantId: 'v-c', productId: 'p-mug', quantity: 2 },
+  { variantId: 'v-d', productId: 'p-mug', quantity: 2 },
+]);
+const BOTH_SHORT = placement('o2', 'key-2', [
+  { variantId: 'v-c', productId: 'p-mug', quantity: 9 },
+  { variantId: 'v-d', productId: 'p-mug', quantity: 2 },
+]);
+/** An order whose discount is used up. */
+const EXHAUSTED: OrderPlacement = (() => {
+  const base = placement('o3', 'key-3', [{ variantId: 'v-c', productId: 'p-mug', quantity: 1 }]);
+  return { ...base, order: { ...base.order, discountId: 'd-full', discountCode: 'FULL' } };
+})();
+
 /** The refusals, each rolled back: short stock (the second line, then both), a used-up discount. */
 async function refusalsOf(side: Side) {
-  const refusal = (changes: Partial<OrderCompletion>) =>
-    side.rollBack((store) =>
-      store.completeOrder({ ...COMPLETION, messages: [], discountId: null, ...changes }),
-    );
   return {
-    secondShort: await refusal({
-      orderId: 'o2',
-      key: 'key-2',
-      stock: [
-        { variantId: 'v-c', productId: 'p-mug', quantity: 2 },
-        { variantId: 'v-d', productId: 'p-mug', quantity: 2 },
-      ],
-    }),
-    bothShort: await refusal({
-      orderId: 'o2',
-      key: 'key-2',
-      stock: [
-        { variantId: 'v-c', productId: 'p-mug', quantity: 9 },
-        { variantId: 'v-d', productId: 'p-mug', quantity: 2 },
-      ],
-    }),
-    exhausted: await refusal({
-      orderId: 'o3',
-      key: 'key-3',
-      stock: [{ variantId: 'v-c', productId: 'p-mug', quantity: 1 }],
-      discountId: 'd-full',
-    }),
+    secondShort: await side.rollBack((store) => store.place(SECOND_SHORT)),
+    bothShort: await side.rollBack((store) => store.place(BOTH_SHORT)),
+    exhausted: await side.rollBack((store) => store.place(EXHAUSTED)),
   };
 }
 
@@ -289,25 +326,36 @@ describe.skipIf(unavailable)(
       expect(facts.unknown.lines).toHaveLength(3);
     });
 
-    it('claimAndRead: a free key is claimed and the facts read; a used key answers null', async () => {
+    it('orderFacts: the facts, the key used before, and a number for the new order', async () => {
       const query = { userId: 'u1', shippingOptionId: 's-std', country: 'FR' };
-      const claim = { userId: 'u1', key: 'claim-and-read', requestHash: 'h', now: 7 };
       const run = (side: Side) =>
         side.rollBack(async (store) => ({
-          first: await store.claimAndRead(claim, query),
+          free: await store.orderFacts({ ...query, key: 'key-free' }),
+          used: await store.orderFacts({ ...query, key: 'key-used' }),
           facts: await store.facts(query),
-          again: await store.claimAndRead(claim, query),
         }));
       const composed = await run(onSqlite);
-      expect(await run(onPostgres)).toEqual(composed);
-      expect(composed.first).toEqual(composed.facts);
-      expect(composed.first?.lines).toHaveLength(3);
-      expect(composed.again).toBeNull();
+      const oneStatement = await run(onPostgres);
+      // Numbers: SQLite's is the highest so far plus one; PostgreSQL's a sequence's, new on each call.
+      const withoutNumbers = (r: typeof composed) => ({
+        free: { ...r.free, number: 0 },
+        used: { ...r.used, number: 0 },
+        facts: r.facts,
+      });
+      expect(withoutNumbers(oneStatement)).toEqual(withoutNumbers(composed));
+      expect(composed.free).toEqual({ ...composed.facts, previous: undefined, number: 1001 });
+      expect(composed.used.previous).toEqual({
+        requestHash: 'hash-used',
+        orderId: null,
+        response: '{"earlier":true}',
+      });
+      expect(oneStatement.free.number).toBeGreaterThanOrEqual(1001);
+      expect(oneStatement.used.number).toBeGreaterThan(oneStatement.free.number);
     });
 
-    it('completeOrder: the same answer and the same rows afterwards', async () => {
-      const done = await onSqlite.commit((store) => store.completeOrder(COMPLETION));
-      expect(await onPostgres.commit((store) => store.completeOrder(COMPLETION))).toEqual(done);
+    it('place: the same answer and the same rows afterwards', async () => {
+      const done = await onSqlite.commit((store) => store.place(PLACEMENT));
+      expect(await onPostgres.commit((store) => store.place(PLACEMENT))).toEqual(done);
       expect(done).toEqual({
         ok: true,
         left: [
@@ -358,7 +406,31 @@ describe.skipIf(unavailable)(
       ]);
       expect(rows.cartItems).toEqual([]);
       expect(rows.cart).toEqual([{ id: 'c1', discount_id: null, updated_at: NOW }]);
-      expect(rows.keys[0]).toEqual({ key: 'key-1', order_id: 'o1', response: '{"order":"o1"}' });
+      expect(rows.keys).toEqual([
+        { key: 'key-1', request_hash: 'hash-key-1', order_id: 'o1', response: '{"order":"o1"}' },
+        { key: 'key-used', request_hash: 'hash-used', order_id: null, response: '{"earlier":true}' },
+      ]);
+      expect(rows.orders).toEqual([
+        {
+          id: 'o1',
+          number: 2001,
+          user_id: 'u1',
+          status: 'pending_payment',
+          discount_id: 'd-room',
+          total: 2500,
+          created_at: NOW,
+        },
+      ]);
+      expect(rows.orderLines).toEqual([
+        { order_id: 'o1', variant_id: 'v-a', quantity: 2, line_total: 2000 },
+        { order_id: 'o1', variant_id: 'v-b', quantity: 1, line_total: 1000 },
+      ]);
+      expect(rows.history).toEqual([
+        { order_id: 'o1', status: 'pending_payment', actor_id: 'u1', created_at: NOW },
+      ]);
+      expect(rows.payments).toEqual([
+        { id: 'pay-o1', order_id: 'o1', provider: 'manual', status: 'pending', amount: 2500 },
+      ]);
       expect(rows.discounts).toEqual([
         { id: 'd-full', redemptions: 2 },
         { id: 'd-room', redemptions: 2 },
@@ -368,7 +440,18 @@ describe.skipIf(unavailable)(
       ]);
     });
 
-    it('completeOrder refusals: the same short line, the same exhausted discount', async () => {
+    it('place with a key used before: KEY_TAKEN, and nothing written', async () => {
+      const taken = placement('o-again', 'key-used', [{ variantId: 'v-c', productId: 'p-mug', quantity: 1 }]);
+      const composed = await onSqlite.commit((store) => store.place(taken));
+      expect(await onPostgres.commit((store) => store.place(taken))).toEqual(composed);
+      expect(composed).toEqual({ ok: false, reason: 'KEY_TAKEN' });
+      const written = `SELECT (SELECT count(*) FROM customer_order WHERE id = 'o-again') AS orders,
+        (SELECT stock FROM variant WHERE id = 'v-c') AS stock`;
+      expect(await onSqlite.rows(written)).toEqual([{ orders: 0, stock: 4 }]);
+      expect(await onPostgres.rows(written)).toEqual([{ orders: 0, stock: 4 }]);
+    });
+
+    it('place refusals: the same short line, the same exhausted discount', async () => {
       const refusals = await refusalsOf(onSqlite);
       expect(await refusalsOf(onPostgres)).toEqual(refusals);
       expect(refusals).toEqual({
@@ -386,11 +469,32 @@ describe.skipIf(unavailable)(
       expect(await onPostgres.rows(left)).toEqual(expected);
     });
 
-    it('completeOrder with no stock to take: the same answer, the discount counted', async () => {
+    // placeOrder runs `place` on its own on PostgreSQL (Engine.readThenWrite): a refusal raised in
+    // the statement undoes its writes with it, the order row and the first line's stock included.
+    it('place on PostgreSQL outside a transaction: a refusal leaves nothing behind', async () => {
+      const store = createPostgresStores(pg.db).checkout;
+      expect(await store.place(SECOND_SHORT)).toEqual({
+        ok: false,
+        reason: 'OUT_OF_STOCK',
+        variantId: 'v-d',
+      });
+      expect(await store.place(EXHAUSTED)).toEqual({ ok: false, reason: 'DISCOUNT_EXHAUSTED' });
+      const left = await onPostgres.rows(`SELECT
+        (SELECT count(*) FROM customer_order WHERE id IN ('o2', 'o3'))::integer AS orders,
+        (SELECT count(*) FROM idempotency_key WHERE key IN ('key-2', 'key-3'))::integer AS keys,
+        (SELECT count(*) FROM inventory_movement WHERE order_id IN ('o2', 'o3'))::integer AS movements,
+        (SELECT stock FROM variant WHERE id = 'v-c') AS stock`);
+      expect(left).toEqual([{ orders: 0, keys: 0, movements: 0, stock: 4 }]);
+    });
+
+    it('place with no stock to take: the same answer, the discount counted', async () => {
       // placeOrder never sends an empty order (CART_EMPTY first), but the store's contract allows it.
       const empty = (side: Side) =>
         side.rollBack((store) =>
-          store.completeOrder({ ...COMPLETION, orderId: 'o3', key: 'key-3', messages: [], stock: [] }),
+          store.place({
+            ...placement('o3', 'key-3', []),
+            order: { ...placement('o3', 'key-3', []).order, discountId: 'd-room' },
+          }),
         );
       const done = await empty(onSqlite);
       expect(await empty(onPostgres)).toEqual(done);

@@ -5,6 +5,7 @@ import { createPostgresEngine } from '../../db/postgres/engine.js';
 import { migratePostgres } from '../../db/postgres/migrate.js';
 import { type DatabaseHandle, openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
+import type { Stores } from '../../db/stores/index.js';
 import type { NewOrder } from '../../db/stores/orders.js';
 import { listOrderSummaries, loadOrder } from '../../server/services/orders/order-view.js';
 import { salesReport } from '../../server/services/orders/reports.js';
@@ -39,10 +40,18 @@ INSERT INTO discount (id, code, kind, value, max_redemptions, created_at) VALUES
 INSERT INTO cart (id, user_id, discount_id, created_at, updated_at) VALUES ('c1', 'u1', 'd1', 0, 0);
 `;
 
+/** Inserts the order under the store's next number, as placeOrder does; answers the number. */
+async function insertNext(s: Stores, order: NewOrder): Promise<number> {
+  const number = await s.orders.nextOrderNumber();
+  await s.orders.insertOrder({ ...order, number });
+  return number;
+}
+
 function newOrder(id: string, userId: string, email: string, now: number, lines = ORDER_LINES): NewOrder {
   const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
   return {
     id,
+    number: 0,
     userId,
     email,
     currency: 'USD',
@@ -100,13 +109,9 @@ async function exercise(engine: Engine): Promise<Record<string, unknown>> {
   out.redeemMissing = await tx((s) => s.cart.redeemDiscount('nope'));
 
   out.numbers = await tx(async (s) => [
-    await s.orders.insertOrder(newOrder('o1', 'u1', 'ann@example.com', DAY_1)),
-    await s.orders.insertOrder(
-      newOrder('o2', 'u2', 'bob_100%@shop.test', DAY_2, [line('v2', 'p1', 1500, 1)]),
-    ),
-    await s.orders.insertOrder(
-      newOrder('o3', 'u2', 'bob_100%@shop.test', DAY_2, [line('v1', 'p2', 4000, 3)]),
-    ),
+    await insertNext(s, newOrder('o1', 'u1', 'ann@example.com', DAY_1)),
+    await insertNext(s, newOrder('o2', 'u2', 'bob_100%@shop.test', DAY_2, [line('v2', 'p1', 1500, 1)])),
+    await insertNext(s, newOrder('o3', 'u2', 'bob_100%@shop.test', DAY_2, [line('v1', 'p2', 4000, 3)])),
   ]);
   await tx((s) => s.orders.insertRedemption({ orderId: 'o1', discountId: 'd1', userId: 'u1', now: DAY_1 }));
   await tx((s) =>
@@ -316,7 +321,8 @@ describe.skipIf(unavailable)(
       const numbers = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
           postgres.transaction((s) =>
-            s.orders.insertOrder(
+            insertNext(
+              s,
               newOrder(`race-${i}`, 'u2', 'bob_100%@shop.test', DAY_2, [line('v2', 'p1', 1500, 1)]),
             ),
           ),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Engine } from '../../../db/engine.js';
 import type { Stores } from '../../../db/stores/index.js';
-import type { NewOrder } from '../../../db/stores/orders.js';
+import type { IdempotencyRecord, NewOrder } from '../../../db/stores/orders.js';
 import type { placeOrderInput } from '../../../shared/schemas/index.js';
 import type { SessionUser } from '../../auth/sessions.js';
 import { lineTotal } from '../../domain/pricing.js';
@@ -53,13 +53,7 @@ type Written = { orderId: string; placed: PlacedOrder | null; replay: string | n
 const callsProvider = (provider: PaymentProvider['name']) => provider !== 'manual';
 
 /** The answer for a key this user already used: its stored answer, or IDEMPOTENCY_KEY_REUSED. */
-async function replayKey(
-  tx: Stores,
-  user: SessionUser,
-  input: PlaceOrderInput,
-  hash: string,
-): Promise<Written> {
-  const previous = await tx.orders.idempotencyKey(user.id, input.idempotencyKey);
+function replayKey(previous: IdempotencyRecord | undefined, hash: string): Written {
   if (previous?.requestHash !== hash) {
     throw new AppError(
       'CONFLICT',
@@ -77,29 +71,30 @@ function assertInStock(lines: CartLineRow[]) {
 }
 
 /**
- * The write of placeOrder, inside one transaction: claims the idempotency key first (a key
- * already used, or used concurrently, answers its stored answer instead), prices the cart, writes
- * the order with its price snapshots, payment row and history, empties the cart, queues the
- * notifications, and last takes the stock and counts the discount.
+ * placeOrder's read and write (Engine.readThenWrite): reads the facts with the key's earlier use
+ * (a used key answers its stored answer instead), prices the cart, then places the order in one
+ * write: the key claimed, the order with its price snapshots, payment row and history, the cart
+ * emptied, the notifications queued, and last the stock taken and the discount counted. That write
+ * checks again what the read saw (the key still free, the stock, the discount's room) and refuses
+ * as a whole when it no longer holds.
  */
 async function writeOrder(
-  tx: Stores,
+  s: Stores,
   deps: PlaceOrderDeps,
   user: SessionUser,
   input: PlaceOrderInput,
   hash: string,
 ): Promise<Written> {
   const { now } = deps;
-  const areas = otherAreas(tx);
-  const key = { userId: user.id, key: input.idempotencyKey };
-  // The key claimed and the cart, option and rate read in one call (one round trip on PostgreSQL).
-  const read = await tx.checkout.claimAndRead(
-    { ...key, requestHash: hash, now },
-    { userId: user.id, shippingOptionId: input.shippingOptionId, country: input.shippingAddress.country },
-  );
-  if (!read) return replayKey(tx, user, input, hash);
+  const read = await s.checkout.orderFacts({
+    userId: user.id,
+    key: input.idempotencyKey,
+    shippingOptionId: input.shippingOptionId,
+    country: input.shippingAddress.country,
+  });
+  if (read.previous) return replayKey(read.previous, hash);
 
-  const priced = await priceFrom(read, areas, {
+  const priced = await priceFrom(read, otherAreas(s), {
     userId: user.id,
     address: input.shippingAddress,
     shippingOptionId: input.shippingOptionId,
@@ -114,6 +109,7 @@ async function writeOrder(
   const orderId = newId();
   const newOrder: NewOrder = {
     id: orderId,
+    number: read.number,
     userId: user.id,
     email: user.email,
     currency: deps.currency,
@@ -140,45 +136,43 @@ async function writeOrder(
     payment: { id: newId(), provider: deps.payments.name },
     now,
   };
-  const number = await tx.orders.insertOrder(newOrder);
-  // What was just written is in hand: the mail, the webhooks and the answer are built from it, not
-  // read back.
-  const created = newOrderView(newOrder, number);
+  // The mail, the webhooks and the answer are built from the order in hand, not read back.
+  const created = newOrderView(newOrder, read.number);
   // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
-  // the key in this same commit; otherwise it is stored once the payment has started.
+  // the key in this same write; otherwise it is stored once the payment has started.
   const placed = callsProvider(deps.payments.name) ? null : { order: created, payment: created.payment };
-  // The rest in one call (one statement on PostgreSQL): the cart emptied, the key completed, the
-  // mail and webhooks queued, then the stock taken (in variant-id order, so that two orders sharing
-  // variants lock their rows in the same order) and the discount counted, then the live events
-  // (the new order, each variant's stock after it), all committing with the order. The shared rows
-  // (a best-seller's variant, a popular code) come last: on PostgreSQL their row locks are held
-  // until COMMIT, so concurrent orders for them wait only for this statement and the COMMIT.
-  const done = await tx.checkout.completeOrder({
-    orderId,
-    userId: user.id,
-    now,
+  const done = await s.checkout.place({
+    key: {
+      userId: user.id,
+      key: input.idempotencyKey,
+      requestHash: hash,
+      now,
+      response: placed && JSON.stringify(placed),
+    },
+    order: newOrder,
     cartId: priced.cartId,
-    key: input.idempotencyKey,
-    response: placed && JSON.stringify(placed),
     messages: createdOrderMessages(created, user.name, priced.webhooks, now),
     events: [orderEvent(orderId, 'order.created', 'pending_payment')],
+    // In variant-id order, so that two orders sharing variants lock their rows in the same order.
     stock: [...priced.lines]
       .sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0))
       .map(({ variantId, productId, quantity }) => ({ variantId, productId, quantity })),
-    discountId: priced.discount?.id ?? null,
   });
-  // Either refusal rolls everything back.
-  if (!done.ok && done.reason === 'DISCOUNT_EXHAUSTED') throw discountError('DISCOUNT_EXHAUSTED');
-  if (!done.ok) {
-    const short = priced.lines.find((line) => line.variantId === done.variantId);
-    throw short ? outOfStock(short) : new AppError('CONFLICT', 'OUT_OF_STOCK', 'An item is sold out');
+  if (done.ok) return { orderId, placed, replay: null };
+  // Another request with this key got there first (PostgreSQL; it has committed): its answer.
+  if (done.reason === 'KEY_TAKEN') {
+    return replayKey(await s.orders.idempotencyKey(user.id, input.idempotencyKey), hash);
   }
-  return { orderId, placed, replay: null };
+  // Either refusal leaves nothing behind (SQLite's transaction rolls back on the throw).
+  if (done.reason === 'DISCOUNT_EXHAUSTED') throw discountError('DISCOUNT_EXHAUSTED');
+  const short = priced.lines.find((line) => line.variantId === done.variantId);
+  throw short ? outOfStock(short) : new AppError('CONFLICT', 'OUT_OF_STOCK', 'An item is sold out');
 }
 
 /**
- * Turns the user's cart into an order in one transaction (SQLite: a unit of the group commit, one
- * COMMIT per batch; PostgreSQL: READ COMMITTED, run again on a deadlock or serialization failure).
+ * Turns the user's cart into an order (SQLite: one transaction, a unit of the group commit, one
+ * COMMIT per batch; PostgreSQL: a read, then one statement committing on its own, run again on a
+ * deadlock or serialization failure).
  * A provider that calls out is called afterwards, outside the transaction, and the first answer is
  * then stored with the key (Stripe's semantics: a failed start leaves the order, and the same key
  * retries only the payment). A failed group COMMIT rejects with WriteBatchError: nothing was
@@ -191,7 +185,7 @@ export async function placeOrder(
 ): Promise<PlacedOrder> {
   const { engine } = deps;
   const hash = requestHash(input);
-  const written = await engine.transaction((tx) => writeOrder(tx, deps, user, input, hash));
+  const written = await engine.readThenWrite((s) => writeOrder(s, deps, user, input, hash));
 
   if (written.placed) return written.placed;
   if (written.replay) return JSON.parse(written.replay) as PlacedOrder;
