@@ -16,5 +16,5 @@ export const productSearch = pgTable(
       .references(() => product.seq, { onDelete: 'cascade' }),
     document: tsvector('document').notNull(),
   },
-  (t) => [index('product_search_document_idx').using('gin', t.document)],
+  (t) => [index('product_search_document_idx').using('gin', t.document).with({ fastupdate: false })],
 );
