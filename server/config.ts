@@ -91,6 +91,8 @@ const envSchema = z
       z.url({ protocol: /^smtps?$/, error: 'expected smtp:// or smtps:// URL' }).optional(),
     ),
     MAIL_FROM: z.string().min(3).default('Backroom <shop@localhost>'),
+    /** Without SMTP_URL, the folder mail is written to as .eml files (default: mail/ beside DATABASE_PATH). */
+    MAIL_DIR: optionalText,
     /** Where links in mail point (reset, verification): the shop's front-end. */
     STOREFRONT_URL: optionalText.pipe(origin.optional()),
     /** First retry delay of the outbox; each further attempt doubles it (capped at an hour). */

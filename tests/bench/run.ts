@@ -345,10 +345,10 @@ const ENGINES: EngineRun[] = [
         {
           label: `PostgreSQL, ${PROCESSES} processes`,
           postgres: true,
-          // DATABASE_PATH only places the mail folder (mail/ beside it) in the bench's directory.
+          // The mail (.eml files, no SMTP server) goes to the bench's directory.
           backroomEnv: {
             DATABASE_URL: postgres.url,
-            DATABASE_PATH: join(dir, 'postgres', 'unused.db'),
+            MAIL_DIR: join(dir, 'postgres', 'mail'),
             WORKERS: String(PROCESSES),
           },
           referenceScript: 'tests/bench/reference-pg-server.ts',

@@ -17,13 +17,16 @@ export interface Mailer {
   close(): void;
 }
 
-/** The folder for .eml files when no SMTP server is set: `mail/` beside the database file. */
-export function mailFolder(config: Pick<Config, 'DATABASE_PATH'>): string {
+/** The folder for .eml files when no SMTP server is set: MAIL_DIR, else `mail/` beside the SQLite file. */
+export function mailFolder(config: Pick<Config, 'DATABASE_PATH' | 'MAIL_DIR'>): string {
+  if (config.MAIL_DIR) return config.MAIL_DIR;
   return config.DATABASE_PATH === ':memory:' ? './data/mail' : join(dirname(config.DATABASE_PATH), 'mail');
 }
 
 /** SMTP through nodemailer when SMTP_URL is set; otherwise every message becomes an .eml file. */
-export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATABASE_PATH'>): Mailer {
+export function createMailer(
+  config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATABASE_PATH' | 'MAIL_DIR'>,
+): Mailer {
   if (config.SMTP_URL) {
     const url = new URL(config.SMTP_URL);
     // A pooled connection, and an explicit EHLO name: nodemailer otherwise looks up this host's
