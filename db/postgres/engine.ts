@@ -1,9 +1,19 @@
 import { type Engine, liveCommitListeners } from '../engine.js';
-import type { PostgresHandle } from './client.js';
+import type { Stores } from '../stores/index.js';
+import type { PgExecutor, PostgresHandle } from './client.js';
 import { LiveNotifier } from './live-notifier.js';
 import { analyzeTablesWithRows } from './statistics.js';
 import { createPostgresStores } from './stores.js';
 import { runTransaction, type TransactionOptions, withRetries } from './transaction.js';
+
+/** Runs `work` on stores over `db`, and answers with the highest live-event id they appended. */
+async function runTracked<T>(db: PgExecutor, work: (s: Stores) => Promise<T>) {
+  let lastLiveId = 0;
+  const stores = createPostgresStores(db, (id) => {
+    lastLiveId = Math.max(lastLiveId, id);
+  });
+  return { result: await work(stores), lastLiveId };
+}
 
 /**
  * The PostgreSQL engine: reads on the pool, transactions READ COMMITTED with retries. Live events a
@@ -26,30 +36,14 @@ export function createPostgresEngine(
     kind: 'postgres',
     read: createPostgresStores(handle.db, (lastId) => notifier.notify(lastId)),
     transaction: async (work) => {
-      const { result, lastLiveId } = await runTransaction(
-        handle.db,
-        async (tx) => {
-          // Per attempt: a rolled-back attempt's events never committed.
-          let lastLiveId = 0;
-          const stores = createPostgresStores(tx, (id) => {
-            lastLiveId = Math.max(lastLiveId, id);
-          });
-          return { result: await work(stores), lastLiveId };
-        },
-        options,
-      );
+      // Per attempt: a rolled-back attempt's events never committed.
+      const { result, lastLiveId } = await runTransaction(handle.db, (tx) => runTracked(tx, work), options);
       announce(lastLiveId);
       return result;
     },
     readThenWrite: async (work) => {
-      const { result, lastLiveId } = await withRetries(async () => {
-        let lastLiveId = 0;
-        // On the pool: the one write commits as it returns, and its events with it.
-        const stores = createPostgresStores(handle.db, (id) => {
-          lastLiveId = Math.max(lastLiveId, id);
-        });
-        return { result: await work(stores), lastLiveId };
-      }, options);
+      // On the pool: the one write commits as it returns, and its events with it.
+      const { result, lastLiveId } = await withRetries(() => runTracked(handle.db, work), options);
       announce(lastLiveId);
       return result;
     },
