@@ -1,8 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { withCountries } from '../stores/cart.js';
-import type { CheckoutFacts, CheckoutStore, OrderPlacement, PlacementResult } from '../stores/checkout.js';
+import type { CheckoutFacts, CheckoutStore, OrderPlacement } from '../stores/checkout.js';
 import type { StockLevel } from '../stores/live.js';
-import { driverError, type PgExecutor } from './client.js';
+import type { PgExecutor } from './client.js';
 import { liveEventsJson } from './live.js';
 import { namedStatement } from './named-statement.js';
 import { orderValues, orderWrites } from './orders.js';
@@ -90,22 +90,25 @@ const orderFactsStatement = namedStatement<
  * Everything a placed order writes (db/stores/checkout.ts says which and in what order), in one
  * statement that placeOrder runs outside any transaction: it commits on its own, so the rows it
  * locks (a best-seller's variant, a popular discount) are held only while it runs and commits.
- * - The key is claimed first, with the order's id and answer; every other write happens only when
- *   it was (a concurrent claim of the same key waits for the first request and then does nothing).
- * - The variant rows are locked in id order before they are taken, as the line-by-line path does,
- *   so two orders sharing variants never deadlock. The lock is FOR NO KEY UPDATE, the one an UPDATE
- *   of the stock takes: FOR UPDATE would also wait for every FOR KEY SHARE a foreign-key check
- *   holds on the row (a cart line being added, an order line checked).
- * - A line with too little stock is not in `taken`; the verdict then raises checkout_refuse
- *   (migration 0007), which aborts the statement and so everything it wrote: the first short line
- *   in id order, then a used-up discount, as the composed store refuses them.
+ * - It decides first and writes after, so that a refusal writes nothing and raises nothing (an
+ *   ERROR would put the whole statement in the server's log, once per buyer of a sold-out item).
+ *   The variant rows are locked in id order, then the discount's row: the order every placeOrder
+ *   takes, so two orders sharing rows never deadlock. A locking read sees the row as the last
+ *   commit left it (read committed), and the lock keeps it so until this statement commits.
+ *   The lock is FOR NO KEY UPDATE, the one an UPDATE of the stock takes: FOR UPDATE would also
+ *   wait for every FOR KEY SHARE a foreign-key check holds on the row (a cart line being added).
+ * - The verdict is the first short line in id order (OUT_OF_STOCK), then a used-up discount
+ *   (DISCOUNT_EXHAUSTED), as the composed store refuses them. Only an order that passes claims the
+ *   key, with the order's id and answer, and every write happens only when it was claimed (a
+ *   concurrent claim of the same key waits for the first request, then does nothing: KEY_TAKEN).
  * - The stock events' data is stockChangedEvent's text (db/stores/live.ts), built here from the
  *   stock the update left.
- * It answers one row per line taken, or one row of nulls when none was (the key not claimed, or an
- * order without lines), each with the verdict and the last live-event id.
+ * It answers one row per line taken, or one row of nulls when none was, each with the outcome, the
+ * short variant and the last live-event id.
  */
 const placeStatement = namedStatement<{
-  outcome: 'PLACED' | 'KEY_TAKEN';
+  outcome: 'PLACED' | 'KEY_TAKEN' | 'OUT_OF_STOCK' | 'DISCOUNT_EXHAUSTED';
+  short_variant: string | null;
   variant_id: string | null;
   product_id: string | null;
   stock: number | null;
@@ -113,24 +116,40 @@ const placeStatement = namedStatement<{
 }>(
   'checkout_place_order',
   sql`
-    WITH claimed AS (
-      INSERT INTO idempotency_key (user_id, key, request_hash, order_id, response, created_at)
-      VALUES (${ph('userId')}::text, ${ph('key')}::text, ${ph('requestHash')}::text, ${ph('id')}::text,
-        ${ph('response')}::text, ${ph('now')}::bigint)
-      ON CONFLICT DO NOTHING
-      RETURNING key),
-    ${orderWrites(sql`EXISTS (SELECT 1 FROM claimed)`)},
-    wanted AS MATERIALIZED (
+    WITH wanted AS MATERIALIZED (
       SELECT w.variant_id, w.product_id, w.quantity
       FROM jsonb_to_recordset(${ph('stock')}::jsonb) AS w(variant_id text, product_id text, quantity integer)),
     locked AS MATERIALIZED (
-      SELECT v.id FROM variant v
-      WHERE v.id = ANY(${ph('variantIds')}::text[]) AND EXISTS (SELECT 1 FROM claimed)
+      SELECT v.id, v.stock FROM variant v
+      WHERE v.id = ANY(${ph('variantIds')}::text[])
       ORDER BY v.id COLLATE "C" FOR NO KEY UPDATE),
+    short AS MATERIALIZED (
+      SELECT (SELECT w.variant_id FROM wanted w LEFT JOIN locked l ON l.id = w.variant_id
+        WHERE l.stock IS NULL OR l.stock < w.quantity
+        ORDER BY w.variant_id COLLATE "C" LIMIT 1) AS variant_id),
+    room AS MATERIALIZED (
+      SELECT d.id FROM discount d
+      WHERE d.id = ${ph('discountId')}::text AND (SELECT variant_id FROM short) IS NULL
+        AND (d.max_redemptions IS NULL OR d.redemptions < d.max_redemptions)
+      FOR NO KEY UPDATE),
+    verdict AS MATERIALIZED (
+      SELECT CASE
+        WHEN s.variant_id IS NOT NULL THEN 'OUT_OF_STOCK'
+        WHEN ${ph('discountId')}::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM room) THEN 'DISCOUNT_EXHAUSTED'
+        ELSE 'PLACED' END AS outcome, s.variant_id AS short_variant
+      FROM short s),
+    claimed AS (
+      INSERT INTO idempotency_key (user_id, key, request_hash, order_id, response, created_at)
+      SELECT ${ph('userId')}::text, ${ph('key')}::text, ${ph('requestHash')}::text, ${ph('id')}::text,
+        ${ph('response')}::text, ${ph('now')}::bigint
+      FROM verdict WHERE verdict.outcome = 'PLACED'
+      ON CONFLICT DO NOTHING
+      RETURNING key),
+    ${orderWrites(sql`EXISTS (SELECT 1 FROM claimed)`)},
     taken AS (
       UPDATE variant v SET stock = v.stock - w.quantity, updated_at = ${ph('now')}::bigint
-      FROM locked l JOIN wanted w ON w.variant_id = l.id
-      WHERE v.id = ANY(${ph('variantIds')}::text[]) AND v.id = l.id AND v.stock >= w.quantity
+      FROM wanted w
+      WHERE v.id = ANY(${ph('variantIds')}::text[]) AND v.id = w.variant_id AND EXISTS (SELECT 1 FROM claimed)
       RETURNING v.id AS variant_id, w.product_id, w.quantity, v.stock),
     ledger AS (
       INSERT INTO inventory_movement
@@ -140,15 +159,11 @@ const placeStatement = namedStatement<{
       FROM taken),
     redemption AS (
       INSERT INTO discount_redemption (order_id, discount_id, user_id, created_at)
-      SELECT ${ph('id')}::text, ${ph('discountId')}::text, ${ph('userId')}::text, ${ph('now')}::bigint
-      WHERE ${ph('discountId')}::text IS NOT NULL AND EXISTS (SELECT 1 FROM claimed)),
+      SELECT ${ph('id')}::text, room.id, ${ph('userId')}::text, ${ph('now')}::bigint
+      FROM room WHERE EXISTS (SELECT 1 FROM claimed)),
     redeemed AS (
       UPDATE discount SET redemptions = redemptions + 1
-      WHERE id = ${ph('discountId')}::text
-        AND (max_redemptions IS NULL OR redemptions < max_redemptions)
-        AND EXISTS (SELECT 1 FROM claimed)
-        AND (SELECT count(*) FROM taken) = (SELECT count(*) FROM wanted)
-      RETURNING id),
+      WHERE id IN (SELECT id FROM room) AND EXISTS (SELECT 1 FROM claimed)),
     cleared AS (
       DELETE FROM cart_item WHERE cart_id = ${ph('cartId')}::text AND EXISTS (SELECT 1 FROM claimed)),
     emptied AS (
@@ -181,31 +196,19 @@ const placeStatement = namedStatement<{
           '{"available":' || t.stock || '}'
         FROM taken t) AS e
       ORDER BY e.part, e.position COLLATE "C"
-      RETURNING id),
-    verdict AS MATERIALIZED (
-      SELECT CASE
-        WHEN NOT EXISTS (SELECT 1 FROM claimed) THEN 'KEY_TAKEN'
-        WHEN (SELECT count(*) FROM taken) < (SELECT count(*) FROM wanted) THEN checkout_refuse(
-          'OUT_OF_STOCK',
-          (SELECT w.variant_id FROM wanted w WHERE w.variant_id NOT IN (SELECT variant_id FROM taken)
-           ORDER BY w.variant_id COLLATE "C" LIMIT 1))
-        WHEN ${ph('discountId')}::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM redeemed)
-          THEN checkout_refuse('DISCOUNT_EXHAUSTED', NULL)
-        ELSE 'PLACED' END AS outcome)
-    SELECT verdict.outcome, t.variant_id, t.product_id, t.stock, (SELECT max(id) FROM events) AS last_event
-    FROM verdict LEFT JOIN taken t ON true
+      RETURNING id)
+    SELECT CASE WHEN v.outcome = 'PLACED' AND NOT EXISTS (SELECT 1 FROM claimed) THEN 'KEY_TAKEN'
+        ELSE v.outcome END AS outcome,
+      v.short_variant, t.variant_id, t.product_id, t.stock, (SELECT max(id) FROM events) AS last_event
+    FROM verdict v LEFT JOIN taken t ON true
     ORDER BY t.variant_id COLLATE "C"`,
 );
 
-/** checkout_refuse's error (SQLSTATE BR001, migration 0007) as the refusal it carries, or null. */
-function refusalOf(error: unknown): PlacementResult | null {
-  const failed = driverError(error);
-  if (failed?.code !== 'BR001') return null;
-  const { message, detail } = failed;
-  if (message === 'DISCOUNT_EXHAUSTED') return { ok: false, reason: 'DISCOUNT_EXHAUSTED' };
-  if (message === 'OUT_OF_STOCK' && detail) return { ok: false, reason: 'OUT_OF_STOCK', variantId: detail };
-  return null;
-}
+/** Whether an idempotency key is used (placeStatement's refusals ask it again, on a fresh snapshot). */
+const keyUsedStatement = namedStatement<{ used: number }>(
+  'checkout_key_used',
+  sql`SELECT 1 AS used FROM idempotency_key WHERE user_id = ${ph('userId')}::text AND key = ${ph('key')}::text`,
+);
 
 /** The facts from their rows (one per cart line). */
 function factsOf(rows: FactsRow[]): CheckoutFacts {
@@ -271,38 +274,41 @@ export function postgresCheckout(db: PgExecutor, appended: (lastId: number) => v
       return { ...factsOf(rows), previous, number: first.number };
     },
     async place(p: OrderPlacement) {
-      let rows: Awaited<ReturnType<typeof placeStatement>>['rows'];
-      try {
-        ({ rows } = await placeStatement(db, {
-          ...orderValues(p.order),
-          key: p.key.key,
-          requestHash: p.key.requestHash,
-          response: p.key.response,
-          cartId: p.cartId,
-          stock: JSON.stringify(
-            p.stock.map((s) => ({ variant_id: s.variantId, product_id: s.productId, quantity: s.quantity })),
-          ),
-          // The ids again as an array: `id = ANY(…)` is an index lookup in the generic plan, where a
-          // join on the JSON's rows (estimated at 100) scanned the whole variant table.
-          variantIds: p.stock.map((s) => s.variantId),
-          messages: JSON.stringify(
-            p.messages.map((m) => ({
-              id: m.id,
-              kind: m.kind,
-              payload: m.payload,
-              webhook_id: m.webhookId,
-              event: m.event,
-              created_at: m.createdAt,
-            })),
-          ),
-          events: liveEventsJson(p.events),
-        }));
-      } catch (error) {
-        const refusal = refusalOf(error);
-        if (refusal) return refusal;
-        throw error;
+      const { rows } = await placeStatement(db, {
+        ...orderValues(p.order),
+        key: p.key.key,
+        requestHash: p.key.requestHash,
+        response: p.key.response,
+        cartId: p.cartId,
+        stock: JSON.stringify(
+          p.stock.map((s) => ({ variant_id: s.variantId, product_id: s.productId, quantity: s.quantity })),
+        ),
+        // The ids again as an array: `id = ANY(…)` is an index lookup in the generic plan, where a
+        // join on the JSON's rows (estimated at 100) scanned the whole variant table.
+        variantIds: p.stock.map((s) => s.variantId),
+        messages: JSON.stringify(
+          p.messages.map((m) => ({
+            id: m.id,
+            kind: m.kind,
+            payload: m.payload,
+            webhook_id: m.webhookId,
+            event: m.event,
+            created_at: m.createdAt,
+          })),
+        ),
+        events: liveEventsJson(p.events),
+      });
+      const [first] = rows;
+      if (first?.outcome === 'KEY_TAKEN') return { ok: false, reason: 'KEY_TAKEN' };
+      if (first?.outcome === 'OUT_OF_STOCK' || first?.outcome === 'DISCOUNT_EXHAUSTED') {
+        // A request with the same key may have committed while this one waited for the rows, and
+        // taken the stock or the discount's last use: its answer, as when it claimed the key first.
+        const used = await keyUsedStatement(db, { userId: p.key.userId, key: p.key.key });
+        if (used.rows.length > 0) return { ok: false, reason: 'KEY_TAKEN' };
+        return first.outcome === 'DISCOUNT_EXHAUSTED'
+          ? { ok: false, reason: 'DISCOUNT_EXHAUSTED' }
+          : { ok: false, reason: 'OUT_OF_STOCK', variantId: first.short_variant ?? '' };
       }
-      if (rows[0]?.outcome === 'KEY_TAKEN') return { ok: false, reason: 'KEY_TAKEN' };
       // One row per line taken, or one row of nulls when none was.
       const left: StockLevel[] = rows.flatMap((row) =>
         row.variant_id === null || row.product_id === null || row.stock === null

@@ -59,30 +59,9 @@ function errorCode(error: unknown): string | undefined {
   return typeof error.code === 'string' ? error.code : undefined;
 }
 
-/** The error carrying the SQLSTATE of a failed query: the error itself, or (Drizzle wraps driver errors) its cause. */
-function failedQuery(error: unknown): { code: string; candidate: unknown } | undefined {
-  for (const candidate of [error, error instanceof Error ? error.cause : undefined]) {
-    const code = errorCode(candidate);
-    if (code) return { code, candidate };
-  }
-  return undefined;
-}
-
 /** The SQLSTATE of a failed query, on the error or (Drizzle wraps driver errors) on its cause. */
 export function sqlState(error: unknown): string | undefined {
-  return failedQuery(error)?.code;
-}
-
-/**
- * The driver's error of a failed query with its SQLSTATE, message and detail, for errors the shop's
- * own SQL raises on purpose (checkout_refuse).
- */
-export function driverError(error: unknown): { code: string; message: string; detail?: string } | undefined {
-  const failed = failedQuery(error);
-  if (!failed || !(failed.candidate instanceof Error)) return undefined;
-  const { candidate } = failed;
-  const detail = 'detail' in candidate && typeof candidate.detail === 'string' ? candidate.detail : undefined;
-  return { code: failed.code, message: candidate.message, detail };
+  return errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined);
 }
 
 const UNREACHABLE: Record<string, string> = {

@@ -28,7 +28,7 @@ async function boot(name: string, workers: number): Promise<ServerProcess> {
 
 /** A real server for one describe block, stopped (exit 0 expected) after it. */
 function serverFor(name: string, workers: number) {
-  const handle = { url: '' };
+  const handle = { url: '', output: () => process.output() };
   let process: ServerProcess;
   beforeAll(async () => {
     process = await boot(name, workers);
@@ -42,6 +42,34 @@ function serverFor(name: string, workers: number) {
 
 // The same races against one process and against two sharing the port and the database file.
 describe.each([1, 2])('with WORKERS=%i', (workers) => {
+  describe('20 orders of the same two variants, carts filled in opposite orders', () => {
+    const server = serverFor('crossed', workers);
+
+    // Each order locks its variants in id order, whatever order its cart holds them in; the other way
+    // round, two orders could each hold one row and wait for the other's (a deadlock, then a retry,
+    // which the server logs as "transaction retried").
+    it('places all 20 with no deadlock and no retry', async () => {
+      const admin = await signInAdmin(server.url);
+      const one = await createProduct(admin, 'crossed-one', 1000, 100);
+      const other = await createProduct(admin, 'crossed-other', 1000, 100);
+      const standard = await createStandardShipping(admin);
+      const customers = await signUpCustomers(server.url, 'crosser', 20);
+      for (const [i, customer] of customers.entries()) {
+        for (const line of i % 2 === 0 ? [one, other] : [other, one]) {
+          await customer.cart.addItem.mutate({ variantId: line.variantId, quantity: 1 });
+        }
+      }
+
+      const { fulfilled, failures } = await placeOrdersAtOnce(customers, standard.id);
+      expect(failures.map((f) => f.data)).toEqual([]);
+      expect(fulfilled).toHaveLength(20);
+      for (const line of [one, other]) {
+        expect(await availableOf(customers[0] as Client, line.product.slug, line.variantId)).toBe(80);
+      }
+      expect(server.output()).not.toMatch(/transaction retried/);
+    }, 120_000);
+  });
+
   describe('50 customers race for the last 10 units, against the real server', () => {
     const server = serverFor('oversell', workers);
 
@@ -195,6 +223,32 @@ describe.each([1, 2])('with WORKERS=%i', (workers) => {
       // The same key and input, later, still answers with the first order.
       const replay = await customer.checkout.placeOrder.mutate(input);
       expect(replay.order.id).toBe(first.order.id);
+      expect((await customer.orders.list.query({ limit: 100 })).items).toHaveLength(1);
+    }, 120_000);
+
+    // The first call takes the last units; a retry that read the stock before that commit and then
+    // finds it gone must still answer with the first call's order, never OUT_OF_STOCK.
+    it('answers 10 concurrent identical calls for the last units with one order', async () => {
+      const admin = await signInAdmin(server.url);
+      const { product, variantId } = await createProduct(admin, 'last-units', 1999, 2);
+      const standard = await createStandardShipping(admin);
+      const [customer] = await signUpCustomers(server.url, 'last-retrier', 1);
+      if (!customer) throw new Error('no customer');
+      await customer.cart.addItem.mutate({ variantId, quantity: 2 });
+
+      const input = {
+        idempotencyKey: `last-${randomUUID()}`,
+        shippingAddress: ADDRESS,
+        shippingOptionId: standard.id,
+      };
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => customer.checkout.placeOrder.mutate(input)),
+      );
+      const { fulfilled, failures } = split(results);
+      expect(failures.map((f) => f.data)).toEqual([]);
+      expect(new Set(fulfilled.map((f) => f.order.id)).size).toBe(1);
+      expect(fulfilled).toHaveLength(10);
+      expect(await availableOf(customer, product.slug, variantId)).toBe(0);
       expect((await customer.orders.list.query({ limit: 100 })).items).toHaveLength(1);
     }, 120_000);
   });

@@ -269,6 +269,10 @@ async function refusalsOf(side: Side) {
     secondShort: await side.rollBack((store) => store.place(SECOND_SHORT)),
     bothShort: await side.rollBack((store) => store.place(BOTH_SHORT)),
     exhausted: await side.rollBack((store) => store.place(EXHAUSTED)),
+    // A used key comes before the stock: a retry whose first request took the last units replays it.
+    shortWithUsedKey: await side.rollBack((store) =>
+      store.place({ ...BOTH_SHORT, key: { ...BOTH_SHORT.key, key: 'key-used' } }),
+    ),
   };
 }
 
@@ -458,6 +462,7 @@ describe.skipIf(unavailable)(
         secondShort: { ok: false, reason: 'OUT_OF_STOCK', variantId: 'v-d' },
         bothShort: { ok: false, reason: 'OUT_OF_STOCK', variantId: 'v-c' },
         exhausted: { ok: false, reason: 'DISCOUNT_EXHAUSTED' },
+        shortWithUsedKey: { ok: false, reason: 'KEY_TAKEN' },
       });
       // Rolled back: the stock they would have taken is still there.
       const left = `SELECT id, stock FROM variant WHERE id IN ('v-c', 'v-d') ORDER BY stock`;
@@ -469,8 +474,8 @@ describe.skipIf(unavailable)(
       expect(await onPostgres.rows(left)).toEqual(expected);
     });
 
-    // placeOrder runs `place` on its own on PostgreSQL (Engine.readThenWrite): a refusal raised in
-    // the statement undoes its writes with it, the order row and the first line's stock included.
+    // placeOrder runs `place` on its own on PostgreSQL (Engine.readThenWrite): the statement decides
+    // before it writes, so a refusal writes nothing, the order row and the first line's stock included.
     it('place on PostgreSQL outside a transaction: a refusal leaves nothing behind', async () => {
       const store = createPostgresStores(pg.db).checkout;
       expect(await store.place(SECOND_SHORT)).toEqual({
@@ -485,6 +490,20 @@ describe.skipIf(unavailable)(
         (SELECT count(*) FROM inventory_movement WHERE order_id IN ('o2', 'o3'))::integer AS movements,
         (SELECT stock FROM variant WHERE id = 'v-c') AS stock`);
       expect(left).toEqual([{ orders: 0, keys: 0, movements: 0, stock: 4 }]);
+    });
+
+    // A refusal is an answer, not an error: had the statement raised (an ERROR, and the whole statement
+    // in the server's log), the transaction would be aborted and the next query refused (25P02).
+    it('place on PostgreSQL: a refusal raises nothing (the transaction it runs in goes on)', async () => {
+      const after = await onPostgres.rollBack(async (store) => {
+        const refused = [await store.place(SECOND_SHORT), await store.place(EXHAUSTED)];
+        return {
+          refused,
+          next: await store.facts({ userId: 'u1', shippingOptionId: 's-std', country: 'FR' }),
+        };
+      });
+      expect(after.refused.map((r) => r.ok || r.reason)).toEqual(['OUT_OF_STOCK', 'DISCOUNT_EXHAUSTED']);
+      expect(after.next.cart).toBeDefined();
     });
 
     it('place with no stock to take: the same answer, the discount counted', async () => {
