@@ -1,6 +1,6 @@
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
-import { isPostgresUnavailable } from '../db/postgres/errors.js';
+import { isPostgresUnavailable, postgresConnectionLost } from '../db/postgres/errors.js';
 import { StorageMovedError } from '../db/sqlite/storage-guard.js';
 import { WriteBatchError } from '../db/sqlite/write-batch.js';
 import type { ErrorReason } from '../shared/reasons.js';
@@ -36,8 +36,11 @@ export const DEFAULT_REASONS: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorReason>> 
   INTERNAL_SERVER_ERROR: 'INTERNAL',
 };
 
-/** What a client reads when storage refused its write (503 TEMPORARILY_UNAVAILABLE). */
-export const STORAGE_REFUSED_MESSAGE = 'The shop is busy and nothing was saved; try again';
+/** What a client reads when storage refused its write whole (503 TEMPORARILY_UNAVAILABLE). */
+const STORAGE_REFUSED_MESSAGE = 'The shop is busy and nothing was saved; try again';
+/** …and when the connection to PostgreSQL was lost mid-request, perhaps with its commit on it. */
+const CONNECTION_LOST_MESSAGE =
+  'The shop lost its database connection, so this change may or may not be saved: read it back before trying again (placeOrder: retry with the same idempotency key)';
 
 /**
  * SQLite result codes (and their extended codes, `SQLITE_IOERR_WRITE`, `SQLITE_READONLY_DBMOVED`, …)
@@ -62,6 +65,15 @@ export function isRetryableStorageError(error: unknown): boolean {
     current = 'cause' in current ? current.cause : undefined;
   }
   return false;
+}
+
+/**
+ * The message of a 503 TEMPORARILY_UNAVAILABLE for a storage failure (isRetryableStorageError), or
+ * undefined for any other error: "nothing was saved", unless the connection was lost mid-request.
+ */
+export function storageFailureMessage(error: unknown): string | undefined {
+  if (!isRetryableStorageError(error)) return undefined;
+  return postgresConnectionLost(error) ? CONNECTION_LOST_MESSAGE : STORAGE_REFUSED_MESSAGE;
 }
 
 /**

@@ -2,7 +2,7 @@ import { initTRPC } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
 import type { Context } from './context.js';
-import { AppError, DEFAULT_REASONS, isRetryableStorageError, STORAGE_REFUSED_MESSAGE } from './errors.js';
+import { AppError, DEFAULT_REASONS, storageFailureMessage } from './errors.js';
 
 const GENERIC_MESSAGES: Partial<Record<string, string>> = {
   INTERNAL_SERVER_ERROR: 'Internal server error',
@@ -43,12 +43,13 @@ const t = initTRPC
     },
     errorFormatter({ shape, error }) {
       // A write storage refused whole (full disk, I/O error, read-only, locked past busy_timeout, a
-      // failed group commit, a database file replaced under the server) saved nothing: 503
-      // TEMPORARILY_UNAVAILABLE tells the client to retry, on every procedure. Mapped here rather
-      // than in a middleware so that no request pays for it.
-      const busy = isRetryableStorageError(error.cause);
+      // failed group commit, a database file replaced under the server, PostgreSQL unreachable)
+      // saved nothing: 503 TEMPORARILY_UNAVAILABLE tells the client to retry, on every procedure; its
+      // message says when a lost connection leaves that unsure. Mapped here rather than in a
+      // middleware so that no request pays for it.
+      const storage = storageFailureMessage(error.cause);
       const zodError = error.cause instanceof ZodError ? error.cause : null;
-      const reason = busy
+      const reason = storage
         ? 'TEMPORARILY_UNAVAILABLE'
         : error instanceof AppError
           ? error.reason
@@ -61,17 +62,17 @@ const t = initTRPC
           ? { fieldErrors: error.fieldErrors, formErrors: [] }
           : null;
       return {
-        message: busy
-          ? STORAGE_REFUSED_MESSAGE
-          : zodError
+        message:
+          storage ??
+          (zodError
             ? 'Invalid input'
             : error.cause instanceof SyntaxError
               ? 'Malformed JSON'
-              : (GENERIC_MESSAGES[error.code] ?? shape.message),
-        code: busy ? TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE : shape.code,
+              : (GENERIC_MESSAGES[error.code] ?? shape.message)),
+        code: storage ? TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE : shape.code,
         data: {
-          code: busy ? 'SERVICE_UNAVAILABLE' : shape.data.code,
-          httpStatus: busy ? 503 : shape.data.httpStatus,
+          code: storage ? 'SERVICE_UNAVAILABLE' : shape.data.code,
+          httpStatus: storage ? 503 : shape.data.httpStatus,
           path: shape.data.path,
           reason,
           ...(flattened && { fieldErrors: flattened.fieldErrors, formErrors: flattened.formErrors }),

@@ -111,6 +111,17 @@ describe.skipIf(unavailable)(suiteTitle('the API when PostgreSQL becomes unreach
       (error: unknown) => trpcError(error).data,
     );
     expect(read).toMatchObject({ httpStatus: 503, reason: 'TEMPORARILY_UNAVAILABLE' });
+    // An order tried while it is cut: 503, and the same key places it once it is back.
+    const retried = {
+      idempotencyKey: randomUUID(),
+      shippingAddress: ADDRESS,
+      shippingOptionId: standard.id,
+    };
+    const cutOrder = await buyer.checkout.placeOrder.mutate(retried).then(
+      () => null,
+      (error: unknown) => trpcError(error).data,
+    );
+    expect(cutOrder).toMatchObject({ httpStatus: 503, reason: 'TEMPORARILY_UNAVAILABLE' });
     expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
     expect(server.output()).not.toMatch(/password|ECONNRESET.*at /);
 
@@ -125,5 +136,9 @@ describe.skipIf(unavailable)(suiteTitle('the API when PostgreSQL becomes unreach
     expect(cart.items.map((i) => i.quantity)).toEqual([1]);
     const orders = await buyer.orders.list.query({});
     expect(orders.items.map((o) => o.id)).toEqual([before.order.id]);
+    const placed = await buyer.checkout.placeOrder.mutate(retried);
+    expect((await buyer.checkout.placeOrder.mutate(retried)).order.id).toBe(placed.order.id);
+    const after = await buyer.orders.list.query({});
+    expect(after.items.map((o) => o.id).sort()).toEqual([before.order.id, placed.order.id].sort());
   }, 90_000);
 });

@@ -3,7 +3,7 @@ import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
 import { StorageMovedError } from '../../db/sqlite/storage-guard.js';
 import { WriteBatchError } from '../../db/sqlite/write-batch.js';
-import { isRetryableStorageError } from '../../server/errors.js';
+import { isRetryableStorageError, storageFailureMessage } from '../../server/errors.js';
 
 /**
  * Which storage failures answer 503 TEMPORARILY_UNAVAILABLE (nothing applied, retry) rather than a
@@ -47,5 +47,36 @@ describe('isRetryableStorageError', () => {
     expect(isRetryableStorageError(new Error('x', { cause: new TypeError('y') }))).toBe(false);
     expect(isRetryableStorageError(null)).toBe(false);
     expect(isRetryableStorageError('SQLITE_FULL')).toBe(false);
+  });
+});
+
+/** A driver error as pg raises it: a SQLSTATE, or node's code for a socket failure, on `code`. */
+const pgError = (code: string) => Object.assign(new Error('driver text'), { code });
+
+describe('storageFailureMessage', () => {
+  it('says nothing was saved when storage refused the work whole', () => {
+    for (const error of [
+      sqliteError('SQLITE_FULL'),
+      pgError('53300'),
+      pgError('ECONNREFUSED'),
+      pgError('40P01'),
+    ]) {
+      expect(storageFailureMessage(error)).toMatch(/nothing was saved/);
+    }
+  });
+
+  it('says the change may be saved when the connection was lost mid-request (a commit may have landed)', () => {
+    for (const error of [
+      pgError('ECONNRESET'),
+      pgError('57P01'),
+      new DrizzleQueryError('commit', [], new Error('Connection terminated unexpectedly')),
+    ]) {
+      expect(storageFailureMessage(error)).toMatch(/may or may not be saved.*same idempotency key/);
+    }
+  });
+
+  it('is undefined for any other error', () => {
+    expect(storageFailureMessage(pgError('23505'))).toBeUndefined();
+    expect(storageFailureMessage(new Error('x'))).toBeUndefined();
   });
 });
