@@ -178,7 +178,10 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Reads the environment into a typed Config; throws ConfigError naming every bad variable. */
+/**
+ * Reads the environment into a typed Config; throws ConfigError naming every bad variable, one line
+ * each ("Invalid configuration: NAME: why (got value)"), a URL's password never shown.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = envSchema.safeParse(env);
   if (result.success) return result.data;
@@ -186,9 +189,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const name = String(issue.path[0] ?? 'environment');
     const raw = env[name] ?? null;
     const shown = raw !== null && SECRET_URLS.has(name) ? redactUrl(raw) : raw;
-    return `  ${name}: ${issue.message} (got ${JSON.stringify(shown)})`;
+    return `Invalid configuration: ${name}: ${issue.message} (got ${JSON.stringify(shown)})`;
   });
-  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  throw new ConfigError(lines.join('\n'));
 }
 
 /** The engine the configuration selects: PostgreSQL when DATABASE_URL is set, else SQLite. */

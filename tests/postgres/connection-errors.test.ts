@@ -88,12 +88,31 @@ describe.skipIf(unavailable)(suiteTitle('PostgreSQL connection at start-up', una
     expect(message).not.toContain('\n');
   });
 
-  it('npm start stops with exit 1 and one line when the database cannot be opened', () => {
-    const { code, output } = start(urlWith('backroom_t_missing', { user: 'postgres', password: PASSWORD }));
-    expect(code).toBe(1);
-    expect(output).toMatch(
+  it.each([
+    [
+      'a bad URL',
+      () => `mysql://postgres:${PASSWORD}@127.0.0.1/test`,
+      /^Invalid configuration: DATABASE_URL: /,
+    ],
+    [
+      'an unreachable server',
+      () => urlWith('test', { user: 'postgres', password: PASSWORD, port: 1 }),
+      /^Backroom could not start: cannot reach PostgreSQL at 127\.0\.0\.1:1 \(database "test"\): connection refused$/,
+    ],
+    [
+      'refused credentials',
+      () => urlWith('test', { user: 'no_such_role', password: PASSWORD }),
+      /^Backroom could not start: PostgreSQL at .+ refused the credentials of user "no_such_role"/,
+    ],
+    [
+      'a missing database',
+      () => urlWith('backroom_t_missing', { user: 'postgres', password: PASSWORD }),
       /^Backroom could not start: database "backroom_t_missing" does not exist on PostgreSQL at /,
-    );
+    ],
+  ])('npm start with %s stops with exit 1 and one line, never the password', (_case, url, expected) => {
+    const { code, output } = start(url());
+    expect(code).toBe(1);
+    expect(output).toMatch(expected);
     expect(output.split('\n')).toHaveLength(1);
     expect(output).not.toContain(PASSWORD);
   });
