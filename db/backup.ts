@@ -1,10 +1,12 @@
 /**
  * `npm run db:backup -- FILE`: copies DATABASE_PATH to FILE with SQLite's online backup API,
- * page by page, so the shop keeps serving (and writing) while it runs.
+ * page by page, so the shop keeps serving (and writing) while it runs. SQLite only: a shop on
+ * PostgreSQL (DATABASE_URL set) is refused and pointed to pg_dump, rather than backing up whatever
+ * file DATABASE_PATH names.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../server/config.js';
+import { databaseEngine, loadConfig } from '../server/config.js';
 import { backupDatabase } from './backup-database.js';
 
 const target = process.argv[2];
@@ -13,6 +15,12 @@ if (!target) {
   process.exit(2);
 }
 const config = loadConfig();
+if (databaseEngine(config) === 'postgres') {
+  console.error(
+    'this shop is on PostgreSQL (DATABASE_URL is set): back it up with pg_dump, e.g. pg_dump -Fc DBNAME > shop.dump',
+  );
+  process.exit(2);
+}
 if (!existsSync(config.DATABASE_PATH)) {
   console.error(`no database at ${config.DATABASE_PATH}`);
   process.exit(1);

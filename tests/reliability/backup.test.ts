@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -39,5 +40,25 @@ describe('online backup', () => {
       env: { ...process.env, DATABASE_PATH: join(dir, 'shop.db') },
     });
     expect(stdout).toContain('integrity ok');
+  }, 30_000);
+
+  it('refuses a shop on PostgreSQL and points to pg_dump, writing nothing', async () => {
+    const dir = tempDir();
+    openDatabase(join(dir, 'shop.db')).close();
+    const refused = await run('npm', ['run', '--silent', 'db:backup', '--', join(dir, 'backup.db')], {
+      cwd: join(import.meta.dirname, '../..'),
+      // The URL is never dialled: the engine alone decides.
+      env: {
+        ...process.env,
+        DATABASE_PATH: join(dir, 'shop.db'),
+        DATABASE_URL: 'postgres://shop@db.invalid/shop',
+      },
+    }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused?.code).toBe(2);
+    expect(refused?.stderr).toContain('pg_dump');
+    expect(existsSync(join(dir, 'backup.db'))).toBe(false);
   }, 30_000);
 });
