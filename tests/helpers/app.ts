@@ -50,7 +50,8 @@ export async function createTestApp(
   env: Record<string, string> = {},
   options: AppOptions = {},
 ): Promise<TestApp> {
-  const postgres = env.DATABASE_PATH ? null : await testPostgresDatabase();
+  // A database the test names (a file, or a PostgreSQL URL) is used as it is; else the run's engine.
+  const postgres = env.DATABASE_PATH || env.DATABASE_URL ? null : await testPostgresDatabase();
   const config = testConfig(postgres ? { ...env, DATABASE_URL: postgres.url } : env);
   const { logger, logs } = capturedLogger();
   const database = await openConfiguredDatabase(config, {

@@ -17,6 +17,7 @@ import * as liteSchema from '../../db/sqlite/schema/index.js';
 import { seedDemoStore } from '../../server/services/catalog/demo-catalog.js';
 import { generateCatalogOn } from '../../server/services/catalog/generate-catalog.js';
 import { createTestApp } from '../helpers/app.js';
+import { adminClient } from '../helpers/catalog.js';
 import { createTestClient } from '../helpers/client.js';
 import {
   createTestDatabase,
@@ -79,22 +80,73 @@ async function everyTable(file: string, url: string) {
   return compared;
 }
 
-/** Places `count` orders through the real API on a shop with its own products, plus a cart left open. */
+/**
+ * Places `count` orders through the real API on a shop with its own products, plus a cart left
+ * open; the buyers' credentials, to use the shop again on its copy.
+ */
 async function ordersThroughTheApi(file: string, count: number) {
   const app = await createTestApp({ DATABASE_PATH: file });
   try {
     const shop = await setupShop(app);
+    const buyers: { email: string; password: string }[] = [];
     for (let i = 0; i < count; i++) {
-      const { client } = await customer(app);
+      const { client, account } = await customer(app);
       await placeOrder(client, shop, [
         { variantId: shop.white, quantity: 1 + (i % 2) },
         { variantId: shop.lampVariant, quantity: 1 },
       ]);
+      buyers.push(account);
     }
     const guest = createTestClient(app);
     await guest.cart.addItem.mutate({ variantId: shop.blue, quantity: 2 });
+    const { admin: _admin, ...ids } = shop;
+    return { shop: ids, buyers };
   } finally {
     await app.close();
+  }
+}
+
+/**
+ * The shop served from its copy through the real API: a buyer signs in with the password set on
+ * SQLite and finds their order, searches the catalogue, orders again (stock taken from the copied
+ * level, the order numbered after the copied ones); the admin sees every order.
+ */
+async function serveTheCopy(url: string, placed: Awaited<ReturnType<typeof ordersThroughTheApi>>) {
+  const app = await createTestApp({ DATABASE_URL: url });
+  try {
+    const [buyer] = placed.buyers;
+    if (!buyer) throw new Error('no buyer');
+    const client = createTestClient(app);
+    await client.auth.signIn.mutate({ email: buyer.email, password: buyer.password });
+    const mine = await client.orders.list.query({});
+    expect(mine.items).toHaveLength(1);
+    const found = await client.catalog.products.query({ q: 'stonew', limit: 10 });
+    expect(found.items.map((item) => item.slug)).toContain('mug');
+    const before = await client.catalog.product.query({ slug: 'mug' });
+    const white = (p: typeof before) => p.variants.find((v) => v.id === placed.shop.white)?.available;
+    const highest = Math.max(...(await numbersOf(url)));
+    const again = await placeOrder(client, { ...placed.shop, admin: client }, [
+      { variantId: placed.shop.white, quantity: 1 },
+    ]);
+    expect(again.order.number).toBeGreaterThan(highest);
+    expect(white(await client.catalog.product.query({ slug: 'mug' }))).toBe((white(before) ?? 0) - 1);
+    const admin = await adminClient(app);
+    const all = await admin.admin.orders.list.query({ limit: 100 });
+    expect(all.items).toHaveLength(placed.buyers.length + 1);
+  } finally {
+    await app.close();
+  }
+}
+
+/** Every order number in the database at `url`. */
+async function numbersOf(url: string) {
+  const handle = await openPostgres(url, { poolSize: 1, onIdleError: logIdleError });
+  try {
+    return (await handle.pool.query<{ number: number }>('SELECT number FROM customer_order')).rows.map(
+      (row) => row.number,
+    );
+  } finally {
+    await handle.close();
   }
 }
 
@@ -123,12 +175,12 @@ describe.skipIf(unavailable)(
       expect(TABLES).toHaveLength(liteTables);
     });
 
-    it('copies the demo store with orders placed through the API: every row equal, source untouched', async () => {
+    it('copies the demo store with orders placed through the API: every row equal, source untouched, the shop serves from the copy', async () => {
       const file = newFile();
       const seeded = openDatabase(file);
       await seedDemoStore(createSqliteEngine(seeded), Date.UTC(2026, 4, 1));
       seeded.close();
-      await ordersThroughTheApi(file, 3);
+      const placed = await ordersThroughTheApi(file, 3);
       const before = sha256(file);
       const { database, url } = await newTarget();
 
@@ -180,9 +232,11 @@ describe.skipIf(unavailable)(
       expect((await everyTable(file, database.url)).map((t) => t.postgres.length)).toEqual(
         tables.map((t) => t.sqlite.length),
       );
+
+      await serveTheCopy(database.url, placed);
     });
 
-    it('copies a generated 10k catalogue with orders: every row equal', async () => {
+    it('copies a generated 10k catalogue with orders: every row equal, the shop serves from the copy', async () => {
       const file = newFile();
       const made = openDatabase(file);
       const generated = await generateCatalogOn(createSqliteEngine(made), {
@@ -190,7 +244,7 @@ describe.skipIf(unavailable)(
         now: Date.UTC(2026, 4, 1),
       });
       made.close();
-      await ordersThroughTheApi(file, 4);
+      const placed = await ordersThroughTheApi(file, 4);
       const before = sha256(file);
       const { database, url } = await newTarget();
 
@@ -200,6 +254,7 @@ describe.skipIf(unavailable)(
       expect(sha256(file)).toBe(before);
       for (const table of await everyTable(file, database.url))
         expect(table.postgres, table.name).toEqual(table.sqlite);
+      await serveTheCopy(database.url, placed);
     }, 120_000); // a 10k catalogue generated and copied: ~20 s alone, over 30 s on a loaded 2-core machine
 
     it('a copy that fails after migrating the target says so: the schema is there, no row is', async () => {
