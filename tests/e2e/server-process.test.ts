@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpClient } from '../helpers/http-client.js';
 import { eventually, startSmtpReceiver } from '../helpers/receivers.js';
-import { runUntilExit, startServer, tempDir } from '../helpers/server-process.js';
+import { runUntilExit, shopDatabase, startServer, tempDir } from '../helpers/server-process.js';
 
 /** A POST whose body is sent in two halves, so it is in flight for as long as the test wants. */
 function halfSentPost(url: string, body: string) {
@@ -116,8 +116,9 @@ describe('the real server process', () => {
   }, 60_000);
 
   it('drains 20 in-flight requests on SIGTERM under load, refuses new connections, exits 0, restarts clean', async () => {
-    const databasePath = join(tempDir(), 'drain.db');
-    const server = await startServer({ DATABASE_PATH: databasePath });
+    // On the run's engine (a PostgreSQL database of its own under TEST_ENGINE=postgres).
+    const database = await shopDatabase('drain');
+    const server = await startServer(database);
     const accounts = Array.from({ length: 20 }, (_, i) => ({
       email: `drain${i}@example.com`,
       password: 'drain-password',
@@ -136,7 +137,7 @@ describe('the real server process', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(await exited).toBe(0);
 
-    const again = await startServer({ DATABASE_PATH: databasePath });
+    const again = await startServer(database);
     try {
       const [first] = accounts;
       expect(
@@ -153,7 +154,7 @@ describe('the real server process', () => {
   }, 60_000);
 
   it('serves the demo store on a fresh database by default', async () => {
-    const server = await startServer({ DATABASE_PATH: join(tempDir(), 'fresh.db'), SEED_DEMO: 'true' });
+    const server = await startServer({ ...(await shopDatabase('fresh')), SEED_DEMO: 'true' });
     try {
       const client = httpClient(server.url);
       const page = await client.catalog.products.query({ limit: 5 });
@@ -166,15 +167,16 @@ describe('the real server process', () => {
   }, 60_000);
 
   it('exits 1 with a one-line reason when the port is taken or Stripe lacks its secrets', async () => {
-    const running = await startServer({ DATABASE_PATH: ':memory:' });
+    const database = await shopDatabase('port-taken');
+    const running = await startServer(database);
     try {
       const port = new URL(running.url).port;
-      const taken = await runUntilExit({ DATABASE_PATH: ':memory:', PORT: port });
+      const taken = await runUntilExit({ ...database, PORT: port });
       expect(taken.code).toBe(1);
       expect(taken.output).toContain('Backroom could not start: listen EADDRINUSE');
       expect(taken.output).not.toMatch(/\n\s+at /);
       const takenByWorkers = await runUntilExit({
-        DATABASE_PATH: join(tempDir(), 'w.db'),
+        ...database,
         PORT: port,
         WORKERS: '2',
       });
