@@ -6,9 +6,10 @@
  * `checkout.placeOrder` is placeOrder alone, each request from the next of ORDER_CUSTOMERS signed-in
  * customers with a one-line cart, all for one best-selling variant (every order takes that one row's
  * lock); `checkout.placeOrder, spread` is the same with each cart's variant one of SPREAD_VARIANTS;
- * `…, N orders/s offered` sends the spread orders at a fixed BENCH_ORDER_RATE (500) instead of as
- * fast as they are answered, so its latency is the server's at that load. Orders/s counts 2xx
- * answers only, and any non-2xx is shown (a non-2xx there means the measure is wrong).
+ * `…, N orders/s offered` sends the spread orders at a fixed BENCH_ORDER_RATE (500), evenly spaced
+ * and timed from when each was due (tests/bench/fixed-rate.ts, not autocannon), instead of as fast
+ * as they are answered, so its latency is the server's at that load. Orders/s counts 2xx answers
+ * only, and any non-2xx is shown (a non-2xx there means the measure is wrong).
  * `cart.addItem` adds one unit to the cart of the next of CART_SHOPPERS signed-in shoppers (see its
  * block below): the cost of one add to a small cart, not to a cart grown to hundreds of lines.
  * With BENCH_DATABASE_URL (a PostgreSQL server; the bench creates and drops a database of its own
@@ -32,6 +33,7 @@ import { generateToken, hashToken } from '../../server/auth/tokens.js';
 import { newId } from '../../server/ids.js';
 import { generateCatalogOn } from '../../server/services/catalog/generate-catalog.js';
 import { buildServer, ROOT, startArguments } from '../helpers/start-command.js';
+import { fixedRate, type TimedRequest } from './fixed-rate.js';
 import { measureLive } from './live.js';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
@@ -446,46 +448,47 @@ interface Scenario {
   /** CONNECTIONS unless set: one connection measures the latency of a request alone. */
   connections?: number;
   /**
-   * Requests per second the connections send at most, warm-up included (unset: as fast as answers
-   * come back). At a fixed rate the latency is the server's at that load, not the queue that 50
-   * connections in a closed loop build at saturation.
+   * Requests sent at a fixed rate, evenly spaced, warm-up included (tests/bench/fixed-rate.ts;
+   * unset: autocannon, as fast as answers come back). At a fixed rate the latency is the server's
+   * at that load, not the queue that 50 connections in a closed loop build at saturation.
    */
-  overallRate?: number;
+  fixedRate?: { rate: number; next: () => TimedRequest };
   options: (url: string) => autocannon.Options;
 }
 
 /** placeOrder by the next unused buyer of `buyers` (a second order would find an empty cart). */
-function placeOrderScenario(name: string, buyers: string[], overallRate?: number): Scenario {
+function nextOrder(buyers: string[]): TimedRequest {
+  const n = nextBuyer.get(buyers) ?? 0;
+  nextBuyer.set(buyers, n + 1);
+  const token = buyers[n];
+  if (token === undefined)
+    throw new Error(`more than ${ORDER_CUSTOMERS} orders: raise BENCH_ORDER_CUSTOMERS`);
+  return {
+    method: 'POST',
+    path: '/trpc/checkout.placeOrder',
+    headers: { 'content-type': 'application/json', cookie: cookie(token) },
+    body: JSON.stringify({
+      idempotencyKey: `bench-${n}-${Date.now()}`,
+      shippingAddress: { name: 'Bench', line1: '1 St', city: 'City', postalCode: '1', country: 'US' },
+      shippingOptionId: shippingId,
+    }),
+  };
+}
+
+/** placeOrder by each next buyer of `buyers`: as fast as answered, or at a fixed `rate` a second. */
+function placeOrderScenario(name: string, buyers: string[], rate?: number): Scenario {
   return {
     name,
     reference: false,
-    overallRate,
+    fixedRate: rate === undefined ? undefined : { rate, next: () => nextOrder(buyers) },
     options: (url) => ({
       url: `${url}/trpc/checkout.placeOrder`,
       method: 'POST',
       requests: [
         {
           setupRequest: (req) => {
-            const n = nextBuyer.get(buyers) ?? 0;
-            nextBuyer.set(buyers, n + 1);
-            const token = buyers[n];
-            if (token === undefined)
-              throw new Error(`more than ${ORDER_CUSTOMERS} orders: raise BENCH_ORDER_CUSTOMERS`);
-            return {
-              ...req,
-              headers: { 'content-type': 'application/json', cookie: cookie(token) },
-              body: JSON.stringify({
-                idempotencyKey: `bench-${n}-${Date.now()}`,
-                shippingAddress: {
-                  name: 'Bench',
-                  line1: '1 St',
-                  city: 'City',
-                  postalCode: '1',
-                  country: 'US',
-                },
-                shippingOptionId: shippingId,
-              }),
-            };
+            const { headers, body } = nextOrder(buyers);
+            return { ...req, headers, body };
           },
         },
       ],
@@ -584,33 +587,50 @@ interface Measure {
 
 async function measure(target: Running, scenario: Scenario): Promise<Measure> {
   const connections = scenario.connections ?? CONNECTIONS;
-  const { overallRate } = scenario;
-  await autocannon({ ...scenario.options(target.url), connections, overallRate, duration: 3 }); // warm-up
+  const { fixedRate: rated } = scenario;
+  const run = async (duration: number) => {
+    if (rated) {
+      const r = await fixedRate({
+        url: target.url,
+        rate: rated.rate,
+        seconds: duration,
+        connections,
+        next: rated.next,
+      });
+      const answered = { p50: r.p50, p99: r.p99, total: r.ok + r.failed, non2xx: r.failed };
+      return { ...answered, rps: r.answeredPerSecond, okPerSecond: r.answeredPerSecond };
+    }
+    const result = await autocannon({ ...scenario.options(target.url), connections, duration });
+    return {
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      total: result.requests.total,
+      non2xx: result.non2xx + result.errors + result.timeouts,
+      okPerSecond: result['2xx'] / (result.duration || duration),
+    };
+  };
+  await run(3); // warm-up
   const before = cpuTicks(target.child.pid ?? 0);
   const databaseBefore = postgresCpuTicks();
   const machineBefore = machineTicks();
-  const result = await autocannon({
-    ...scenario.options(target.url),
-    connections,
-    overallRate,
-    duration: DURATION,
-  });
+  const result = await run(DURATION);
   const ticks = cpuTicks(target.child.pid ?? 0) - before;
   const databaseTicks = postgresCpuTicks() - databaseBefore;
   const machineAfter = machineTicks();
   target.peakRssKb();
-  const total = result.requests.total || 1;
+  const total = result.total || 1;
   return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    rps: result.rps,
+    p50: result.p50,
+    p99: result.p99,
     cpuUsPerReq: Math.round((ticks * 10_000) / total),
     databaseCpuUsPerReq: Math.round((databaseTicks * 10_000) / total),
     machineBusy: Math.round(
       (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total || 1),
     ),
-    non2xx: result.non2xx + result.errors + result.timeouts,
-    okPerSecond: result['2xx'] / (result.duration || DURATION),
+    non2xx: result.non2xx,
+    okPerSecond: result.okPerSecond,
   };
 }
 
