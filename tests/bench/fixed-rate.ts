@@ -83,7 +83,10 @@ export async function fixedRate(options: {
 }): Promise<FixedRateResult> {
   const { rate, seconds, connections } = options;
   const origin = new URL(options.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  // FIFO: each request takes the connection idle longest, so the load spreads over every open
+  // connection, and so over every API process (node's default, LIFO, kept reusing the few last
+  // used: with WORKERS=2 one process took most requests, and its one core capped the rate).
+  const agent = new Agent({ keepAlive: true, maxSockets: connections, scheduling: 'fifo' });
   const due = Math.round(rate * seconds);
   const latencies: number[] = [];
   const answers: Promise<void>[] = [];
