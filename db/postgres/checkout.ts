@@ -66,19 +66,25 @@ const factsStatement = namedStatement<FactsRow>('checkout_facts', sql`${factsSel
 /**
  * placeOrder's read: the facts, the key's earlier use (OrderStore.idempotencyKey) and the new
  * order's number (OrderStore.nextOrderNumber), in one round trip. The number is taken once, in a
- * materialized CTE: a volatile call in the select list would run once per cart line.
+ * materialized CTE (a volatile call in the select list would run once per cart line), and only
+ * when an order can come of it: not for a used key (a replay) nor an empty cart (OrderFacts).
  */
 const orderFactsStatement = namedStatement<
   FactsRow & {
     previous_hash: string | null;
     previous_order: string | null;
     previous_response: string | null;
-    number: number;
+    number: number | null;
   }
 >(
   'checkout_order_facts',
   sql`
-    WITH num AS MATERIALIZED (SELECT nextval('order_number_seq')::integer AS n)
+    WITH num AS MATERIALIZED (
+      SELECT CASE WHEN NOT EXISTS (
+          SELECT 1 FROM idempotency_key k WHERE k.user_id = ${ph('userId')}::text AND k.key = ${ph('key')}::text)
+        AND EXISTS (
+          SELECT 1 FROM cart c JOIN cart_item i ON i.cart_id = c.id WHERE c.user_id = ${ph('userId')}::text)
+        THEN nextval('order_number_seq')::integer END AS n)
     ${factsSelect}, prev.request_hash AS previous_hash, prev.order_id AS previous_order,
       prev.response AS previous_response, num.n AS number
     ${factsFrom(sql`

@@ -69,7 +69,12 @@ export interface OrderFactsQuery extends FactsQuery {
 /** What placeOrder decides on: the facts, the key's earlier use if any, the new order's number. */
 export interface OrderFacts extends CheckoutFacts {
   previous: IdempotencyRecord | undefined;
-  number: number;
+  /**
+   * The number the new order will take; null when no order can come of this read (the key was used
+   * before: its answer is replayed; or the cart has no line), so that those take no number (on
+   * PostgreSQL a number taken is gone, order or not).
+   */
+  number: number | null;
 }
 
 /** An order's idempotency key to claim (see OrderStore.claimIdempotencyKey). */
@@ -112,11 +117,10 @@ export function composedCheckout(s: Omit<Stores, 'checkout'>): CheckoutStore {
   return {
     facts,
     async orderFacts({ key, ...query }) {
-      return {
-        ...(await facts(query)),
-        previous: await s.orders.idempotencyKey(query.userId, key),
-        number: await s.orders.nextOrderNumber(),
-      };
+      const read = await facts(query);
+      const previous = await s.orders.idempotencyKey(query.userId, key);
+      const ordering = previous === undefined && read.lines.length > 0;
+      return { ...read, previous, number: ordering ? await s.orders.nextOrderNumber() : null };
     },
     async place(p) {
       const { order } = p;

@@ -279,6 +279,8 @@ describe('placing an order', () => {
     await other.cart.addItem.mutate({ variantId: shop.white, quantity: 1 });
     const theirs = await other.checkout.placeOrder.mutate(order(shop, 'retry-key-0001'));
     expect(theirs.order.id).not.toBe(first.order.id);
+    // The replay and the refused reuse took no order number, on either engine.
+    expect(theirs.order.number).toBe(first.order.number + 1);
     expect(await tableRows(app, 'idempotencyKey')).toHaveLength(2);
   });
 

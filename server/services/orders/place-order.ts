@@ -106,10 +106,13 @@ async function writeOrder(
   }
 
   assertInStock(priced.lines);
+  // Taken with the facts for a cart with lines and a new key (OrderFacts.number); priceFrom refused an empty cart.
+  const { number } = read;
+  if (number === null) throw new Error('no order number was taken for a cart with lines and a new key');
   const orderId = newId();
   const newOrder: NewOrder = {
     id: orderId,
-    number: read.number,
+    number,
     userId: user.id,
     email: user.email,
     currency: deps.currency,
@@ -137,7 +140,7 @@ async function writeOrder(
     now,
   };
   // The mail, the webhooks and the answer are built from the order in hand, not read back.
-  const created = newOrderView(newOrder, read.number);
+  const created = newOrderView(newOrder, number);
   // NOTE: with a provider that needs no call (manual) the answer is final now, so it is stored with
   // the key in this same write; otherwise it is stored once the payment has started.
   const placed = callsProvider(deps.payments.name) ? null : { order: created, payment: created.payment };
