@@ -40,6 +40,28 @@ function serverFor(name: string, workers: number) {
   return handle;
 }
 
+/**
+ * A product with `stock` units, one customer with 2 of them in the cart, and 10 concurrent
+ * placeOrder calls with one idempotency key and input: their outcomes.
+ */
+async function retryOneKey(url: string, slug: string, stock: number) {
+  const admin = await signInAdmin(url);
+  const { product, variantId } = await createProduct(admin, slug, 1999, stock);
+  const standard = await createStandardShipping(admin);
+  const [customer] = await signUpCustomers(url, `${slug}-retrier`, 1);
+  if (!customer) throw new Error('no customer');
+  await customer.cart.addItem.mutate({ variantId, quantity: 2 });
+  const input = {
+    idempotencyKey: `${slug}-${randomUUID()}`,
+    shippingAddress: ADDRESS,
+    shippingOptionId: standard.id,
+  };
+  const results = await Promise.allSettled(
+    Array.from({ length: 10 }, () => customer.checkout.placeOrder.mutate(input)),
+  );
+  return { admin, product, variantId, customer, input, ...split(results) };
+}
+
 // The same races against one process and against two sharing the port and the database file.
 describe.each([1, 2])('with WORKERS=%i', (workers) => {
   describe('20 orders of the same two variants, carts filled in opposite orders', () => {
@@ -180,22 +202,11 @@ describe.each([1, 2])('with WORKERS=%i', (workers) => {
     const server = serverFor('idempotency', workers);
 
     it('answers 10 concurrent identical calls with one order, and refuses the key for a different order', async () => {
-      const admin = await signInAdmin(server.url);
-      const { product, variantId } = await createProduct(admin, 'retried', 1999, 10);
-      const standard = await createStandardShipping(admin);
-      const [customer] = await signUpCustomers(server.url, 'retrier', 1);
-      if (!customer) throw new Error('no customer');
-      await customer.cart.addItem.mutate({ variantId, quantity: 2 });
-
-      const input = {
-        idempotencyKey: `retry-${randomUUID()}`,
-        shippingAddress: ADDRESS,
-        shippingOptionId: standard.id,
-      };
-      const results = await Promise.allSettled(
-        Array.from({ length: 10 }, () => customer.checkout.placeOrder.mutate(input)),
+      const { admin, product, variantId, customer, input, fulfilled, failures } = await retryOneKey(
+        server.url,
+        'retried',
+        10,
       );
-      const { fulfilled, failures } = split(results);
       expect(failures.map((f) => f.data)).toEqual([]);
       expect(fulfilled).toHaveLength(10);
       const first = fulfilled[0];
@@ -229,22 +240,11 @@ describe.each([1, 2])('with WORKERS=%i', (workers) => {
     // The first call takes the last units; a retry that read the stock before that commit and then
     // finds it gone must still answer with the first call's order, never OUT_OF_STOCK.
     it('answers 10 concurrent identical calls for the last units with one order', async () => {
-      const admin = await signInAdmin(server.url);
-      const { product, variantId } = await createProduct(admin, 'last-units', 1999, 2);
-      const standard = await createStandardShipping(admin);
-      const [customer] = await signUpCustomers(server.url, 'last-retrier', 1);
-      if (!customer) throw new Error('no customer');
-      await customer.cart.addItem.mutate({ variantId, quantity: 2 });
-
-      const input = {
-        idempotencyKey: `last-${randomUUID()}`,
-        shippingAddress: ADDRESS,
-        shippingOptionId: standard.id,
-      };
-      const results = await Promise.allSettled(
-        Array.from({ length: 10 }, () => customer.checkout.placeOrder.mutate(input)),
+      const { product, variantId, customer, fulfilled, failures } = await retryOneKey(
+        server.url,
+        'last-units',
+        2,
       );
-      const { fulfilled, failures } = split(results);
       expect(failures.map((f) => f.data)).toEqual([]);
       expect(new Set(fulfilled.map((f) => f.order.id)).size).toBe(1);
       expect(fulfilled).toHaveLength(10);
