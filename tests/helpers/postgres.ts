@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
-import { migratePostgres } from '../../db/postgres/migrate.js';
+import { copySqliteToPostgres } from '../../db/postgres/copy.js';
+import { openDatabase } from '../../db/sqlite/client.js';
 
 /** The maintenance database tests create their own databases from (trust auth on this machine). */
 const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -83,17 +87,24 @@ export function urlWith(database: string, credentials: { user: string; password:
   return url.toString();
 }
 
-/** A database with every PostgreSQL migration applied, for test databases to be copied from. */
+/**
+ * A database with every PostgreSQL migration applied, for test databases to be copied from. It is
+ * made the way a shop moves to PostgreSQL: `db:copy` (copySqliteToPostgres, which migrates the
+ * target) from a new, migrated SQLite file, so every test app of `npm run test:postgres` runs on a
+ * copy. (db-copy.test.ts copies shops with rows and serves them.)
+ */
 export async function createTemplateDatabase(): Promise<TestDatabase> {
   const database = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  const dir = mkdtempSync(join(tmpdir(), 'backroom-template-'));
   try {
-    await migratePostgres(pool);
+    const file = join(dir, 'empty.db');
+    openDatabase(file).close();
+    await copySqliteToPostgres({ from: file, to: database.url });
   } catch (error) {
-    await pool.end();
     await database.drop();
     throw error;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  await pool.end();
   return database;
 }
