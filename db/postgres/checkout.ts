@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { withCountries } from '../stores/cart.js';
 import type { CheckoutFacts, CheckoutStore, OrderPlacement } from '../stores/checkout.js';
 import type { StockLevel } from '../stores/live.js';
+import type { OrderStore } from '../stores/orders.js';
 import type { PgExecutor } from './client.js';
 import { liveEventsJson } from './live.js';
 import { namedStatement } from './named-statement.js';
@@ -210,12 +211,6 @@ const placeStatement = namedStatement<{
     ORDER BY t.variant_id COLLATE "C"`,
 );
 
-/** Whether an idempotency key is used (placeStatement's refusals ask it again, on a fresh snapshot). */
-const keyUsedStatement = namedStatement<{ used: number }>(
-  'checkout_key_used',
-  sql`SELECT 1 AS used FROM idempotency_key WHERE user_id = ${ph('userId')}::text AND key = ${ph('key')}::text`,
-);
-
 /** The facts from their rows (one per cart line). */
 function factsOf(rows: FactsRow[]): CheckoutFacts {
   const [first] = rows;
@@ -262,7 +257,11 @@ function factsOf(rows: FactsRow[]): CheckoutFacts {
  * placeOrder's queries on PostgreSQL: one statement each (db/stores/checkout.ts). `appended` hears
  * the highest live-event id written, as the live store's append does.
  */
-export function postgresCheckout(db: PgExecutor, appended: (lastId: number) => void): CheckoutStore {
+export function postgresCheckout(
+  db: PgExecutor,
+  orders: Pick<OrderStore, 'idempotencyKey'>,
+  appended: (lastId: number) => void,
+): CheckoutStore {
   return {
     facts: async (query) => factsOf((await factsStatement(db, { ...query })).rows),
     async orderFacts(query) {
@@ -309,8 +308,7 @@ export function postgresCheckout(db: PgExecutor, appended: (lastId: number) => v
       if (first?.outcome === 'OUT_OF_STOCK' || first?.outcome === 'DISCOUNT_EXHAUSTED') {
         // A request with the same key may have committed while this one waited for the rows, and
         // taken the stock or the discount's last use: its answer, as when it claimed the key first.
-        const used = await keyUsedStatement(db, { userId: p.key.userId, key: p.key.key });
-        if (used.rows.length > 0) return { ok: false, reason: 'KEY_TAKEN' };
+        if (await orders.idempotencyKey(p.key.userId, p.key.key)) return { ok: false, reason: 'KEY_TAKEN' };
         return first.outcome === 'DISCOUNT_EXHAUSTED'
           ? { ok: false, reason: 'DISCOUNT_EXHAUSTED' }
           : { ok: false, reason: 'OUT_OF_STOCK', variantId: first.short_variant ?? '' };

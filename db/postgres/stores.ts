@@ -16,13 +16,14 @@ export function createPostgresStores(
   db: PgExecutor,
   liveAppended: (lastId: number) => void = () => {},
 ): Stores {
+  const orders = postgresOrders(db);
   return {
     accounts: postgresAccounts(db),
     catalog: postgresCatalog(db),
     cart: postgresCart(db),
-    orders: postgresOrders(db),
+    orders,
     integrations: postgresIntegrations(db),
     live: postgresLive(db, liveAppended),
-    checkout: postgresCheckout(db, liveAppended),
+    checkout: postgresCheckout(db, orders, liveAppended),
   };
 }
