@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
 import { copySqliteToPostgres } from '../../db/postgres/copy.js';
+import { migratePostgres } from '../../db/postgres/migrate.js';
 import { openDatabase } from '../../db/sqlite/client.js';
 
 /** The maintenance database tests create their own databases from (trust auth on this machine). */
@@ -75,6 +77,25 @@ export async function createTestDatabase(template?: string): Promise<TestDatabas
     drop: () =>
       admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
   };
+}
+
+/**
+ * A new database with every migration applied and a pool of `poolSize` on it: what most
+ * PostgreSQL test files open in `beforeAll` (close the handle, then drop the database, after).
+ */
+export async function openMigratedTestDatabase(
+  poolSize: number,
+): Promise<{ database: TestDatabase; handle: PostgresHandle }> {
+  const database = await createTestDatabase();
+  const handle = await openPostgres(database.url, { poolSize, onIdleError: logIdleError });
+  try {
+    await migratePostgres(handle.pool);
+  } catch (error) {
+    await handle.close();
+    await database.drop();
+    throw error;
+  }
+  return { database, handle };
 }
 
 /** A URL with the given user and password on the test server, for tests of what messages show. */

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../db/engine.js';
-import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
+import type { PostgresHandle } from '../../db/postgres/client.js';
 import { createPostgresEngine } from '../../db/postgres/engine.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
 import { openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import { createPasswords } from '../../server/auth/passwords.js';
@@ -19,8 +18,7 @@ import {
 import { listUsers, setRole } from '../../server/services/accounts/users.js';
 import { TEST_PASSWORD_COST } from '../helpers/app.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -130,9 +128,7 @@ describe.skipIf(unavailable)(
     let postgresEngine: Engine;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      handle = await openPostgres(database.url, { poolSize: 4, onIdleError: logIdleError });
-      await migratePostgres(handle.pool);
+      ({ database, handle } = await openMigratedTestDatabase(4));
       sqliteEngine = createSqliteEngine(openDatabase(':memory:'));
       postgresEngine = createPostgresEngine(handle);
     });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../db/engine.js';
-import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
+import type { PostgresHandle } from '../../db/postgres/client.js';
 import { createPostgresEngine } from '../../db/postgres/engine.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
 import { openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import type { NewUser } from '../../db/stores/accounts.js';
@@ -10,8 +9,7 @@ import type { Stores } from '../../db/stores/index.js';
 import { consumeAttempt } from '../../server/auth/rate-limit.js';
 import { setRole } from '../../server/services/accounts/users.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -46,9 +44,7 @@ describe.skipIf(unavailable)(suiteTitle('accounts store: SQLite and PostgreSQL a
   let engines: Engine[];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await openPostgres(database.url, { poolSize: 8, onIdleError: logIdleError });
-    await migratePostgres(handle.pool);
+    ({ database, handle } = await openMigratedTestDatabase(8));
     engines = [createSqliteEngine(openDatabase(':memory:')), createPostgresEngine(handle)];
   });
   afterAll(async () => {
@@ -259,9 +255,7 @@ describe.skipIf(unavailable)(suiteTitle('accounts on PostgreSQL under concurrenc
   let engine: Engine;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await openPostgres(database.url, { poolSize: 10, onIdleError: logIdleError });
-    await migratePostgres(handle.pool);
+    ({ database, handle } = await openMigratedTestDatabase(10));
     engine = createPostgresEngine(handle);
   });
   afterAll(async () => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../db/engine.js';
-import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
+import type { PostgresHandle } from '../../db/postgres/client.js';
 import { createPostgresEngine } from '../../db/postgres/engine.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
 import { createPostgresStores } from '../../db/postgres/stores.js';
 import { type DatabaseHandle, openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
@@ -22,8 +21,7 @@ import {
   taxRateList,
 } from '../../server/services/cart/shipping.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -198,9 +196,7 @@ describe.skipIf(unavailable)(
     let sqlite: DatabaseHandle;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      pg = await openPostgres(database.url, { poolSize: 12, onIdleError: logIdleError });
-      await migratePostgres(pg.pool);
+      ({ database, handle: pg } = await openMigratedTestDatabase(12));
       sqlite = openDatabase(':memory:');
       for (const statement of FIXTURES) {
         sqlite.sqlite.exec(statement);
@@ -344,9 +340,7 @@ describe.skipIf(unavailable)(
     let sqlite: DatabaseHandle;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      pg = await openPostgres(database.url, { poolSize: 4, onIdleError: logIdleError });
-      await migratePostgres(pg.pool);
+      ({ database, handle: pg } = await openMigratedTestDatabase(4));
       sqlite = openDatabase(':memory:');
       const statements = [
         ...FIXTURES.filter((s) => !s.includes('discount_redemption')),

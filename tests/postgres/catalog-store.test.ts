@@ -6,9 +6,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../db/engine.js';
-import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
+import type { PostgresHandle } from '../../db/postgres/client.js';
 import { createPostgresEngine } from '../../db/postgres/engine.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
 import { user as pgUser } from '../../db/postgres/schema/index.js';
 import { type DatabaseHandle, openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
@@ -19,8 +18,7 @@ import { generateCatalogOn } from '../../server/services/catalog/generate-catalo
 import { findProduct, listCategories, listProducts } from '../../server/services/catalog/products.js';
 import { toSearchWords } from '../../server/services/catalog/search-words.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -38,9 +36,7 @@ describe.skipIf(unavailable)(
     let engines: { sqlite: Engine; postgres: Engine };
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      pgHandle = await openPostgres(database.url, { poolSize: 4, onIdleError: logIdleError });
-      await migratePostgres(pgHandle.pool);
+      ({ database, handle: pgHandle } = await openMigratedTestDatabase(4));
       liteHandle = openDatabase(':memory:');
       engines = { sqlite: createSqliteEngine(liteHandle), postgres: createPostgresEngine(pgHandle) };
       const users = ['u1', 'u2', 'u3'].map((id) => ({

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
+import type { PostgresHandle } from '../../db/postgres/client.js';
 import { createPostgresStores } from '../../db/postgres/stores.js';
 import { runTransaction } from '../../db/postgres/transaction.js';
 import { type DatabaseHandle, openDatabase } from '../../db/sqlite/client.js';
@@ -11,8 +10,7 @@ import { createSqliteStores } from '../../db/sqlite/stores.js';
 import { inWriteBatch } from '../../db/sqlite/write-batch.js';
 import type { CheckoutStore, OrderPlacement } from '../../db/stores/checkout.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -287,9 +285,7 @@ describe.skipIf(unavailable)(
     let onPostgres: Side;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      pg = await openPostgres(database.url, { poolSize: 2, onIdleError: logIdleError });
-      await migratePostgres(pg.pool);
+      ({ database, handle: pg } = await openMigratedTestDatabase(2));
       dir = mkdtempSync(join(tmpdir(), 'backroom-checkout-'));
       sqlite = openDatabase(join(dir, 'shop.db'));
       for (const statement of FIXTURES) {

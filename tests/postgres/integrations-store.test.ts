@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../db/engine.js';
-import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
+import type { PostgresHandle } from '../../db/postgres/client.js';
 import { createPostgresEngine } from '../../db/postgres/engine.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
 import * as pgSchema from '../../db/postgres/schema/index.js';
 import { openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
@@ -14,8 +13,7 @@ import type {
   WebhookRow,
 } from '../../db/stores/integrations.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -251,9 +249,7 @@ describe.skipIf(unavailable)(
     let handle: PostgresHandle;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      handle = await openPostgres(database.url, { poolSize: 4, onIdleError: logIdleError });
-      await migratePostgres(handle.pool);
+      ({ database, handle } = await openMigratedTestDatabase(4));
     });
     afterAll(async () => {
       await handle?.close();

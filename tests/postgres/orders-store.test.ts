@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../db/engine.js';
-import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
+import type { PostgresHandle } from '../../db/postgres/client.js';
 import { createPostgresEngine } from '../../db/postgres/engine.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
 import { type DatabaseHandle, openDatabase } from '../../db/sqlite/client.js';
 import { createSqliteEngine } from '../../db/sqlite/engine.js';
 import type { Stores } from '../../db/stores/index.js';
@@ -10,8 +9,7 @@ import type { NewOrder } from '../../db/stores/orders.js';
 import { listOrderSummaries, loadOrder } from '../../server/services/orders/order-view.js';
 import { salesReport } from '../../server/services/orders/reports.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -237,9 +235,7 @@ describe.skipIf(unavailable)(
     let postgres: Engine;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      handle = await openPostgres(database.url, { poolSize: 4, onIdleError: logIdleError });
-      await migratePostgres(handle.pool);
+      ({ database, handle } = await openMigratedTestDatabase(4));
       await handle.pool.query(FIXTURE);
       postgres = createPostgresEngine(handle);
       sqliteHandle = openDatabase(':memory:');

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
+import type { PostgresHandle } from '../../db/postgres/client.js';
 import { openDatabase, type Sqlite } from '../../db/sqlite/client.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -174,9 +172,7 @@ describe.skipIf(unavailable)(
     let pg: Shapes;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      handle = await openPostgres(database.url, { poolSize: 2, onIdleError: logIdleError });
-      await migratePostgres(handle.pool);
+      ({ database, handle } = await openMigratedTestDatabase(2));
       sqlite = openDatabase(':memory:');
       lite = sqliteShapes(sqlite.sqlite);
       pg = await postgresShapes(handle);

@@ -1,12 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type PostgresHandle, sqlState } from '../../db/postgres/client.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
+import { type PostgresHandle, sqlState } from '../../db/postgres/client.js';
 import * as s from '../../db/postgres/schema/index.js';
 import { cartItem, product, variant } from '../../db/postgres/schema/index.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -42,9 +40,7 @@ describe.skipIf(unavailable)(
         .values({ id, productId, sku, name: id, price, stock, createdAt: NOW, updatedAt: NOW });
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      handle = await openPostgres(database.url, { poolSize: 2, onIdleError: logIdleError });
-      await migratePostgres(handle.pool);
+      ({ database, handle } = await openMigratedTestDatabase(2));
       await addProduct('p-lamp', 'Crème Desk Lamp', 'A warm light for late work');
       await addVariant('v-lamp-s', 'p-lamp', 'LAMP-S', 2500, 4);
       await addVariant('v-lamp-l', 'p-lamp', 'LAMP-L', 3900, 6);

@@ -7,13 +7,11 @@
  * documents: it does keep them pending.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
+import type { PostgresHandle } from '../../db/postgres/client.js';
 import { createPostgresEngine } from '../../db/postgres/engine.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
 import { generateCatalogOn } from '../../server/services/catalog/generate-catalog.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -28,9 +26,7 @@ describe.skipIf(unavailable)(
     let handle: PostgresHandle;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      handle = await openPostgres(database.url, { poolSize: 2, onIdleError: logIdleError });
-      await migratePostgres(handle.pool);
+      ({ database, handle } = await openMigratedTestDatabase(2));
       // The control, created before the load so that the load fills it the same way.
       await handle.pool.query(
         'CREATE INDEX control_document_idx ON product_search USING gin (document) WITH (fastupdate = on)',

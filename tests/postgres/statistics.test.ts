@@ -6,12 +6,10 @@
  * scan, and such plans were kept per connection while orders piled up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type PostgresHandle } from '../../db/postgres/client.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
+import type { PostgresHandle } from '../../db/postgres/client.js';
 import { analyzeTablesWithRows } from '../../db/postgres/statistics.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -24,9 +22,7 @@ describe.skipIf(unavailable)(suiteTitle('Planner statistics after a load on Post
   let handle: PostgresHandle;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await openPostgres(database.url, { poolSize: 1, onIdleError: logIdleError });
-    await migratePostgres(handle.pool);
+    ({ database, handle } = await openMigratedTestDatabase(1));
     await handle.pool.query(
       `INSERT INTO category (id, slug, name, created_at, updated_at) VALUES ('c1', 'one', 'One', 0, 0), ('c2', 'two', 'Two', 0, 0)`,
     );

@@ -1,12 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgres, type PostgresHandle, sqlState } from '../../db/postgres/client.js';
-import { migratePostgres } from '../../db/postgres/migrate.js';
+import { type PostgresHandle, sqlState } from '../../db/postgres/client.js';
 import { taxRate } from '../../db/postgres/schema/index.js';
 import { type PgTx, runTransaction } from '../../db/postgres/transaction.js';
 import {
-  createTestDatabase,
-  logIdleError,
+  openMigratedTestDatabase,
   postgresUnavailable,
   suiteTitle,
   type TestDatabase,
@@ -35,9 +33,7 @@ describe.skipIf(unavailable)(
     let handle: PostgresHandle;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      handle = await openPostgres(database.url, { poolSize: 4, onIdleError: logIdleError });
-      await migratePostgres(handle.pool);
+      ({ database, handle } = await openMigratedTestDatabase(4));
     });
     afterAll(async () => {
       await handle?.close();
